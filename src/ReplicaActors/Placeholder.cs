@@ -1,0 +1,1 @@
+namespace ReplicaActors; internal static class Placeholder { }
