@@ -1,1 +1,0 @@
-namespace ReplicaActors; internal static class Placeholder { }
