@@ -1,1 +1,53 @@
-Console.WriteLine("node");
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Akka.Configuration;
+using ReplicaActors.Member;
+
+namespace ReplicaActors.Node;
+
+/// <summary>The member process: what mongod is to MongoDB. Flags in mongod's spelling, everything else from HOCON.</summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var replSet = new Option<string>("--replSet") { Description = "Name of the replica set this member belongs to", Required = true };
+        var port = new Option<int?>("--port") { Description = "Port of this member (its replica-set host is BIND_IP:PORT)" };
+        var dbpath = new Option<string?>("--dbpath") { Description = "Folder for this member's oplog journal and documents" };
+        var bindIp = new Option<string?>("--bind_ip") { Description = "Address to bind and advertise (default 127.0.0.1)" };
+        var configFiles = new Option<FileInfo[]>("--config") { Description = "HOCON file(s) overriding the defaults; later files win", AllowMultipleArgumentsPerToken = true };
+        var profile = new Option<string?>("--profile") { Description = "A profile from the hocon/ folder: 'mongodb' (default timings) or 'fast'" };
+
+        var root = new RootCommand("ReplicaActors member: one member of a replica set")
+        {
+            replSet, port, dbpath, bindIp, configFiles, profile,
+        };
+        root.SetAction(async (parse, _) => await RunMemberAsync(() => NodeConfig.Build(
+            parse.GetValue(replSet)!, parse.GetValue(port), parse.GetValue(dbpath), parse.GetValue(bindIp),
+            parse.GetValue(configFiles) ?? [], parse.GetValue(profile))));
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    private static async Task<int> RunMemberAsync(Func<Config> overrides)
+    {
+        MemberHost host;
+        try
+        {
+            host = MemberHost.Start(overrides());
+        }
+        catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"cannot start member: {e.Message}");
+            return 2;
+        }
+
+        var stop = new TaskCompletionSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+        host.System.Log.Info("member of set '{0}' listening on {1}, dbpath {2}", host.Settings.ReplSetName, host.Settings.Host, Path.GetFullPath(host.Settings.DbPath));
+
+        await Task.WhenAny(stop.Task, host.System.WhenTerminated);
+        host.System.Log.Info("shutting down");
+        await host.DisposeAsync();
+        return 0;
+    }
+}

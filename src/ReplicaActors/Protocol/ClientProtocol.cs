@@ -7,13 +7,13 @@ namespace ReplicaActors.Protocol;
 /// (<c>{ insert: "coll", documents: [...] }</c>, <c>{ replSetGetStatus: 1 }</c>, ...) addressed to a database.
 /// Replies are BSON documents too: <c>{ ok: 1, ... }</c> or <c>{ ok: 0, code, codeName, errmsg }</c>.
 /// </summary>
-public sealed record CommandRequest(string Db, BsonDocument Command)
+public sealed record CommandRequest(string Db, BsonDocument Command) : IReplicaMessage
 {
     /// <summary>The command's name: its first field.</summary>
     public string Name => Command.ElementCount == 0 ? "" : Command.GetElement(0).Name;
 }
 
-public sealed record CommandReply(BsonDocument Body)
+public sealed record CommandReply(BsonDocument Body) : IReplicaMessage
 {
     public bool Ok => Body.TryGetValue("ok", out var ok) && ok.ToDouble() == 1.0;
 

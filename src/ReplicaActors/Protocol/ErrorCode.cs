@@ -47,5 +47,6 @@ public enum ErrorCode
     NetworkTimeout = 89,
     OplogStartMissing = 120,
     ReadConcernMajorityNotAvailableYet = 134,
+    NamespaceExists = 48,
     InvalidReplicaSetName = 28,
 }

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Configuration;
+using ReplicaActors.Member;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Client;
+
+/// <summary>
+/// Talks to members over Akka remoting from a small client-only ActorSystem (no cluster membership):
+/// a command is an Ask to the member actor at its well-known path.
+/// </summary>
+public sealed class AkkaCommandTransport : ICommandTransport
+{
+    private static readonly TimeSpan ConnectProbeTimeout = TimeSpan.FromSeconds(2);
+    private readonly Lazy<ActorSystem> _system;
+    private readonly ConcurrentDictionary<string, Task> _probes = new();
+
+    public AkkaCommandTransport(string bindHost = "127.0.0.1") =>
+        _system = new Lazy<ActorSystem>(() => ActorSystem.Create("rsctl", ClientConfig(bindHost)));
+
+    public async Task<CommandReply> SendAsync(string host, CommandRequest request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var (hostName, port) = ParseHost(host);
+        // Akka drops messages to an address it cannot reach and the Ask would only time out;
+        // a TCP connect first makes "nobody is listening there" an immediate, named error.
+        await _probes.GetOrAdd(host, _ => ProbeAsync(hostName, port)).ConfigureAwait(false);
+        var selection = _system.Value.ActorSelection($"akka.tcp://{ReplicaActorsConfig.SystemName}@{hostName}:{port}/user/{ReplicaActorsConfig.MemberActorName}");
+        try
+        {
+            return await selection.Ask<CommandReply>(request, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new ReplicaException(ErrorCode.NetworkTimeout, $"{host} did not answer '{request.Name}' within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    public static (string Host, int Port) ParseHost(string host)
+    {
+        var colon = host.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(host[(colon + 1)..], out var port) || port is <= 0 or > 65535)
+            throw new ReplicaException(ErrorCode.BadValue, $"'{host}' is not a host:port");
+        return (host[..colon], port);
+    }
+
+    private async Task ProbeAsync(string host, int port)
+    {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var cts = new CancellationTokenSource(ConnectProbeTimeout);
+        try
+        {
+            await socket.ConnectAsync(host, port, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            _probes.TryRemove($"{host}:{port}", out _);
+            throw new ReplicaException(ErrorCode.HostUnreachable, $"cannot connect to {host}:{port}: {(e is SocketException se ? se.SocketErrorCode.ToString() : "timed out")}");
+        }
+    }
+
+    private static Akka.Configuration.Config ClientConfig(string bindHost) =>
+        ConfigurationFactory.ParseString($$"""
+            akka.actor.provider = remote
+            akka.remote.dot-netty.tcp.hostname = "{{bindHost}}"
+            akka.remote.dot-netty.tcp.port = 0
+            akka.loglevel = ERROR
+            akka.stdout-loglevel = ERROR
+            akka.remote.log-remote-lifecycle-events = off
+            akka.log-dead-letters = off
+            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+            """).WithFallback(ReplicaActorsConfig.Reference);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_system.IsValueCreated)
+            await _system.Value.Terminate().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,16 @@
+using ReplicaActors.Config;
+using ReplicaActors.Oplog;
+
+namespace ReplicaActors.Member;
+
+/// <summary>What the member's journal records, in order: facts in the past tense.</summary>
+public interface IMemberEvent;
+
+/// <summary>A batch of oplog entries, written to the journal before any of them is acknowledged.</summary>
+public sealed record OplogAppended(IReadOnlyList<OplogEntry> Entries) : IMemberEvent;
+
+/// <summary>The member moved to a new term, and whom it voted for in it (persisted before a vote is asked or granted).</summary>
+public sealed record TermChanged(long Term, int? VotedFor) : IMemberEvent;
+
+/// <summary>A replica set config was installed (initiate, reconfig, or learned from a heartbeat).</summary>
+public sealed record ConfigInstalled(ReplicaSetConfig Config) : IMemberEvent;

@@ -1,0 +1,63 @@
+using Akka.Actor;
+using Akka.Pattern;
+using ReplicaActors.Storage;
+
+namespace ReplicaActors.Member;
+
+/// <summary>
+/// One running member: its ActorSystem, its document store and the member actor. Shared by the
+/// member process, the hosting extension and test fixtures, so they all start a member one way.
+/// </summary>
+public sealed class MemberHost : IAsyncDisposable
+{
+    private MemberHost(ActorSystem system, DocumentStore store, IActorRef member, MemberSettings settings)
+    {
+        System = system;
+        Store = store;
+        Member = member;
+        Settings = settings;
+    }
+
+    public ActorSystem System { get; }
+    public DocumentStore Store { get; }
+    public IActorRef Member { get; }
+    public MemberSettings Settings { get; }
+
+    /// <param name="overrides">HOCON that overrides the reference config: at least <c>replica-actors.member.replSet</c>.</param>
+    public static MemberHost Start(Akka.Configuration.Config overrides)
+    {
+        var config = ReplicaActorsConfig.ForMember(overrides);
+        var settings = MemberSettings.From(config);
+        var inMemory = config.GetBoolean("replica-actors.storage.in-memory");
+        if (!inMemory) ReplicaActorsConfig.PrepareJournal(settings.DbPath);
+        var store = inMemory ? DocumentStore.OpenInMemory() : DocumentStore.Open(ReplicaActorsConfig.StorePath(settings.DbPath));
+        try
+        {
+            var system = ActorSystem.Create(ReplicaActorsConfig.SystemName, config);
+            return new MemberHost(system, store, StartMember(system, settings, store), settings);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The member runs under a backoff supervisor: a journal failure stops a persistent actor
+    /// (its state could be behind the journal), and it comes back by replaying the journal,
+    /// with growing pauses so a broken disk does not spin.
+    /// </summary>
+    public static IActorRef StartMember(ActorSystem system, MemberSettings settings, DocumentStore store) =>
+        system.ActorOf(
+            BackoffSupervisor.Props(Backoff.OnStop(
+                ReplicaMember.Props(settings, store), "replica", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2)),
+            ReplicaActorsConfig.MemberActorName);
+
+    public async ValueTask DisposeAsync()
+    {
+        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+        await System.WhenTerminated.ConfigureAwait(false);
+        Store.Dispose();
+    }
+}

@@ -1,0 +1,49 @@
+using Akka.Configuration;
+
+namespace ReplicaActors.Member;
+
+/// <summary>The member's own settings, read once from the <c>replica-actors</c> HOCON section.</summary>
+public sealed record MemberSettings(
+    string ReplSetName,
+    string BindIp,
+    int Port,
+    string DbPath,
+    int MaxDocumentBytes,
+    int MaxWritesPerBatch,
+    int ReaderCount,
+    long OplogSizeBytes,
+    double OplogMinRetentionHours,
+    Akka.Configuration.Config ConfigDefaults)
+{
+    /// <summary>The member's replica-set host: its Akka remoting endpoint.</summary>
+    public string Host => $"{BindIp}:{Port}";
+
+    public static MemberSettings From(Akka.Configuration.Config root)
+    {
+        var ra = root.GetConfig("replica-actors") ?? throw new ConfigurationException("missing the replica-actors section");
+        var member = ra.GetConfig("member");
+        var settings = new MemberSettings(
+            member.GetString("replSet"),
+            member.GetString("bind-ip"),
+            member.GetInt("port"),
+            member.GetString("dbpath"),
+            member.GetInt("max-document-bytes"),
+            member.GetInt("max-writes-per-batch"),
+            member.GetInt("reader-count"),
+            ra.GetLong("oplog.size-bytes"),
+            ra.GetDouble("oplog.min-retention-hours"),
+            ra.GetConfig("config-defaults"));
+        settings.Validate();
+        return settings;
+    }
+
+    private void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ReplSetName))
+            throw new ConfigurationException("replica-actors.member.replSet is empty: give the replica set a name (--replSet NAME)");
+        if (Port is <= 0 or > 65535)
+            throw new ConfigurationException($"replica-actors.member.port {Port} is not a TCP port (1..65535)");
+        if (MaxDocumentBytes <= 0 || MaxWritesPerBatch <= 0 || ReaderCount <= 0)
+            throw new ConfigurationException("replica-actors.member: max-document-bytes, max-writes-per-batch and reader-count must be positive");
+    }
+}
