@@ -24,6 +24,7 @@ public static class Program
         root.SetAction(async (parse, _) => await RunMemberAsync(() => NodeConfig.Build(
             parse.GetValue(replSet)!, parse.GetValue(port), parse.GetValue(dbpath), parse.GetValue(bindIp),
             parse.GetValue(configFiles) ?? [], parse.GetValue(profile))));
+        root.Add(LaunchCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 

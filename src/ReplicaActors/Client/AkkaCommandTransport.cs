@@ -33,6 +33,8 @@ public sealed class AkkaCommandTransport : ICommandTransport
         }
         catch (AskTimeoutException)
         {
+            // The member may have died since the last probe: probe again next time.
+            _probes.TryRemove(host, out _);
             throw new ReplicaException(ErrorCode.NetworkTimeout, $"{host} did not answer '{request.Name}' within {timeout.TotalSeconds:0.#} s");
         }
     }
@@ -68,6 +70,8 @@ public sealed class AkkaCommandTransport : ICommandTransport
             akka.loglevel = ERROR
             akka.stdout-loglevel = ERROR
             akka.remote.log-remote-lifecycle-events = off
+            # A member that restarts should be reachable again at once, not after the default 5 s gate.
+            akka.remote.retry-gate-closed-for = 200ms
             akka.log-dead-letters = off
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             """).WithFallback(ReplicaActorsConfig.Reference);

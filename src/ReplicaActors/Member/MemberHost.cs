@@ -34,6 +34,7 @@ public sealed class MemberHost : IAsyncDisposable
         try
         {
             var system = ActorSystem.Create(ReplicaActorsConfig.SystemName, config);
+            settings = settings.BoundTo(system);
             return new MemberHost(system, store, StartMember(system, settings, store), settings);
         }
         catch

@@ -18,6 +18,10 @@ public sealed record MemberSettings(
     /// <summary>The member's replica-set host: its Akka remoting endpoint.</summary>
     public string Host => $"{BindIp}:{Port}";
 
+    /// <summary>Port 0 asks the OS for a free port (tests); the member's host is then the port it got.</summary>
+    public MemberSettings BoundTo(Akka.Actor.ActorSystem system) =>
+        Port != 0 ? this : this with { Port = ((Akka.Actor.ExtendedActorSystem)system).Provider.DefaultAddress.Port ?? 0 };
+
     public static MemberSettings From(Akka.Configuration.Config root)
     {
         var ra = root.GetConfig("replica-actors") ?? throw new ConfigurationException("missing the replica-actors section");
@@ -41,8 +45,8 @@ public sealed record MemberSettings(
     {
         if (string.IsNullOrWhiteSpace(ReplSetName))
             throw new ConfigurationException("replica-actors.member.replSet is empty: give the replica set a name (--replSet NAME)");
-        if (Port is <= 0 or > 65535)
-            throw new ConfigurationException($"replica-actors.member.port {Port} is not a TCP port (1..65535)");
+        if (Port is < 0 or > 65535)
+            throw new ConfigurationException($"replica-actors.member.port {Port} is not a TCP port (1..65535, or 0 for any free port)");
         if (MaxDocumentBytes <= 0 || MaxWritesPerBatch <= 0 || ReaderCount <= 0)
             throw new ConfigurationException("replica-actors.member: max-document-bytes, max-writes-per-batch and reader-count must be positive");
     }

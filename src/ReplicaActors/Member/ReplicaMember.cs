@@ -244,7 +244,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor
         }
         Become(Secondary);
         // A set whose only voter is this member needs nobody else's vote.
-        if (config.MajorityVoteCount == 1 && config.IsElectable(self) && self.Votes == 1)
+        if (config.MajorityVoteCount == 1 && self.IsElectable)
             StandUnopposed(self);
     }
 

@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using MongoDB.Bson;
+using ReplicaActors.Client;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Node;
+
+/// <summary>
+/// The local launcher: starts N member processes on consecutive ports, initiates them as one set,
+/// prints how to reach them, and stops them all on Ctrl-C.
+/// </summary>
+public static class LaunchCommand
+{
+    private static readonly TimeSpan StartupDeadline = TimeSpan.FromSeconds(60);
+
+    public static Command Create()
+    {
+        var members = new Option<int>("--members") { Description = "Number of data-bearing members", DefaultValueFactory = _ => 3 };
+        var arbiter = new Option<bool>("--arbiter") { Description = "Add an arbiter after the data-bearing members" };
+        var port = new Option<int>("--port") { Description = "Port of the first member; the others follow", DefaultValueFactory = _ => 27017 };
+        var dbpath = new Option<string>("--dbpath") { Description = "Parent folder; member N keeps its files in DBPATH/mN", DefaultValueFactory = _ => "data" };
+        var replSet = new Option<string>("--replSet") { Description = "Replica set name", DefaultValueFactory = _ => "rs0" };
+        var profile = new Option<string?>("--profile") { Description = "HOCON profile for every member: 'mongodb' or 'fast'" };
+        var demoWrites = new Option<int>("--demo-writes") { Description = "After initiating, insert, update and read back this many documents through the primary", DefaultValueFactory = _ => 0 };
+
+        var command = new Command("launch", "Start a local replica set: N member processes on consecutive ports, initiated and ready")
+        {
+            members, arbiter, port, dbpath, replSet, profile, demoWrites,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new LaunchOptions(parse.GetValue(members), parse.GetValue(arbiter), parse.GetValue(port),
+                parse.GetValue(dbpath)!, parse.GetValue(replSet)!, parse.GetValue(profile), parse.GetValue(demoWrites));
+            if (options.Members is < 1 or > 50)
+            {
+                await Console.Error.WriteLineAsync($"--members must be 1..50, got {options.Members}");
+                return 2;
+            }
+            return await RunAsync(options);
+        });
+        return command;
+    }
+
+    private sealed record LaunchOptions(int Members, bool Arbiter, int Port, string DbPath, string ReplSet, string? Profile, int DemoWrites)
+    {
+        public int Total => Members + (Arbiter ? 1 : 0);
+
+        public string Host(int index) => $"127.0.0.1:{Port + index}";
+    }
+
+    private static async Task<int> RunAsync(LaunchOptions options)
+    {
+        var processes = new List<Process>();
+        var stop = new TaskCompletionSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+        await using var transport = new AkkaCommandTransport();
+        try
+        {
+            for (var i = 0; i < options.Total; i++)
+                processes.Add(StartMember(options, i));
+            for (var i = 0; i < options.Total; i++)
+                await AwaitAnswerAsync(transport, options.Host(i), processes[i]);
+            await InitiateAsync(transport, options);
+            var primary = await AwaitPrimaryAsync(transport, options);
+
+            Console.WriteLine($"replica set '{options.ReplSet}' is up; primary {primary}");
+            for (var i = 0; i < options.Total; i++)
+                Console.WriteLine($"  member {i}  {options.Host(i)}  pid {processes[i].Id}  dbpath {MemberPath(options, i)}");
+            Console.WriteLine($"try:  rsctl {string.Join(",", Enumerable.Range(0, options.Total).Select(options.Host))} rs status");
+            if (options.DemoWrites > 0)
+                await DemoWorkload.RunAsync(transport, primary, options.DemoWrites);
+            Console.WriteLine("Ctrl-C stops every member.");
+            await Task.WhenAny(stop.Task, Task.WhenAll(processes.Select(p => p.WaitForExitAsync())));
+            return 0;
+        }
+        catch (ReplicaException e)
+        {
+            await Console.Error.WriteLineAsync($"launch failed: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            foreach (var process in processes) StopMember(process);
+        }
+    }
+
+    private static string MemberPath(LaunchOptions options, int index) => Path.Combine(Path.GetFullPath(options.DbPath), $"m{index}");
+
+    private static Process StartMember(LaunchOptions options, int index)
+    {
+        // Run this same program again, as a member: through 'dotnet' when that is what runs us.
+        var self = Environment.ProcessPath ?? "dotnet";
+        var info = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            info.ArgumentList.Add(typeof(LaunchCommand).Assembly.Location);
+        foreach (var arg in new[] { "--replSet", options.ReplSet, "--port", (options.Port + index).ToString(), "--dbpath", MemberPath(options, index) })
+            info.ArgumentList.Add(arg);
+        if (options.Profile is { } profile)
+        {
+            info.ArgumentList.Add("--profile");
+            info.ArgumentList.Add(profile);
+        }
+        var process = Process.Start(info) ?? throw new ReplicaException(ErrorCode.InternalError, $"could not start member {index}");
+        // Member logs go to DBPATH/mN/member.log, so the launcher's own output stays readable.
+        Directory.CreateDirectory(MemberPath(options, index));
+        var log = new StreamWriter(Path.Combine(MemberPath(options, index), "member.log"), append: true) { AutoFlush = true };
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) lock (log) log.WriteLine(line.Data); };
+        process.Exited += (_, _) => { lock (log) log.Dispose(); };
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    private static async Task AwaitAnswerAsync(AkkaCommandTransport transport, string host, Process process)
+    {
+        var deadline = DateTime.UtcNow + StartupDeadline;
+        while (true)
+        {
+            if (process.HasExited)
+                throw new ReplicaException(ErrorCode.HostUnreachable, $"member {host} exited with code {process.ExitCode} while starting (see its member.log)");
+            try
+            {
+                (await transport.SendAsync(host, new CommandRequest("admin", new BsonDocument("hello", 1)), TimeSpan.FromSeconds(5))).EnsureOk();
+                return;
+            }
+            catch (ReplicaException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static async Task InitiateAsync(AkkaCommandTransport transport, LaunchOptions options)
+    {
+        var members = new BsonArray();
+        for (var i = 0; i < options.Total; i++)
+        {
+            var member = new BsonDocument { { "_id", i }, { "host", options.Host(i) } };
+            if (options.Arbiter && i == options.Members) member.Add("arbiterOnly", true);
+            members.Add(member);
+        }
+        var config = new BsonDocument { { "_id", options.ReplSet }, { "version", 1 }, { "members", members } };
+        var reply = await transport.SendAsync(options.Host(0), new CommandRequest("admin", new BsonDocument("replSetInitiate", config)), TimeSpan.FromSeconds(30));
+        if (!reply.Ok && reply.Body["code"].ToInt32() != (int)ErrorCode.AlreadyInitialized)
+            reply.EnsureOk();
+    }
+
+    private static async Task<string> AwaitPrimaryAsync(AkkaCommandTransport transport, LaunchOptions options)
+    {
+        var deadline = DateTime.UtcNow + StartupDeadline;
+        while (DateTime.UtcNow < deadline)
+        {
+            for (var i = 0; i < options.Total; i++)
+            {
+                try
+                {
+                    var hello = (await transport.SendAsync(options.Host(i), new CommandRequest("admin", new BsonDocument("hello", 1)), TimeSpan.FromSeconds(5))).EnsureOk();
+                    if (hello.GetValue("isWritablePrimary", false).AsBoolean) return options.Host(i);
+                }
+                catch (ReplicaException)
+                {
+                    // A member still starting: ask the next one.
+                }
+            }
+            await Task.Delay(200);
+        }
+        throw new ReplicaException(ErrorCode.ExceededTimeLimit, $"no primary was elected within {StartupDeadline.TotalSeconds} s");
+    }
+
+    private static void StopMember(Process process)
+    {
+        if (process.HasExited) return;
+        // SIGTERM lets the member shut down cleanly; Kill is the fallback if it does not.
+        Process.Start("kill", ["-TERM", process.Id.ToString()])?.WaitForExit();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(10))) process.Kill(entireProcessTree: true);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ReplicaActors.Cluster.Tests.Processes;
+
+/// <summary>A real member process (ReplicaActors.Node) on loopback, started, killed and restarted as a user would.</summary>
+public sealed class MemberProcess : IDisposable
+{
+    private readonly string _replSet;
+    private readonly string _dbPath;
+    private readonly string[] _extraArgs;
+    private Process? _process;
+
+    public MemberProcess(string replSet, int port, string dbPath, params string[] extraArgs)
+    {
+        _replSet = replSet;
+        Port = port;
+        _dbPath = dbPath;
+        _extraArgs = extraArgs;
+    }
+
+    public int Port { get; }
+
+    public string Host => $"127.0.0.1:{Port}";
+
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
+
+    public void Start()
+    {
+        var node = Path.Combine(AppContext.BaseDirectory, "ReplicaActors.Node.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { node, "--replSet", _replSet, "--port", Port.ToString(), "--dbpath", _dbPath }.Concat(_extraArgs))
+            info.ArgumentList.Add(arg);
+        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the member process");
+        // Drain the pipes so a chatty member never blocks on a full stdout.
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing; what a crash or kill -9 does.</summary>
+    public void Kill()
+    {
+        if (_process is null) return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+        _process.Dispose();
+        _process = null;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose() => Kill();
+}

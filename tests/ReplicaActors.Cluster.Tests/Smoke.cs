@@ -1,1 +1,0 @@
-namespace ReplicaActors.Cluster.Tests; public class Smoke { [Fact] public void Builds() => Assert.True(true); }

@@ -1,0 +1,50 @@
+using Akka.Actor;
+using Akka.Configuration;
+using MongoDB.Bson;
+using ReplicaActors.Member;
+using ReplicaActors.Protocol;
+using Xunit.Abstractions;
+
+namespace ReplicaActors.Tests.Member;
+
+/// <summary>A member actor in a TestKit system: in-memory journal, in-memory store, any free port.</summary>
+public abstract class MemberSpecBase : Akka.TestKit.Xunit2.TestKit
+{
+    protected const string SetName = "rs0";
+
+    protected static readonly Config TestConfig = ReplicaActorsConfig.ForMember(ConfigurationFactory.ParseString($$"""
+        replica-actors.member { replSet = "{{SetName}}", port = 0 }
+        replica-actors.storage.in-memory = on
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        akka.loglevel = WARNING
+        """));
+
+    protected MemberSpecBase(ITestOutputHelper output) : base(TestConfig, ReplicaActorsConfig.SystemName, output)
+    {
+        Settings = MemberSettings.From(TestConfig).BoundTo(Sys);
+    }
+
+    protected MemberSettings Settings { get; }
+
+    protected static async Task<BsonDocument> OkAsync(IActorRef member, string db, string command) =>
+        (await SendAsync(member, db, command)).EnsureOk();
+
+    protected static Task<CommandReply> SendAsync(IActorRef member, string db, string command) =>
+        member.Ask<CommandReply>(new CommandRequest(db, BsonDocument.Parse(command)), TimeSpan.FromSeconds(10));
+
+    protected static async Task<ErrorCode> ErrorAsync(IActorRef member, string db, string command)
+    {
+        var reply = await SendAsync(member, db, command);
+        Assert.False(reply.Ok, $"expected an error, got {reply.Body}");
+        return (ErrorCode)reply.Body["code"].ToInt32();
+    }
+
+    /// <summary>Awaits the member's own report that it is primary: no sleeps, a deadline.</summary>
+    protected async Task AwaitPrimaryAsync(IActorRef member) =>
+        await AwaitAssertAsync(async () =>
+        {
+            var hello = await OkAsync(member, "admin", "{ hello: 1 }");
+            Assert.True(hello["isWritablePrimary"].AsBoolean, hello.ToString());
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+}

@@ -1,0 +1,130 @@
+using ReplicaActors.Member;
+using ReplicaActors.Protocol;
+using ReplicaActors.Storage;
+using Xunit.Abstractions;
+
+namespace ReplicaActors.Tests.Member;
+
+public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(output)
+{
+    [Fact]
+    public async Task Before_initiate_writes_and_reads_are_refused_and_hello_says_why()
+    {
+        using var store = DocumentStore.OpenInMemory();
+        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
+
+        Assert.Equal(ErrorCode.NotWritablePrimary, await ErrorAsync(member, "app", "{ insert: 'items', documents: [{ a: 1 }] }"));
+        Assert.Equal(ErrorCode.NotPrimaryOrSecondary, await ErrorAsync(member, "app", "{ find: 'items' }"));
+        Assert.Equal(ErrorCode.NotYetInitialized, await ErrorAsync(member, "admin", "{ replSetGetStatus: 1 }"));
+        var hello = await OkAsync(member, "admin", "{ hello: 1 }");
+        Assert.False(hello["isWritablePrimary"].AsBoolean);
+        Assert.Equal("Does not have a valid replica set config", hello["info"].AsString);
+        Assert.Equal(0, store.Count(Namespace.Parse("app.items")));
+    }
+
+    [Fact]
+    public async Task Initiate_without_a_config_makes_a_set_of_one_whose_member_becomes_primary()
+    {
+        using var store = DocumentStore.OpenInMemory();
+        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
+
+        await OkAsync(member, "admin", "{ replSetInitiate: null }");
+        await AwaitPrimaryAsync(member);
+
+        var status = await OkAsync(member, "admin", "{ replSetGetStatus: 1 }");
+        Assert.Equal(SetName, status["set"].AsString);
+        Assert.Equal((int)MemberState.Primary, status["myState"].ToInt32());
+        Assert.Equal(1, status["term"].ToInt64());
+        var self = Assert.Single(status["members"].AsBsonArray).AsBsonDocument;
+        Assert.Equal(Settings.Host, self["name"].AsString);
+        Assert.Equal("PRIMARY", self["stateStr"].AsString);
+        var config = (await OkAsync(member, "admin", "{ replSetGetConfig: 1 }"))["config"].AsBsonDocument;
+        Assert.Equal(1, config["version"].ToInt64());
+        Assert.Equal(ErrorCode.AlreadyInitialized, await ErrorAsync(member, "admin", "{ replSetInitiate: null }"));
+    }
+
+    [Theory]
+    [InlineData("{ _id: 'other', version: 1, members: [{ _id: 0, host: '$HOST' }] }")]
+    [InlineData("{ _id: 'rs0', version: 1, members: [{ _id: 0, host: '127.0.0.1:1' }] }")]
+    [InlineData("{ _id: 'rs0', version: 1, members: [{ _id: 0, host: '$HOST', priority: 0 }] }")]
+    [InlineData("{ _id: 'rs0', version: 1, members: [{ _id: 0, host: '$HOST', votes: 2 }] }")]
+    [InlineData("{ _id: 'rs0', version: 1, members: [] }")]
+    public async Task An_invalid_initiate_config_is_refused_and_the_member_stays_in_startup(string config)
+    {
+        using var store = DocumentStore.OpenInMemory();
+        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
+
+        var code = await ErrorAsync(member, "admin", $"{{ replSetInitiate: {config.Replace("$HOST", Settings.Host)} }}");
+
+        Assert.Equal(ErrorCode.InvalidReplicaSetConfig, code);
+        Assert.Equal(ErrorCode.NotYetInitialized, await ErrorAsync(member, "admin", "{ replSetGetStatus: 1 }"));
+        await OkAsync(member, "admin", "{ replSetInitiate: null }");
+        await AwaitPrimaryAsync(member);
+    }
+
+    [Fact]
+    public async Task Writes_are_applied_and_read_back_through_the_member()
+    {
+        using var store = DocumentStore.OpenInMemory();
+        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
+        await OkAsync(member, "admin", "{ replSetInitiate: null }");
+        await AwaitPrimaryAsync(member);
+
+        var inserted = await OkAsync(member, "shop", "{ insert: 'items', documents: [{ _id: 1, qty: 5 }, { _id: 2, qty: 7 }, { _id: 3, qty: 9 }] }");
+        Assert.Equal(3, inserted["n"].ToInt32());
+        var updated = await OkAsync(member, "shop", "{ update: 'items', updates: [{ q: { qty: { $gte: 7 } }, u: { $inc: { qty: 1 } }, multi: true }] }");
+        Assert.Equal(2, updated["nModified"].ToInt32());
+        var deleted = await OkAsync(member, "shop", "{ delete: 'items', deletes: [{ q: { _id: 1 }, limit: 1 }] }");
+        Assert.Equal(1, deleted["n"].ToInt32());
+
+        var found = (await OkAsync(member, "shop", "{ find: 'items', sort: { _id: 1 } }"))["cursor"]["firstBatch"].AsBsonArray;
+        Assert.Equal(["{ \"_id\" : 2, \"qty\" : 8 }", "{ \"_id\" : 3, \"qty\" : 10 }"], found.Select(d => d.ToJson()));
+        Assert.Equal(2, (await OkAsync(member, "shop", "{ count: 'items' }"))["n"].ToInt32());
+    }
+
+    [Fact]
+    public async Task A_duplicate_key_is_a_write_error_and_changes_nothing()
+    {
+        using var store = DocumentStore.OpenInMemory();
+        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
+        await OkAsync(member, "admin", "{ replSetInitiate: null }");
+        await AwaitPrimaryAsync(member);
+        await OkAsync(member, "shop", "{ insert: 'items', documents: [{ _id: 1, sku: 'a' }] }");
+        await OkAsync(member, "shop", "{ createIndexes: 'items', indexes: [{ key: { sku: 1 }, unique: true }] }");
+
+        var reply = await OkAsync(member, "shop", "{ insert: 'items', documents: [{ _id: 2, sku: 'b' }, { _id: 3, sku: 'a' }, { _id: 4, sku: 'c' }] }");
+
+        Assert.Equal(1, reply["n"].ToInt32());
+        var error = Assert.Single(reply["writeErrors"].AsBsonArray).AsBsonDocument;
+        Assert.Equal(1, error["index"].ToInt32());
+        Assert.Equal((int)ErrorCode.DuplicateKey, error["code"].ToInt32());
+        var ids = (await OkAsync(member, "shop", "{ find: 'items', sort: { _id: 1 } }"))["cursor"]["firstBatch"].AsBsonArray.Select(d => d["_id"].ToInt32());
+        Assert.Equal([1, 2], ids);
+    }
+
+    [Fact]
+    public async Task A_restarted_member_rebuilds_an_empty_store_from_its_journal()
+    {
+        using var first = DocumentStore.OpenInMemory();
+        var member = Sys.ActorOf(ReplicaMember.Props(Settings, first), "member-a");
+        await OkAsync(member, "admin", "{ replSetInitiate: null }");
+        await AwaitPrimaryAsync(member);
+        for (var i = 0; i < 20; i++)
+            await OkAsync(member, "app", $"{{ insert: 'log', documents: [{{ _id: {i}, n: {i} }}] }}");
+        await OkAsync(member, "app", "{ update: 'log', updates: [{ q: { _id: 5 }, u: { $set: { n: 500 } } }] }");
+        await WatchAsync(member);
+        member.Tell(Akka.Actor.PoisonPill.Instance);
+        await ExpectTerminatedAsync(member);
+
+        // The same journal (persistence id) with a store that lost everything: recovery re-applies the oplog.
+        using var second = DocumentStore.OpenInMemory();
+        var restarted = Sys.ActorOf(ReplicaMember.Props(Settings, second), "member-b");
+        await AwaitPrimaryAsync(restarted);
+
+        var docs = (await OkAsync(restarted, "app", "{ find: 'log', sort: { _id: 1 } }"))["cursor"]["firstBatch"].AsBsonArray;
+        Assert.Equal(20, docs.Count);
+        Assert.Equal(500, docs[5]["n"].ToInt32());
+        var status = await OkAsync(restarted, "admin", "{ replSetGetStatus: 1 }");
+        Assert.Equal(2, status["term"].ToInt64());
+    }
+}
