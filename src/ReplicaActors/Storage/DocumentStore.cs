@@ -1,0 +1,100 @@
+using Microsoft.Data.Sqlite;
+using MongoDB.Bson;
+using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Storage;
+
+/// <summary>
+/// The member's documents: one SQLite database where oplog entries are applied. The journal is the source
+/// of truth; this store records, with each change, the OpTime it came from. One writer (batches, history
+/// pruning, rollback; call these from one thread) on one connection, and a <see cref="Reader"/> for any thread.
+/// </summary>
+public sealed class DocumentStore : IDisposable
+{
+    public const string FileName = "data.db";
+
+    private readonly SqliteConnection writer;
+    private StoreBatch? openBatch;
+
+    private DocumentStore(string connectionString)
+    {
+        writer = new SqliteConnection(connectionString);
+        writer.Open();
+        var sql = new SqlSession(writer, null);
+        // WAL lets readers read beside the writer. synchronous=NORMAL may lose the last commits on power
+        // failure, which is safe here: the journal is the durable source of truth, and on open the member
+        // re-applies it after AppliedOpTime, which is committed with the changes it describes.
+        sql.Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+        sql.Execute(StoreSchema.Sql);
+        Reader = new StoreReader(connectionString);
+    }
+
+    /// <summary>Opens (creating if needed) the store in the member's data directory (mongod's --dbpath).</summary>
+    public static DocumentStore Open(string dbPath)
+    {
+        Directory.CreateDirectory(dbPath);
+        return new DocumentStore(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dbPath, FileName),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString());
+    }
+
+    /// <summary>
+    /// A private store in memory (SQLite's memdb VFS), gone when disposed. Readers share it through their own
+    /// connections, as with a file.
+    /// </summary>
+    public static DocumentStore OpenInMemory() =>
+        new(new SqliteConnectionStringBuilder { DataSource = $"file:/replica-{Guid.NewGuid():N}?vfs=memdb", Pooling = true }.ToString());
+
+    public StoreReader Reader { get; }
+
+    /// <summary>The newest oplog entry whose change is committed here: re-apply the journal after it.</summary>
+    public OpTime AppliedOpTime => Reader.AppliedOpTime;
+
+    public StoreBatch BeginBatch()
+    {
+        EnsureNoBatch("begin a batch");
+        return openBatch = new StoreBatch(writer, () => openBatch = null);
+    }
+
+    /// <summary>Deletes the versions at or before <paramref name="upTo"/> (the majority commit point): no majority read or rollback goes back that far.</summary>
+    public void PruneHistory(OpTime upTo) => InTransaction("prune history", sql =>
+    {
+        UndoLog.Prune(sql, upTo);
+        MetaTable.Write(sql, MetaTable.History, OpTime.Max(MetaTable.Read(sql, MetaTable.History), upTo));
+        return 0;
+    });
+
+    /// <summary>
+    /// Restores every document, index and collection changed after <paramref name="common"/> to its state
+    /// there, sets AppliedOpTime to it, and returns the documents discarded (their versions before the
+    /// rollback), by namespace, for the rollback files.
+    /// </summary>
+    public IReadOnlyDictionary<Namespace, IReadOnlyList<BsonDocument>> RollbackTo(OpTime common) =>
+        InTransaction("roll back", sql => StoreRollback.To(sql, common));
+
+    public void Dispose()
+    {
+        openBatch?.Dispose();
+        SqliteConnection.ClearPool(writer);
+        writer.Dispose();
+    }
+
+    private T InTransaction<T>(string what, Func<SqlSession, T> work)
+    {
+        EnsureNoBatch(what);
+        using var transaction = writer.BeginTransaction();
+        var result = work(new SqlSession(writer, transaction));
+        transaction.Commit();
+        return result;
+    }
+
+    private void EnsureNoBatch(string what)
+    {
+        if (openBatch is not null)
+            throw new ReplicaException(ErrorCode.IllegalOperation, $"cannot {what}: a batch is open on this store's writer");
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.Data.Sqlite;
+using MongoDB.Bson;
+using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Storage;
+
+/// <summary>
+/// Reads committed data, from any thread: each call opens its own pooled connection, and WAL lets it read a
+/// consistent snapshot beside the writer. <c>asOf</c> reads (majority read concern) see each document as it
+/// was at that OpTime, from the undo log.
+/// </summary>
+public sealed class StoreReader
+{
+    private readonly string connectionString;
+
+    internal StoreReader(string connectionString) => this.connectionString = connectionString;
+
+    public OpTime AppliedOpTime => Read(sql => MetaTable.Read(sql, MetaTable.Applied));
+
+    /// <summary>The collection in natural order, or as of <paramref name="asOf"/>; read as the caller walks it.</summary>
+    public IEnumerable<BsonDocument> Scan(Namespace ns, OpTime? asOf = null)
+    {
+        using var connection = OpenConnection();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var sql = new SqlSession(connection, transaction);
+        var documents = asOf is { } point
+            ? UndoLog.ScanAsOf(sql, ns.Full, EnsureKept(sql, point))
+            : DocumentTable.Scan(sql, ns.Full);
+        foreach (var doc in documents) yield return doc;
+    }
+
+    public BsonDocument? FindById(Namespace ns, BsonValue id, OpTime? asOf = null) => Read(sql =>
+    {
+        var idKey = KeyEncoder.Encode(id);
+        if (asOf is { } point) return UndoLog.FindAsOf(sql, ns.Full, idKey, EnsureKept(sql, point));
+        return DocumentTable.Get(sql, ns.Full, idKey) is { } bson ? DocumentTable.Deserialize(bson) : null;
+    });
+
+    public IReadOnlyList<DatabaseInfo> ListDatabases() => Read(sql => Catalog.Databases(sql).Select(db =>
+    {
+        var size = DocumentTable.Size(sql, db);
+        return new DatabaseInfo(db, size, Empty: size == 0);
+    }).ToList());
+
+    public IReadOnlyList<CollectionInfo> ListCollections(string db) => Read(sql => Catalog.Collections(sql, db));
+
+    /// <summary>The collection's indexes, _id_ first; NamespaceNotFound if it does not exist.</summary>
+    public IReadOnlyList<IndexSpec> ListIndexes(Namespace ns) => Read(sql => Catalog.Indexes(sql, ns));
+
+    public long Count(Namespace ns) => Read(sql => DocumentTable.Count(sql, ns.Full));
+
+    /// <summary>The BSON size of the database's documents, for listDatabases' sizeOnDisk.</summary>
+    public long ApproximateSize(string db) => Read(sql => DocumentTable.Size(sql, db));
+
+    /// <summary>An asOf older than the pruned history cannot be answered: the versions it needs are gone.</summary>
+    private static OpTime EnsureKept(SqlSession sql, OpTime asOf)
+    {
+        var history = MetaTable.Read(sql, MetaTable.History);
+        if (asOf < history)
+            throw new ReplicaException(ErrorCode.OperationFailed, $"cannot read as of {asOf}: versions at or before {history} were pruned");
+        return asOf;
+    }
+
+    /// <summary>Runs the reads in one read transaction, so they see one snapshot.</summary>
+    private T Read<T>(Func<SqlSession, T> read)
+    {
+        using var connection = OpenConnection();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        return read(new SqlSession(connection, transaction));
+    }
+
+    private SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        return connection;
+    }
+}
