@@ -19,7 +19,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
         var hello = await OkAsync(member, "admin", "{ hello: 1 }");
         Assert.False(hello["isWritablePrimary"].AsBoolean);
         Assert.Equal("Does not have a valid replica set config", hello["info"].AsString);
-        Assert.Equal(0, store.Count(Namespace.Parse("app.items")));
+        Assert.Equal(0, store.Reader.Count(Namespace.Parse("app.items")));
     }
 
     [Fact]

@@ -7,8 +7,6 @@ namespace ReplicaActors.Storage.Commands;
 /// <summary>createIndexes and dropIndexes: validated here, logged as one command entry, built by the store when applied.</summary>
 internal static class IndexCommands
 {
-    public const string IdIndexName = "_id_";
-
     public static BsonDocument Create(CommandRequest request, WriteCommandExecutor.Run run)
     {
         var ns = CommandArgs.CollectionNamespace(request);
@@ -23,24 +21,22 @@ internal static class IndexCommands
         foreach (var value in specs)
         {
             var spec = Normalise(value);
-            var name = spec["name"].AsString;
-            var key = spec["key"].AsBsonDocument;
-            var unique = spec.GetValue("unique", false).ToBoolean();
+            var (name, key, unique) = (spec.Name, spec.Key, spec.Unique);
             var sameName = existing.FirstOrDefault(i => i.Name == name);
             if (sameName is not null)
             {
-                if (!sameName.Key.Equals(key))
+                if (!sameName.HasSameKey(spec))
                     throw new ReplicaException(ErrorCode.IndexKeySpecsConflict, $"an index named '{name}' already exists on {ns} with key {sameName.Key.ToJson()}, not {key.ToJson()}");
                 if (sameName.Unique != unique)
                     throw new ReplicaException(ErrorCode.IndexOptionsConflict, $"index '{name}' already exists on {ns} with unique: {sameName.Unique.ToString().ToLowerInvariant()}");
                 continue;
             }
-            var sameKey = existing.FirstOrDefault(i => i.Key.Equals(key));
+            var sameKey = existing.FirstOrDefault(i => i.HasSameKey(spec));
             if (sameKey is not null)
                 throw new ReplicaException(ErrorCode.IndexOptionsConflict, $"index with key {key.ToJson()} already exists on {ns} with a different name: '{sameKey.Name}'");
             if (toCreate.Any(s => s["name"] == name))
                 throw new ReplicaException(ErrorCode.IndexKeySpecsConflict, $"index name '{name}' is given twice");
-            toCreate.Add(spec);
+            toCreate.Add(spec.ToBson());
         }
 
         if (toCreate.Count > 0)
@@ -71,39 +67,26 @@ internal static class IndexCommands
                 ?? throw new ReplicaException(ErrorCode.IndexNotFound, $"can't find index with key {which.ToJson()} on {ns}"),
             _ => throw new ReplicaException(ErrorCode.TypeMismatch, $"'index' must be a name or a key pattern, got {which.BsonType}"),
         };
-        if (index.Name == IdIndexName)
+        if (index.Name == IndexSpec.IdIndexName)
             throw new ReplicaException(ErrorCode.InvalidOptions, "cannot drop the _id index");
         run.Emit(OpType.Command, $"{ns.Db}.$cmd", new BsonDocument { { "dropIndexes", ns.Collection }, { "index", index.Name } }, null);
         return new BsonDocument("nIndexesWas", existing.Count);
     }
 
-    /// <summary>Checks a requested index spec and fills in MongoDB's default name.</summary>
-    private static BsonDocument Normalise(BsonValue value)
+    /// <summary>
+    /// Checks a requested index spec beyond what the store accepts: only ascending/descending keys
+    /// (the store builds no hashed, text or geo indexes) and no options it would silently ignore.
+    /// </summary>
+    private static IndexSpec Normalise(BsonValue value)
     {
-        if (!value.IsBsonDocument)
-            throw new ReplicaException(ErrorCode.TypeMismatch, $"an index spec must be a document, got {value.BsonType}");
-        var spec = value.AsBsonDocument;
-        var key = CommandArgs.Document(spec, "key", required: true);
-        if (key.ElementCount == 0)
-            throw new ReplicaException(ErrorCode.CannotCreateIndex, "an index key pattern may not be empty");
-        foreach (var field in key)
-        {
+        var spec = IndexSpec.Parse(value);
+        foreach (var field in spec.Key)
             if (!field.Value.IsNumeric || Math.Abs(field.Value.ToDouble()) != 1)
-                throw new ReplicaException(ErrorCode.CannotCreateIndex, $"bad index key pattern {key.ToJson()}: field '{field.Name}' must be 1 or -1");
-            if (field.Name.Length == 0 || field.Name.StartsWith('$'))
-                throw new ReplicaException(ErrorCode.CannotCreateIndex, $"bad index key pattern {key.ToJson()}: '{field.Name}' is not a field path");
-        }
-        var normalisedKey = new BsonDocument(key.Select(f => new BsonElement(f.Name, f.Value.ToDouble() > 0 ? 1 : -1)));
-        var name = spec.TryGetValue("name", out var n)
-            ? (n.IsString && n.AsString.Length > 0 ? n.AsString : throw new ReplicaException(ErrorCode.CannotCreateIndex, "index 'name' must be a non-empty string"))
-            : string.Join("_", normalisedKey.Select(f => $"{f.Name}_{f.Value.AsInt32}"));
-        if (name == IdIndexName && !(normalisedKey.ElementCount == 1 && normalisedKey.Contains("_id")))
+                throw new ReplicaException(ErrorCode.CannotCreateIndex, $"bad index key pattern {spec.Key.ToJson()}: field '{field.Name}' must be 1 or -1");
+        if (spec.Name == IndexSpec.IdIndexName && !spec.HasSameKey(IndexSpec.Id))
             throw new ReplicaException(ErrorCode.CannotCreateIndex, "the name '_id_' is reserved for the _id index");
-        var unique = CommandArgs.Bool(spec, "unique", false);
-        foreach (var option in spec.Names.Except(["key", "name", "unique", "v"]))
+        foreach (var option in value.AsBsonDocument.Names.Except(["key", "name", "unique", "v"]))
             throw new ReplicaException(ErrorCode.InvalidOptions, $"index option '{option}' is not supported (supported: key, name, unique)");
-        var result = new BsonDocument { { "key", normalisedKey }, { "name", name } };
-        if (unique) result.Add("unique", true);
-        return result;
+        return spec;
     }
 }

@@ -33,7 +33,7 @@ public sealed class ReadCommandExecutor(DocumentStore store)
         var limit = CommandArgs.NonNegativeLong(command, "limit", 0);
 
         IEnumerable<BsonDocument> documents = Select(ns, filter, asOf);
-        if (sort is not null) documents = documents.OrderBy(d => d, sort.Comparer);
+        if (sort is not null) documents = documents.OrderBy(d => d, sort);
         documents = documents.Skip((int)Math.Min(skip, int.MaxValue));
         if (limit > 0) documents = documents.Take((int)Math.Min(limit, int.MaxValue));
         if (projection is not null) documents = documents.Select(projection.Apply);
@@ -58,21 +58,16 @@ public sealed class ReadCommandExecutor(DocumentStore store)
     private BsonDocument ListIndexes(CommandRequest request)
     {
         var ns = CommandArgs.CollectionNamespace(request);
-        if (!store.ListCollections(ns.Db).Contains(ns.Collection))
+        if (!store.Reader.ListCollections(ns.Db).Any(c => c.Name == ns.Collection))
             throw new ReplicaException(ErrorCode.NamespaceNotFound, $"ns does not exist: {ns}");
-        var indexes = new BsonArray(store.ListIndexes(ns).Select(i =>
-        {
-            var doc = new BsonDocument { { "v", 2 }, { "key", i.Key }, { "name", i.Name } };
-            if (i.Unique) doc.Add("unique", true);
-            return doc;
-        }));
+        var indexes = new BsonArray(store.Reader.ListIndexes(ns).Select(i => i.ToBson()));
         return new BsonDocument("cursor", new BsonDocument { { "firstBatch", indexes }, { "id", 0L }, { "ns", ns.Full } });
     }
 
     private BsonDocument ListCollections(CommandRequest request)
     {
         Namespace.ValidateDb(request.Db);
-        var collections = new BsonArray(store.ListCollections(request.Db).Order(StringComparer.Ordinal).Select(name => new BsonDocument
+        var collections = new BsonArray(store.Reader.ListCollections(request.Db).Select(c => c.Name).Order(StringComparer.Ordinal).Select(name => new BsonDocument
         {
             { "name", name },
             { "type", "collection" },
@@ -84,7 +79,7 @@ public sealed class ReadCommandExecutor(DocumentStore store)
 
     private BsonDocument ListDatabases()
     {
-        var databases = store.ListDatabases();
+        var databases = store.Reader.ListDatabases();
         return new BsonDocument
         {
             { "databases", new BsonArray(databases.Select(d => new BsonDocument { { "name", d.Name }, { "sizeOnDisk", d.SizeOnDisk }, { "empty", d.Empty } })) },
@@ -96,9 +91,9 @@ public sealed class ReadCommandExecutor(DocumentStore store)
     {
         if (filter.IdEquality is { } id)
         {
-            var document = store.FindById(ns, id, asOf);
+            var document = store.Reader.FindById(ns, id, asOf);
             return document is not null && filter.Matches(document) ? [document] : [];
         }
-        return store.Scan(ns, asOf).Where(filter.Matches);
+        return store.Reader.Scan(ns, asOf).Where(filter.Matches);
     }
 }
