@@ -4,7 +4,7 @@ using MongoDB.Bson;
 namespace ReplicaActors.Cli.Arguments;
 
 /// <summary>--read-concern and --read-preference, passed through as <c>readConcern</c> and <c>$readPreference</c>.</summary>
-public sealed class ReadOptions
+public sealed class ReadOptions : ICommandOptions
 {
     private readonly Option<string?> _readConcern = new("--read-concern")
     {

@@ -4,7 +4,7 @@ using MongoDB.Bson;
 namespace ReplicaActors.Cli.Arguments;
 
 /// <summary>--w, --wtimeout and --j, passed through as the command's <c>writeConcern</c> document.</summary>
-public sealed class WriteConcernOptions
+public sealed class WriteConcernOptions : ICommandOptions
 {
     private readonly Option<string?> _w = new("--w")
     {

@@ -38,23 +38,11 @@ public static class DbCatalogCommands
         return command;
     }
 
-    private static Command Drop(CommandRunner runner)
-    {
-        var ns = NamespaceArgument.Create();
-        var writeConcern = new WriteConcernOptions();
-        var command = new Command("drop", "Drop a collection and its indexes") { ns };
-        writeConcern.AddTo(command);
-        runner.Bind(command, new CliCommand(
-            parseResult =>
-            {
-                var target = NamespaceArgument.Parse(parseResult.GetRequiredValue(ns));
-                var body = new BsonDocument("drop", target.Collection);
-                writeConcern.Apply(parseResult, body);
-                return new CommandRequest(target.Db, body);
-            },
-            (request, _, output) => output.Console.WriteLine($"dropped collection {request.Db}.{request.Command["drop"].AsString}")));
-        return command;
-    }
+    private static Command Drop(CommandRunner runner) =>
+        CollectionCommand.Create(
+            runner, "drop", "Drop a collection and its indexes", "drop", [], [], new WriteConcernOptions(),
+            _ => [],
+            (request, _, output) => output.Console.WriteLine($"dropped collection {CollectionCommand.Namespace(request)}"));
 
     private static Command DropDatabase(CommandRunner runner)
     {

@@ -20,23 +20,13 @@ public static class RsPalette
         Conf(runner),
     };
 
-    private static Command Hello(CommandRunner runner)
-    {
-        var command = new Command("hello", "Show the member's role and the set's topology as it sees it");
-        runner.Bind(command, new CliCommand(
-            _ => new CommandRequest(Admin, new BsonDocument("hello", 1)),
-            (_, reply, output) => KeyValueTable.Render(reply, output.Console)));
-        return command;
-    }
+    private static Command Hello(CommandRunner runner) =>
+        Simple(runner, "hello", "Show the member's role and the set's topology as it sees it", "hello",
+            (_, reply, output) => KeyValueTable.Render(reply, output.Console));
 
-    private static Command Status(CommandRunner runner)
-    {
-        var command = new Command("status", "Show every member's state, optime, lag and heartbeat");
-        runner.Bind(command, new CliCommand(
-            _ => new CommandRequest(Admin, new BsonDocument("replSetGetStatus", 1)),
-            (_, reply, output) => StatusView.Render(reply, output.Console)));
-        return command;
-    }
+    private static Command Status(CommandRunner runner) =>
+        Simple(runner, "status", "Show every member's state, optime, lag and heartbeat", "replSetGetStatus",
+            (_, reply, output) => StatusView.Render(reply, output.Console));
 
     private static Command Initiate(CommandRunner runner)
     {
@@ -54,13 +44,17 @@ public static class RsPalette
         return command;
     }
 
-    private static Command Conf(CommandRunner runner)
-    {
-        var command = new Command("conf", "Show the replica set config");
-        runner.Bind(command, new CliCommand(
-            _ => new CommandRequest(Admin, new BsonDocument("replSetGetConfig", 1)),
+    private static Command Conf(CommandRunner runner) =>
+        Simple(runner, "conf", "Show the replica set config", "replSetGetConfig",
             (_, reply, output) => output.Out.WriteLine(ExtendedJson.FormatIndented(
-                reply.TryGetValue("config", out var config) ? config : CliCommand.WithoutOk(reply)))));
+                reply.TryGetValue("config", out var config) ? config : CliCommand.WithoutOk(reply))));
+
+    /// <summary>A command without arguments: <c>{ commandName: 1 }</c> on admin.</summary>
+    private static Command Simple(
+        CommandRunner runner, string name, string description, string commandName, Action<CommandRequest, BsonDocument, CliOutput> render)
+    {
+        var command = new Command(name, description);
+        runner.Bind(command, new CliCommand(_ => new CommandRequest(Admin, new BsonDocument(commandName, 1)), render));
         return command;
     }
 }
