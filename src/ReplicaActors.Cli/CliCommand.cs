@@ -1,0 +1,29 @@
+using System.CommandLine;
+using MongoDB.Bson;
+using ReplicaActors.Cli.Output;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Cli;
+
+/// <summary>
+/// What one rsctl command does around the shared send-and-check pipeline:
+/// turn the parsed command line into a command document, show the reply to a person, and pick what <c>--json</c> prints.
+/// </summary>
+public sealed record CliCommand(
+    Func<ParseResult, CommandRequest> Build,
+    Action<CommandRequest, BsonDocument, CliOutput> Render,
+    Func<BsonDocument, BsonValue> JsonOf)
+{
+    public CliCommand(Func<ParseResult, CommandRequest> build, Action<CommandRequest, BsonDocument, CliOutput> render)
+        : this(build, render, WithoutOk)
+    {
+    }
+
+    /// <summary>The reply as <c>--json</c> prints it by default: everything but the <c>ok</c> flag.</summary>
+    public static BsonValue WithoutOk(BsonDocument reply)
+    {
+        var copy = new BsonDocument(reply);
+        copy.Remove("ok");
+        return copy;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using MongoDB.Bson;
+using Spectre.Console;
+
+namespace ReplicaActors.Cli.Output;
+
+/// <summary>
+/// replSetGetStatus as a summary line and one row per member. Every field may be missing (older or partial
+/// servers): a missing field is an empty cell, never an error.
+/// </summary>
+public static class StatusView
+{
+    private static readonly string[] Columns =
+        ["name", "state", "health", "uptime", "optime", "lag", "ping", "sync source", "last heartbeat", "config version", "self"];
+
+    public static void Render(BsonDocument reply, IAnsiConsole console)
+    {
+        console.WriteLine(Summary(reply));
+        var members = ReplyFields.Documents(reply, "members");
+        var primaryOptime = members.Where(IsPrimary).Select(m => OptimeSeconds(m)).FirstOrDefault(s => s is not null);
+        var now = reply.TryGetValue("date", out var date) && date.IsValidDateTime ? date.ToUniversalTime() : (DateTime?)null;
+
+        var table = new Table();
+        foreach (var column in Columns) table.AddColumn(column);
+        foreach (var member in members)
+        {
+            table.AddRow(
+                Text(member, "name"),
+                new Text(State(member)),
+                new Text(Health(member)),
+                new Text(Number(member, "uptime") is { } uptime ? Duration(uptime) : ""),
+                new Text(Optime(member)),
+                new Text(Lag(member, primaryOptime)),
+                new Text(Number(member, "pingMs") is { } ping ? $"{ping} ms" : ""),
+                Text(member, "syncSourceHost"),
+                new Text(Heartbeat(member, now)),
+                Text(member, "configVersion"),
+                new Text(member.TryGetValue("self", out var self) && self.ToBoolean() ? "yes" : ""));
+        }
+        console.Write(table);
+    }
+
+    private static string Summary(BsonDocument reply)
+    {
+        var parts = new List<string>();
+        if (reply.TryGetValue("set", out var set)) parts.Add($"set {ReplyFields.Plain(set)}");
+        if (reply.TryGetValue("term", out var term)) parts.Add($"term {ReplyFields.Plain(term)}");
+        if (reply.TryGetValue("myState", out var myState)) parts.Add($"my state {StateName(myState)}");
+        if (CommitPoint(reply) is { } commit) parts.Add($"commit point {commit}");
+        return parts.Count == 0 ? "replica set status" : string.Join(", ", parts);
+    }
+
+    private static string? CommitPoint(BsonDocument reply)
+    {
+        var holder = reply.TryGetValue("optimes", out var optimes) && optimes.IsBsonDocument ? optimes.AsBsonDocument : reply;
+        return holder.TryGetValue("lastCommittedOpTime", out var commit) ? FormatOptime(commit) : null;
+    }
+
+    private static bool IsPrimary(BsonDocument member) => State(member) == "PRIMARY";
+
+    private static string State(BsonDocument member) =>
+        member.TryGetValue("stateStr", out var name) ? ReplyFields.Plain(name)
+        : member.TryGetValue("state", out var state) ? StateName(state)
+        : "";
+
+    /// <summary>MongoDB's member state numbers, for servers that send only the number.</summary>
+    private static string StateName(BsonValue state) => state.IsNumeric
+        ? state.ToInt32() switch
+        {
+            0 => "STARTUP",
+            1 => "PRIMARY",
+            2 => "SECONDARY",
+            3 => "RECOVERING",
+            5 => "STARTUP2",
+            6 => "UNKNOWN",
+            7 => "ARBITER",
+            8 => "DOWN",
+            9 => "ROLLBACK",
+            10 => "REMOVED",
+            var other => other.ToString(CultureInfo.InvariantCulture),
+        }
+        : ReplyFields.Plain(state);
+
+    private static string Health(BsonDocument member) =>
+        Number(member, "health") switch
+        {
+            null => "",
+            1 => "up",
+            0 => "down",
+            var other => other.Value.ToString(CultureInfo.InvariantCulture),
+        };
+
+    private static string Optime(BsonDocument member) =>
+        member.TryGetValue("optime", out var optime) ? FormatOptime(optime) : "";
+
+    /// <summary>An OpTime {ts, t} as "seconds:increment (term t)"; any other shape as JSON.</summary>
+    private static string FormatOptime(BsonValue optime)
+    {
+        if (optime is BsonDocument { } d && d.TryGetValue("ts", out var ts) && ts.IsBsonTimestamp)
+        {
+            var term = d.TryGetValue("t", out var t) ? $" (term {ReplyFields.Plain(t)})" : "";
+            return $"{ts.AsBsonTimestamp.Timestamp}:{ts.AsBsonTimestamp.Increment}{term}";
+        }
+        return ExtendedJson.Format(optime);
+    }
+
+    private static long? OptimeSeconds(BsonDocument member) =>
+        member.TryGetValue("optime", out var optime) && optime is BsonDocument d && d.TryGetValue("ts", out var ts) && ts.IsBsonTimestamp
+            ? ts.AsBsonTimestamp.Timestamp
+            : null;
+
+    /// <summary>How far the member's last applied write is behind the primary's, in seconds of oplog time.</summary>
+    private static string Lag(BsonDocument member, long? primarySeconds)
+    {
+        if (IsPrimary(member) || primarySeconds is null || OptimeSeconds(member) is not { } seconds) return "";
+        return Duration(Math.Max(0, primarySeconds.Value - seconds));
+    }
+
+    private static string Heartbeat(BsonDocument member, DateTime? now)
+    {
+        if (!member.TryGetValue("lastHeartbeat", out var heartbeat) || !heartbeat.IsValidDateTime) return "";
+        var at = heartbeat.ToUniversalTime();
+        return now is { } n
+            ? $"{Duration((long)Math.Max(0, (n - at).TotalSeconds))} ago"
+            : at.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    }
+
+    private static string Duration(long seconds)
+    {
+        var span = TimeSpan.FromSeconds(seconds);
+        return span.TotalDays >= 1 ? $"{(int)span.TotalDays}d {span.Hours}h"
+            : span.TotalHours >= 1 ? $"{span.Hours}h {span.Minutes}m"
+            : span.TotalMinutes >= 1 ? $"{span.Minutes}m {span.Seconds}s"
+            : $"{span.Seconds}s";
+    }
+
+    private static long? Number(BsonDocument member, string name) =>
+        member.TryGetValue(name, out var value) && value.IsNumeric ? value.ToInt64() : null;
+
+    private static Text Text(BsonDocument member, string name) =>
+        new(member.TryGetValue(name, out var value) ? ReplyFields.Plain(value) : "");
+}

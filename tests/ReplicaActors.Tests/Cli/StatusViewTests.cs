@@ -1,0 +1,74 @@
+using MongoDB.Bson;
+
+namespace ReplicaActors.Tests.Cli;
+
+public class StatusViewTests
+{
+    private const string Status = """
+        {
+          ok: 1, set: 'rs0', myState: 1, term: NumberLong(3), date: ISODate('2024-01-01T00:10:00Z'),
+          optimes: { lastCommittedOpTime: { ts: Timestamp(1000, 4), t: NumberLong(3) } },
+          members: [
+            { _id: 0, name: 'h1:1', health: 1, state: 1, stateStr: 'PRIMARY', uptime: 3725,
+              optime: { ts: Timestamp(1000, 4), t: NumberLong(3) }, configVersion: 2, self: true },
+            { _id: 1, name: 'h2:2', health: 1, state: 2, stateStr: 'SECONDARY', uptime: 65,
+              optime: { ts: Timestamp(993, 1), t: NumberLong(3) }, pingMs: NumberLong(4), syncSourceHost: 'h1:1',
+              lastHeartbeat: ISODate('2024-01-01T00:09:58Z'), configVersion: 2 },
+            { _id: 2, name: 'h3:3', health: 0, state: 8 }
+          ]
+        }
+        """;
+
+    private static async Task<string[]> Rows(string reply)
+    {
+        var run = await RsctlRun.Of(new FakeTransport { Reply = BsonDocument.Parse(reply) }, "h1", "rs", "status");
+        Assert.Equal(0, run.ExitCode);
+        return run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private static string[] Cells(string[] rows, string member) =>
+        rows.Select(r => r.Split('│', '|').Select(c => c.Trim()).Where(c => c.Length > 0).ToArray())
+            .Single(cells => cells.FirstOrDefault() == member);
+
+    [Fact]
+    public async Task The_summary_names_the_set_term_state_and_commit_point()
+    {
+        var rows = await Rows(Status);
+
+        Assert.Equal("set rs0, term 3, my state PRIMARY, commit point 1000:4 (term 3)", rows[0].Trim());
+    }
+
+    [Fact]
+    public async Task A_secondary_row_shows_its_lag_behind_the_primary_ping_source_and_heartbeat_age()
+    {
+        var rows = await Rows(Status);
+
+        Assert.Equal(
+            ["h2:2", "SECONDARY", "up", "1m 5s", "993:1 (term 3)", "7s", "4 ms", "h1:1", "2s ago", "2"],
+            Cells(rows, "h2:2"));
+    }
+
+    [Fact]
+    public async Task The_primary_row_marks_itself_and_has_no_lag()
+    {
+        var rows = await Rows(Status);
+
+        Assert.Equal(["h1:1", "PRIMARY", "up", "1h 2m", "1000:4 (term 3)", "2", "yes"], Cells(rows, "h1:1"));
+    }
+
+    [Fact]
+    public async Task Missing_fields_leave_empty_cells_and_state_numbers_get_their_names()
+    {
+        var rows = await Rows(Status);
+
+        Assert.Equal(["h3:3", "DOWN", "down"], Cells(rows, "h3:3"));
+    }
+
+    [Fact]
+    public async Task A_reply_with_no_members_still_renders()
+    {
+        var rows = await Rows("{ok: 1}");
+
+        Assert.Equal("replica set status", rows[0].Trim());
+    }
+}
