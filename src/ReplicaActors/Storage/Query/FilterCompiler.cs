@@ -147,7 +147,6 @@ internal static class FilterCompiler
         return new AnyValue(v => v is BsonArray a && a.Count == size, ExpandLeafArrays: false);
     }
 
-    /// <summary>Operators first (<c>{$gt: 1}</c>) test each element as a value; otherwise the elements must be documents matching a filter.</summary>
     private static IValueCondition ElemMatch(BsonValue argument)
     {
         if (argument is not BsonDocument spec)
@@ -155,14 +154,24 @@ internal static class FilterCompiler
             throw new ReplicaException(ErrorCode.BadValue, "$elemMatch needs a document");
         }
 
+        var matches = ElementCondition(spec);
+        return new AnyValue(v => v is BsonArray a && a.Any(matches), ExpandLeafArrays: false);
+    }
+
+    /// <summary>
+    /// What <c>$elemMatch</c> and <c>$pull</c> ask of one array element: with operators first (<c>{$gt: 1}</c>)
+    /// the element is tested as a value; otherwise it must be a document matching the spec as a filter.
+    /// </summary>
+    public static Func<BsonValue, bool> ElementCondition(BsonDocument spec)
+    {
         if (IsOperatorDocument(spec) && !Logical.Contains(spec.GetElement(0).Name))
         {
             var condition = CompileOperators(spec);
-            return new AnyValue(v => v is BsonArray a && a.Any(e => condition.Matches(PathValues.Single(e))), ExpandLeafArrays: false);
+            return e => condition.Matches(PathValues.Single(e));
         }
 
         var filter = Compile(spec);
-        return new AnyValue(v => v is BsonArray a && a.Any(e => e is BsonDocument d && filter.Matches(d)), ExpandLeafArrays: false);
+        return e => e is BsonDocument d && filter.Matches(d);
     }
 
     private static IValueCondition All(BsonValue argument)
