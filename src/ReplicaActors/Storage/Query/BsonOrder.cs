@@ -23,8 +23,11 @@ public sealed class BsonOrder : IComparer<BsonValue>, IEqualityComparer<BsonValu
     public int GetHashCode(BsonValue value) => value switch
     {
         _ when value.IsNumeric => BsonNumbers.ToDouble(value).GetHashCode(),
+        BsonString s => s.Value.GetHashCode(StringComparison.Ordinal),
         BsonSymbol s => s.Name.GetHashCode(StringComparison.Ordinal),
-        BsonUndefined => BsonNull.Value.GetHashCode(),
+        BsonNull or BsonUndefined => 0,
+        BsonDocument d => d.Aggregate(17, (hash, e) => HashCode.Combine(hash, e.Name, GetHashCode(e.Value))),
+        BsonArray a => a.Aggregate(19, (hash, e) => HashCode.Combine(hash, GetHashCode(e))),
         _ => value.GetHashCode(),
     };
 
