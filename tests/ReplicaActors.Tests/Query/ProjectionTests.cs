@@ -50,11 +50,6 @@ public class ProjectionTests
     [InlineData("{a: 'yes'}", "a")]
     [InlineData("{a: {$slice: 1}}", "a")]
     [InlineData("{'a.': 1}", "a.")]
-    public void Refuses_malformed_projections(string projection, string named)
-    {
-        var error = Assert.Throws<ReplicaException>(() => Projection.Compile(BsonDocument.Parse(projection)));
-
-        Assert.Equal(ErrorCode.BadValue, error.Code);
-        Assert.Contains(named, error.Message);
-    }
+    public void Refuses_malformed_projections(string projection, string named) =>
+        Refusal.Expect(ErrorCode.BadValue, named, () => Projection.Compile(BsonDocument.Parse(projection)));
 }
