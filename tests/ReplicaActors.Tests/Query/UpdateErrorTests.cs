@@ -56,6 +56,7 @@ public class UpdateErrorTests
     [InlineData("{_id: 1, a: 5}", "{$set: {'a.b': 1}}", ErrorCode.TypeMismatch, "'a.b'")]
     [InlineData("{_id: 1, a: {b: 'x'}}", "{$set: {'a.b.c.d': 1}}", ErrorCode.TypeMismatch, "'a.b.c.d'")]
     [InlineData("{_id: 1, a: [{b: 1}]}", "{$set: {'a.b': 1}}", ErrorCode.TypeMismatch, "'a.b'")]
+    [InlineData("{_id: 1, a: [1]}", "{$set: {'a.2000000': 1}}", ErrorCode.BadValue, "'a.2000000'")]
     [InlineData("{_id: 1, a: NumberLong(9223372036854775807)}", "{$inc: {a: 1}}", ErrorCode.BadValue, "'a'")]
     [InlineData("{_id: 1, a: [{b: 1}]}", "{$rename: {'a.b': 'c'}}", ErrorCode.BadValue, "a.b")]
     [InlineData("{_id: 1}", "{$set: {_id: 2}}", ErrorCode.ImmutableField, "_id")]

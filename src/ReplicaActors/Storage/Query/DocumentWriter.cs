@@ -9,6 +9,9 @@ namespace ReplicaActors.Storage.Query;
 /// </summary>
 internal static class DocumentWriter
 {
+    /// <summary>MongoDB's limit on nulls added by writing past an array's end, so a stray index cannot exhaust memory.</summary>
+    private const int MaxPadding = 1_500_000;
+
     public static BsonValue? Read(BsonDocument document, string path) =>
         Locate(document, path, create: false) is var (container, name) ? ReadChild(container, name) : null;
 
@@ -101,6 +104,11 @@ internal static class DocumentWriter
         if (!FieldPath.TryIndex(name, out var index))
         {
             throw new ReplicaException(ErrorCode.TypeMismatch, $"cannot create field '{name}' of '{path}' in an array");
+        }
+
+        if (index - array.Count > MaxPadding)
+        {
+            throw new ReplicaException(ErrorCode.BadValue, $"'{path}' would pad an array with more than {MaxPadding} nulls");
         }
 
         while (array.Count <= index)

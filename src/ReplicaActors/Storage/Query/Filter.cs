@@ -17,9 +17,6 @@ public sealed class Filter
         IdEquality = equalityFields.FirstOrDefault(f => f.Path == "_id").Value;
     }
 
-    /// <summary>The filter that matches every document.</summary>
-    public static Filter All { get; } = Compile([]);
-
     /// <summary>
     /// The <c>_id</c> every matching document must have, when the filter pins it by equality; a store can
     /// look that one document up and still run <see cref="Matches"/> on it for the rest of the filter.
