@@ -6,4 +6,4 @@ using ReplicaActors.Protocol;
 return await Rsctl.RunAsync(args, CreateTransport, new CliOutput(Console.Out, Console.Error));
 
 // The one place the real transport is chosen; everything else takes an ICommandTransport.
-static ICommandTransport CreateTransport() => throw new ReplicaException(ErrorCode.HostUnreachable, "no transport");
+static ICommandTransport CreateTransport() => new AkkaCommandTransport();

@@ -52,7 +52,7 @@ public sealed class MemberHost : IAsyncDisposable
     public static IActorRef StartMember(ActorSystem system, MemberSettings settings, DocumentStore store) =>
         system.ActorOf(
             BackoffSupervisor.Props(Backoff.OnStop(
-                ReplicaMember.Props(settings, store), "replica", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2)),
+                ReplicaMember.Props(settings, store), "replica", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)),
             ReplicaActorsConfig.MemberActorName);
 
     public async ValueTask DisposeAsync()

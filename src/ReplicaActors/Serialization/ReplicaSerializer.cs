@@ -56,6 +56,6 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
         OplogAppendedManifest => new OplogAppended(doc["entries"].AsBsonArray.Select(e => OplogEntry.FromBson(e.AsBsonDocument)).ToArray()),
         TermChangedManifest => new TermChanged(doc["term"].ToInt64(), doc["votedFor"].IsBsonNull ? null : doc["votedFor"].ToInt32()),
         ConfigInstalledManifest => new ConfigInstalled(ReplicaSetConfig.FromBson(doc)),
-        _ => throw new SerializationException($"unknown ReplicaActors manifest '{manifest}'"),
+        _ => throw new System.Runtime.Serialization.SerializationException($"unknown ReplicaActors manifest '{manifest}'"),
     };
 }
