@@ -1,3 +1,5 @@
+using ReplicaActors.Config;
+
 namespace ReplicaActors.Consensus;
 
 /// <summary>
@@ -35,7 +37,7 @@ public static class VoteRules
         return null;
     }
 
-    private static Config.MemberConfig? ArbiterProtectsPrimary(VoterState voter, VoteRequest request)
+    private static MemberConfig? ArbiterProtectsPrimary(VoterState voter, VoteRequest request)
     {
         var self = voter.Config.FindById(voter.SelfId);
         if (self is not { ArbiterOnly: true } || request.CandidateConfig != voter.Config.VersionAndTerm) return null;
