@@ -47,21 +47,14 @@ internal sealed class BsonFieldReader(BsonDocument document, string where)
 
     public long RequiredLong(string field, ErrorCode missingCode) => ToLong(field, Required(field, missingCode));
 
-    public int Int(string field, int fallback)
-    {
-        var value = Long(field, fallback);
-        return value is >= int.MinValue and <= int.MaxValue
-            ? (int)value
-            : throw new ReplicaException(ErrorCode.BadValue, $"{Where}: field '{field}' is out of range: {value}");
-    }
+    public int Int(string field, int fallback) => FitInt(field, Long(field, fallback));
 
-    public int RequiredInt(string field, ErrorCode missingCode)
-    {
-        var value = RequiredLong(field, missingCode);
-        return value is >= int.MinValue and <= int.MaxValue
+    public int RequiredInt(string field, ErrorCode missingCode) => FitInt(field, RequiredLong(field, missingCode));
+
+    private int FitInt(string field, long value) =>
+        value is >= int.MinValue and <= int.MaxValue
             ? (int)value
             : throw new ReplicaException(ErrorCode.BadValue, $"{Where}: field '{field}' is out of range: {value}");
-    }
 
     public BsonDocument? Document(string field)
     {

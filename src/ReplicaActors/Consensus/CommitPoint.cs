@@ -1,0 +1,26 @@
+using ReplicaActors.Config;
+using ReplicaActors.Oplog;
+
+namespace ReplicaActors.Consensus;
+
+/// <summary>
+/// The majority commit point a primary computes: the newest OpTime durable on a write majority of voting
+/// data-bearing members. It moves only forward, and only to an OpTime of the primary's own term: entries of
+/// earlier terms become committed when an entry of this term is (Raft's rule, MongoDB's too).
+/// </summary>
+public static class CommitPoint
+{
+    /// <param name="durableByMember">Durable OpTimes by member id, the primary's own included; missing members count as having nothing.</param>
+    /// <param name="current">The commit point so far; the result is never older.</param>
+    public static OpTime Compute(ReplicaSetConfig config, long primaryTerm, IReadOnlyDictionary<int, OpTime> durableByMember, OpTime current)
+    {
+        var durable = config.VotingDataBearing
+            .Select(m => durableByMember.TryGetValue(m.Id, out var t) ? t : OpTime.Null)
+            .OrderDescending()
+            .ToList();
+        var needed = config.WriteMajorityCount;
+        if (needed == 0 || durable.Count < needed) return current;
+        var candidate = durable[needed - 1];
+        return candidate.Term == primaryTerm && candidate > current ? candidate : current;
+    }
+}

@@ -1,0 +1,49 @@
+using ReplicaActors.Config;
+using ReplicaActors.Consensus;
+using ReplicaActors.Oplog;
+using static ReplicaActors.Tests.Config.ConfigFixtures;
+using static ReplicaActors.Tests.Consensus.ConsensusFixtures;
+
+namespace ReplicaActors.Tests.Consensus;
+
+/// <summary>Durable OpTimes are written "0:10 1:8 2:5" (member:second), all in term 3 unless "0:10/2".</summary>
+public class CommitPointTests
+{
+    private static IReadOnlyDictionary<int, OpTime> Durable(string spec) =>
+        spec.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(part =>
+        {
+            var (member, rest) = (int.Parse(part[..part.IndexOf(':')]), part[(part.IndexOf(':') + 1)..]);
+            var slash = rest.IndexOf('/');
+            var op = slash < 0 ? Op(uint.Parse(rest), 3) : Op(uint.Parse(rest[..slash]), long.Parse(rest[(slash + 1)..]));
+            return (member, op);
+        }).ToDictionary(p => p.member, p => p.op);
+
+    public static TheoryData<string, ReplicaSetConfig, string, uint> Cases => new()
+    {
+        { "P-S-S: the second newest is durable on two of three", SetOf(3), "0:10 1:8 2:5", 8 },
+        { "P-S-S with one member silent", SetOf(3), "0:10 1:8", 8 },
+        { "P-S-S with only the primary: nothing committed", SetOf(3), "0:10", 0 },
+        { "five members need three", SetOf(5), "0:10 1:9 2:8 3:7 4:6", 8 },
+        { "P-S-A: the arbiter does not count, both data members must have it", Set(Member(0), Member(1), Arbiter(2)), "0:10 1:8 2:10", 8 },
+        { "non-voters do not count", Set(Member(0), Member(1), Member(2), NonVoter(3), NonVoter(4)), "0:10 1:2 2:1 3:10 4:10", 2 },
+        { "an entry of an older term is not committed by counting", SetOf(3), "0:10 1:8/2 2:5/2", 0 },
+        { "one member alone commits its own writes", SetOf(1), "0:10", 10 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_commit_point_is_the_newest_write_majority_durable_OpTime_of_this_term(string story, ReplicaSetConfig config, string durable, uint expectedSecs)
+    {
+        var point = CommitPoint.Compute(config, primaryTerm: 3, Durable(durable), OpTime.Null);
+
+        Assert.True((expectedSecs == 0 ? OpTime.Null : Op(expectedSecs, 3)) == point, $"{story}: got {point}");
+    }
+
+    [Fact]
+    public void The_commit_point_never_moves_backwards()
+    {
+        var point = CommitPoint.Compute(SetOf(3), 3, Durable("0:10 1:4 2:4"), current: Op(6, 3));
+
+        Assert.Equal(Op(6, 3), point);
+    }
+}
