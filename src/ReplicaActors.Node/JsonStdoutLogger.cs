@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Dispatch;
 using Akka.Event;
 
 namespace ReplicaActors.Node;

@@ -5,7 +5,7 @@ namespace ReplicaActors.Node;
 /// <summary>Turns the member's flags, profile and HOCON files into one override config (flags win over files).</summary>
 public static class NodeConfig
 {
-    public static Config Build(string replSet, int? port, string? dbpath, string? bindIp, IEnumerable<FileInfo> files, string? profile)
+    public static Akka.Configuration.Config Build(string replSet, int? port, string? dbpath, string? bindIp, IEnumerable<FileInfo> files, string? profile)
     {
         var flags = new List<string> { $"replica-actors.member.replSet = {Quote(replSet)}" };
         if (port is { } p) flags.Add($"replica-actors.member.port = {p}");
@@ -35,7 +35,7 @@ public static class NodeConfig
         return file;
     }
 
-    private static Config Load(FileInfo file)
+    private static Akka.Configuration.Config Load(FileInfo file)
     {
         if (!file.Exists) throw new ConfigurationException($"config file {file.FullName} does not exist");
         try

@@ -28,7 +28,7 @@ public static class Program
         return await root.Parse(args).InvokeAsync();
     }
 
-    private static async Task<int> RunMemberAsync(Func<Config> overrides)
+    private static async Task<int> RunMemberAsync(Func<Akka.Configuration.Config> overrides)
     {
         MemberHost host;
         try

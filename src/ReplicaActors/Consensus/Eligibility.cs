@@ -1,3 +1,4 @@
+using ReplicaActors.Protocol;
 using ReplicaActors.Config;
 using ReplicaActors.Oplog;
 

@@ -28,9 +28,9 @@ public sealed class MemberHost : IAsyncDisposable
     {
         var config = ReplicaActorsConfig.ForMember(overrides);
         var settings = MemberSettings.From(config);
-        var inMemory = config.GetBoolean("replica-actors.storage.in-memory");
-        if (!inMemory) ReplicaActorsConfig.PrepareJournal(settings.DbPath);
-        var store = inMemory ? DocumentStore.OpenInMemory() : DocumentStore.Open(ReplicaActorsConfig.StorePath(settings.DbPath));
+        var temporary = config.GetBoolean("replica-actors.storage.temporary");
+        if (!temporary) ReplicaActorsConfig.PrepareJournal(settings.DbPath);
+        var store = temporary ? DocumentStore.OpenTemporary() : DocumentStore.Open(settings.DbPath);
         try
         {
             var system = ActorSystem.Create(ReplicaActorsConfig.SystemName, config);

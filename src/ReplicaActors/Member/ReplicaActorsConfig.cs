@@ -46,8 +46,6 @@ public static class ReplicaActorsConfig
 
     public static string JournalPath(string dbPath) => Path.Combine(Path.GetFullPath(dbPath), "oplog.db");
 
-    public static string StorePath(string dbPath) => Path.Combine(Path.GetFullPath(dbPath), "data.db");
-
     private static string JournalConnectionString(string dbPath) => $"Data Source={JournalPath(dbPath)};Default Timeout=30";
 
     /// <summary>

@@ -1,3 +1,4 @@
+using ReplicaActors.Protocol;
 using ReplicaActors.Consensus;
 using ReplicaActors.Oplog;
 

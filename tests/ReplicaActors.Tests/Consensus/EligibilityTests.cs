@@ -1,3 +1,4 @@
+using ReplicaActors.Protocol;
 using ReplicaActors.Config;
 using ReplicaActors.Consensus;
 using static ReplicaActors.Tests.Config.ConfigFixtures;

@@ -12,9 +12,9 @@ public abstract class MemberSpecBase : Akka.TestKit.Xunit2.TestKit
 {
     protected const string SetName = "rs0";
 
-    protected static readonly Config TestConfig = ReplicaActorsConfig.ForMember(ConfigurationFactory.ParseString($$"""
+    protected static readonly Akka.Configuration.Config TestConfig = ReplicaActorsConfig.ForMember(ConfigurationFactory.ParseString($$"""
         replica-actors.member { replSet = "{{SetName}}", port = 0 }
-        replica-actors.storage.in-memory = on
+        replica-actors.storage.temporary = on
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         akka.loglevel = WARNING
