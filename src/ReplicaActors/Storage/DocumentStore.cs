@@ -23,7 +23,7 @@ public sealed class DocumentStore : IDisposable
         DataFile = dataFile;
         writer = new SqliteConnection(connectionString);
         writer.Open();
-        var sql = new SqlSession(writer, null);
+        using var sql = new SqlSession(writer, null);
         // WAL lets readers read beside the writer. synchronous=NORMAL may lose the last commits on power
         // failure, which is safe here: the journal is the durable source of truth, and on open the member
         // re-applies it after AppliedOpTime, which is committed with the changes it describes.
@@ -94,13 +94,15 @@ public sealed class DocumentStore : IDisposable
         SqliteConnection.ClearPool(writer);
         writer.Dispose();
         if (temporaryDirectory is not null) Directory.Delete(temporaryDirectory, recursive: true);
+        temporaryDirectory = null;
     }
 
     private T InTransaction<T>(string what, Func<SqlSession, T> work)
     {
         EnsureNoBatch(what);
         using var transaction = writer.BeginTransaction();
-        var result = work(new SqlSession(writer, transaction));
+        using var sql = new SqlSession(writer, transaction);
+        var result = work(sql);
         transaction.Commit();
         return result;
     }

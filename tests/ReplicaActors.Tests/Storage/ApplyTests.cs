@@ -6,12 +6,9 @@ using static ReplicaActors.Tests.Storage.Ops;
 
 namespace ReplicaActors.Tests.Storage;
 
-public class ApplyTests : IDisposable
+public class ApplyTests : StoreSpec
 {
     private static readonly Namespace Users = Namespace.Parse("app.users");
-    private readonly DocumentStore store = DocumentStore.OpenTemporary();
-
-    public void Dispose() => store.Dispose();
 
     [Fact]
     public void Insert_creates_the_collection_and_stores_the_document()

@@ -5,9 +5,8 @@ using static ReplicaActors.Tests.Storage.Ops;
 
 namespace ReplicaActors.Tests.Storage;
 
-public class CatalogTests : IDisposable
+public class CatalogTests : StoreSpec
 {
-    private readonly DocumentStore store = DocumentStore.OpenTemporary();
 
     public CatalogTests() => store.ApplyAll(
         Insert(1, "shop.items", Doc("{ _id: 1, sku: 'x' }")),
@@ -15,8 +14,6 @@ public class CatalogTests : IDisposable
         Command(3, "logs", Doc("{ create: 'events' }")),
         UniqueIndex(4, "shop", "items", Doc("{ sku: 1 }")),
         Command(5, "shop", Doc("{ createIndexes: 'items', indexes: [{ key: { a: 1, b: -1 } }] }")));
-
-    public void Dispose() => store.Dispose();
 
     [Fact]
     public void ListDatabases_shows_every_database_with_its_size()
@@ -49,6 +46,14 @@ public class CatalogTests : IDisposable
             "{ \"v\" : 2, \"key\" : { \"a\" : 1, \"b\" : -1 }, \"name\" : \"a_1_b_-1\" }",
         ], indexes);
         Assert.Equal(ErrorCode.NamespaceNotFound, Assert.Throws<ReplicaException>(() => store.Reader.ListIndexes(Namespace.Parse("shop.none"))).Code);
+    }
+
+    [Fact]
+    public void DropIndexes_star_drops_all_but_id()
+    {
+        store.ApplyAll(Command(6, "shop", Doc("{ dropIndexes: 'items', index: '*' }")));
+
+        Assert.Equal([IndexSpec.IdIndexName], store.Reader.ListIndexes(Namespace.Parse("shop.items")).Select(i => i.Name));
     }
 
     [Fact]

@@ -5,10 +5,9 @@ using static ReplicaActors.Tests.Storage.Ops;
 
 namespace ReplicaActors.Tests.Storage;
 
-public class HistoryTests : IDisposable
+public class HistoryTests : StoreSpec
 {
     private static readonly Namespace Accounts = Namespace.Parse("bank.accounts");
-    private readonly DocumentStore store = DocumentStore.OpenTemporary();
 
     public HistoryTests() => store.ApplyAll(
         Insert(1, "bank.accounts", Doc("{ _id: 'a', balance: 10 }")),
@@ -17,8 +16,6 @@ public class HistoryTests : IDisposable
         Delete(4, "bank.accounts", "b"),
         Insert(5, "bank.accounts", Doc("{ _id: 'c', balance: 30 }")),
         Update(6, "bank.accounts", "a", Doc("{ _id: 'a', balance: 12 }")));
-
-    public void Dispose() => store.Dispose();
 
     [Theory]
     [InlineData(0u, "[]")]
@@ -44,6 +41,8 @@ public class HistoryTests : IDisposable
         Assert.Equal(Docs("[{ _id: 'a', balance: 11 }, { _id: 'b', balance: 20 }]"), store.Reader.Scan(Accounts, At(3)).OrderBy(d => d["_id"].AsString));
         Assert.Equal(ErrorCode.OperationFailed, Assert.Throws<ReplicaException>(() => store.Reader.FindById(Accounts, "a", At(2))).Code);
         Assert.Equal(ErrorCode.OperationFailed, Assert.Throws<ReplicaException>(() => store.RollbackTo(At(2))).Code);
+        store.RollbackTo(At(3));
+        Assert.Equal(Docs("[{ _id: 'a', balance: 11 }, { _id: 'b', balance: 20 }]"), store.Reader.Scan(Accounts).OrderBy(d => d["_id"].AsString));
     }
 
     [Fact]

@@ -5,12 +5,9 @@ using static ReplicaActors.Tests.Storage.Ops;
 
 namespace ReplicaActors.Tests.Storage;
 
-public class UniqueIndexTests : IDisposable
+public class UniqueIndexTests : StoreSpec
 {
     private static readonly Namespace People = Namespace.Parse("app.people");
-    private readonly DocumentStore store = DocumentStore.OpenTemporary();
-
-    public void Dispose() => store.Dispose();
 
     public static TheoryData<string, string, string, string> Violations => new()
     {
