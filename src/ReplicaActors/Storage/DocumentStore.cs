@@ -16,12 +16,14 @@ public sealed class DocumentStore : IDisposable
 
     private readonly SqliteConnection writer;
     private StoreBatch? openBatch;
+    private string? temporaryDirectory;
 
-    private DocumentStore(string connectionString)
+    private DocumentStore(string dataFile, string connectionString)
     {
+        DataFile = dataFile;
         writer = new SqliteConnection(connectionString);
         writer.Open();
-        var sql = new SqlSession(writer, null);
+        using var sql = new SqlSession(writer, null);
         // WAL lets readers read beside the writer. synchronous=NORMAL may lose the last commits on power
         // failure, which is safe here: the journal is the durable source of truth, and on open the member
         // re-applies it after AppliedOpTime, which is committed with the changes it describes.
@@ -34,20 +36,30 @@ public sealed class DocumentStore : IDisposable
     public static DocumentStore Open(string dbPath)
     {
         Directory.CreateDirectory(dbPath);
-        return new DocumentStore(new SqliteConnectionStringBuilder
+        var dataFile = Path.Combine(dbPath, FileName);
+        return new DocumentStore(dataFile, new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(dbPath, FileName),
+            DataSource = dataFile,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
         }.ToString());
     }
 
     /// <summary>
-    /// A private store in memory (SQLite's memdb VFS), gone when disposed. Readers share it through their own
-    /// connections, as with a file.
+    /// A throwaway store in a fresh temporary directory, deleted on dispose: for tests. Not SQLite's in-memory
+    /// database, because there an open write transaction locks readers out, and readers reading beside the
+    /// writer is what this store promises.
     /// </summary>
-    public static DocumentStore OpenInMemory() =>
-        new(new SqliteConnectionStringBuilder { DataSource = $"file:/replica-{Guid.NewGuid():N}?vfs=memdb", Pooling = true }.ToString());
+    public static DocumentStore OpenTemporary()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"replica-store-{Guid.NewGuid():N}");
+        var store = Open(directory);
+        store.temporaryDirectory = directory;
+        return store;
+    }
+
+    /// <summary>The SQLite file holding the store.</summary>
+    public string DataFile { get; }
 
     public StoreReader Reader { get; }
 
@@ -81,13 +93,16 @@ public sealed class DocumentStore : IDisposable
         openBatch?.Dispose();
         SqliteConnection.ClearPool(writer);
         writer.Dispose();
+        if (temporaryDirectory is not null) Directory.Delete(temporaryDirectory, recursive: true);
+        temporaryDirectory = null;
     }
 
     private T InTransaction<T>(string what, Func<SqlSession, T> work)
     {
         EnsureNoBatch(what);
         using var transaction = writer.BeginTransaction();
-        var result = work(new SqlSession(writer, transaction));
+        using var sql = new SqlSession(writer, transaction);
+        var result = work(sql);
         transaction.Commit();
         return result;
     }

@@ -4,36 +4,43 @@ namespace ReplicaActors.Storage;
 
 /// <summary>
 /// A connection and, when writing, its open transaction: every command on a connection with a transaction
-/// must name it, so the storage tables take this pair instead of a bare connection.
+/// must name it, so the storage tables take this pair instead of a bare connection. Commands (and with them
+/// their prepared statements) are kept per session and reused, since a batch runs the same few statements for every entry.
 /// </summary>
-internal sealed class SqlSession(SqliteConnection connection, SqliteTransaction? transaction)
+internal sealed class SqlSession(SqliteConnection connection, SqliteTransaction? transaction) : IDisposable
 {
-    public SqliteTransaction? Transaction => transaction;
+    private readonly Dictionary<string, SqliteCommand> prepared = [];
+
+    public void Dispose()
+    {
+        foreach (var command in prepared.Values) command.Dispose();
+        prepared.Clear();
+    }
 
     public int Execute(string sql, params (string Name, object? Value)[] args)
     {
-        using var command = Command(sql, args);
-        return command.ExecuteNonQuery();
+        return Prepared(sql, args).ExecuteNonQuery();
     }
 
     public object? Scalar(string sql, params (string Name, object? Value)[] args)
     {
-        using var command = Command(sql, args);
-        var value = command.ExecuteScalar();
+        var value = Prepared(sql, args).ExecuteScalar();
         return value is DBNull ? null : value;
     }
 
     /// <summary>Reads every row before returning, so the caller may write while it walks the result.</summary>
     public List<T> Query<T>(string sql, Func<SqliteDataReader, T> row, params (string Name, object? Value)[] args)
     {
-        using var command = Command(sql, args);
-        using var reader = command.ExecuteReader();
+        using var reader = Prepared(sql, args).ExecuteReader();
         var rows = new List<T>();
         while (reader.Read()) rows.Add(row(reader));
         return rows;
     }
 
-    /// <summary>Reads rows as the caller walks them: for readers on their own connection, where nothing writes meanwhile.</summary>
+    /// <summary>
+    /// Reads rows as the caller walks them: for readers on their own connection, where nothing writes meanwhile.
+    /// Its own command, as the walk may outlast other statements.
+    /// </summary>
     public IEnumerable<T> Stream<T>(string sql, Func<SqliteDataReader, T> row, params (string Name, object? Value)[] args)
     {
         using var command = Command(sql, args);
@@ -41,12 +48,29 @@ internal sealed class SqlSession(SqliteConnection connection, SqliteTransaction?
         while (reader.Read()) yield return row(reader);
     }
 
+    private SqliteCommand Prepared(string sql, (string Name, object? Value)[] args)
+    {
+        if (!prepared.TryGetValue(sql, out var command))
+        {
+            command = Command(sql, []);
+            prepared[sql] = command;
+        }
+        command.Parameters.Clear();
+        Bind(command, args);
+        return command;
+    }
+
     private SqliteCommand Command(string sql, (string Name, object? Value)[] args)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
-        foreach (var (name, value) in args) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        Bind(command, args);
         return command;
+    }
+
+    private static void Bind(SqliteCommand command, (string Name, object? Value)[] args)
+    {
+        foreach (var (name, value) in args) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
     }
 }

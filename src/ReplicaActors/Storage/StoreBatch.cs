@@ -16,7 +16,6 @@ public sealed class StoreBatch : IDisposable
     private readonly StoreChanges changes;
     private readonly Action onClose;
     private int savepoints;
-    private bool closed;
 
     internal StoreBatch(SqliteConnection connection, Action onClose)
     {
@@ -27,6 +26,8 @@ public sealed class StoreBatch : IDisposable
     }
 
     internal SqliteTransaction Transaction { get; }
+
+    internal bool IsClosed { get; private set; }
 
     /// <summary>The newest entry applied in this batch so far; null before the first.</summary>
     internal OpTime? NewestApplied { get; private set; }
@@ -67,14 +68,14 @@ public sealed class StoreBatch : IDisposable
 
     public StoreSavepoint Savepoint()
     {
-        ObjectDisposedException.ThrowIf(closed, this);
+        ObjectDisposedException.ThrowIf(IsClosed, this);
         return new StoreSavepoint(this, $"sp{++savepoints}");
     }
 
     /// <summary>Makes the batch durable and visible, with AppliedOpTime = the newest entry applied, in the same transaction.</summary>
     public void Commit()
     {
-        ObjectDisposedException.ThrowIf(closed, this);
+        ObjectDisposedException.ThrowIf(IsClosed, this);
         if (NewestApplied is { } newest)
             MetaTable.Write(sql, MetaTable.Applied, OpTime.Max(MetaTable.Read(sql, MetaTable.Applied), newest));
         Transaction.Commit();
@@ -83,7 +84,7 @@ public sealed class StoreBatch : IDisposable
 
     public void Dispose()
     {
-        if (closed) return;
+        if (IsClosed) return;
         Transaction.Rollback();
         Close();
     }
@@ -114,7 +115,8 @@ public sealed class StoreBatch : IDisposable
 
     private void Close()
     {
-        closed = true;
+        IsClosed = true;
+        sql.Dispose();
         Transaction.Dispose();
         onClose();
     }

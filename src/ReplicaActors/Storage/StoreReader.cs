@@ -23,7 +23,7 @@ public sealed class StoreReader
     {
         using var connection = OpenConnection();
         using var transaction = connection.BeginTransaction(deferred: true);
-        var sql = new SqlSession(connection, transaction);
+        using var sql = new SqlSession(connection, transaction);
         var documents = asOf is { } point
             ? UndoLog.ScanAsOf(sql, ns.Full, EnsureKept(sql, point))
             : DocumentTable.Scan(sql, ns.Full);
@@ -67,7 +67,8 @@ public sealed class StoreReader
     {
         using var connection = OpenConnection();
         using var transaction = connection.BeginTransaction(deferred: true);
-        return read(new SqlSession(connection, transaction));
+        using var sql = new SqlSession(connection, transaction);
+        return read(sql);
     }
 
     private SqliteConnection OpenConnection()

@@ -28,9 +28,10 @@ public sealed class StoreSavepoint : IDisposable
         batch.Transaction.Release(name);
     }
 
+    /// <summary>Undoes the writes since the savepoint, unless released or the batch has already ended.</summary>
     public void Dispose()
     {
-        if (done) return;
+        if (done || batch.IsClosed) return;
         done = true;
         batch.RollbackToSavepoint(name, newestBefore);
     }
