@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Akka.Configuration;
+using Akka.Event;
 using ReplicaActors.Member;
 
 namespace ReplicaActors.Node;

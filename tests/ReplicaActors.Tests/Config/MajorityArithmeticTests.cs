@@ -9,11 +9,11 @@ public class MajorityArithmeticTests
     {
         { "one member", SetOf(1), 1, 1, 1 },
         { "P-S-S", SetOf(3), 3, 2, 2 },
-        { "P-S-A", Set(Member(0), Member(1), Arbiter(2)), 3, 2, 2 },
-        { "P-S-S-A", Set(Member(0), Member(1), Member(2), Arbiter(3)), 4, 3, 3 },
-        { "P-A-A", Set(Member(0), Arbiter(1), Arbiter(2)), 3, 2, 1 },
+        { "P-S-A", Set(ConfigMember(0), ConfigMember(1), Arbiter(2)), 3, 2, 2 },
+        { "P-S-S-A", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), Arbiter(3)), 4, 3, 3 },
+        { "P-A-A", Set(ConfigMember(0), Arbiter(1), Arbiter(2)), 3, 2, 1 },
         { "four voters", SetOf(4), 4, 3, 3 },
-        { "P-S-S and two non-voters", Set(Member(0), Member(1), Member(2), NonVoter(3), NonVoter(4)), 3, 2, 2 },
+        { "P-S-S and two non-voters", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), NonVoter(3), NonVoter(4)), 3, 2, 2 },
         { "seven voters", SetOf(7), 7, 4, 4 },
     };
 
@@ -29,7 +29,7 @@ public class MajorityArithmeticTests
     [Fact]
     public void Members_are_found_by_id_and_by_host_ignoring_case()
     {
-        var config = Set(Member(0), new MemberConfig(1, "Node-B:27017"));
+        var config = Set(ConfigMember(0), new MemberConfig(1, "Node-B:27017"));
 
         Assert.Equal(1, config.FindByHost("node-b:27017")!.Id);
         Assert.Equal("Node-B:27017", config.FindById(1)!.Host);

@@ -24,8 +24,8 @@ public class CommitPointTests
         { "P-S-S with one member silent", SetOf(3), "0:10 1:8", 8 },
         { "P-S-S with only the primary: nothing committed", SetOf(3), "0:10", 0 },
         { "five members need three", SetOf(5), "0:10 1:9 2:8 3:7 4:6", 8 },
-        { "P-S-A: the arbiter does not count, both data members must have it", Set(Member(0), Member(1), Arbiter(2)), "0:10 1:8 2:10", 8 },
-        { "non-voters do not count", Set(Member(0), Member(1), Member(2), NonVoter(3), NonVoter(4)), "0:10 1:2 2:1 3:10 4:10", 2 },
+        { "P-S-A: the arbiter does not count, both data members must have it", Set(ConfigMember(0), ConfigMember(1), Arbiter(2)), "0:10 1:8 2:10", 8 },
+        { "non-voters do not count", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), NonVoter(3), NonVoter(4)), "0:10 1:2 2:1 3:10 4:10", 2 },
         { "an entry of an older term is not committed by counting", SetOf(3), "0:10 1:8/2 2:5/2", 0 },
         { "one member alone commits its own writes", SetOf(1), "0:10", 10 },
     };

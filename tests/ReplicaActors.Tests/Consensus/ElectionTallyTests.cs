@@ -33,7 +33,7 @@ public class ElectionTallyTests
     [Fact]
     public void Votes_of_non_voters_and_strangers_do_not_count()
     {
-        var config = Set(Member(0), Member(1), Member(2), NonVoter(3));
+        var config = Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), NonVoter(3));
 
         var tally = ElectionTally.Start(config, 0, 6).Record(3, Yes()).Record(9, Yes());
 
@@ -63,7 +63,7 @@ public class ElectionTallyTests
     [Fact]
     public void A_non_voting_candidate_does_not_vote_for_itself()
     {
-        var config = Set(Member(0), Member(1), NonVoter(2));
+        var config = Set(ConfigMember(0), ConfigMember(1), NonVoter(2));
 
         var tally = ElectionTally.Start(config, 2, 6).Record(0, Yes());
 

@@ -11,7 +11,7 @@ public class EligibilityTests
 {
     private static readonly DateTimeOffset Now = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly ReplicaSetConfig Config = Set(Member(0), Member(1), Member(2), Member(3, 0), Arbiter(4));
+    private static readonly ReplicaSetConfig Config = Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), ConfigMember(3, 0), Arbiter(4));
 
     private static readonly CandidacyState Ready = new(Config, 0, MemberState.Secondary, Op(100, 2),
         [Secondary(1, Op(100, 2)), Down(2), Secondary(3, Op(100, 2)), ArbiterView(4)], FrozenUntil: DateTimeOffset.MinValue);

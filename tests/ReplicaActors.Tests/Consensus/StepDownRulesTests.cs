@@ -9,7 +9,7 @@ namespace ReplicaActors.Tests.Consensus;
 /// <summary>Member 0 is primary of a five-member set with its newest write at (100, t4); member 4 has priority 0.</summary>
 public class StepDownRulesTests
 {
-    private static readonly ReplicaSetConfig Config = Set(Member(0), Member(1, 2), Member(2, 5), Member(3), Member(4, 0));
+    private static readonly ReplicaSetConfig Config = Set(ConfigMember(0), ConfigMember(1, 2), ConfigMember(2, 5), ConfigMember(3), ConfigMember(4, 0));
 
     public static TheoryData<string, MemberView[], bool> Cases => new()
     {
@@ -56,7 +56,7 @@ public class StepDownRulesTests
     [Fact]
     public void Non_voters_do_not_keep_a_primary_in_place()
     {
-        var config = Set(Member(0), Member(1), Member(2), NonVoter(3), NonVoter(4));
+        var config = Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), NonVoter(3), NonVoter(4));
 
         Assert.True(StepDownRules.ShouldStepDownForLostMajority(config, 0, [Down(1), Down(2), Secondary(3, Op(1, 1)), Secondary(4, Op(1, 1))]));
     }

@@ -12,7 +12,7 @@ namespace ReplicaActors.Tests.Consensus;
 /// </summary>
 public class SyncSourceSelectorTests
 {
-    private static readonly ReplicaSetConfig Config = Set(Member(0), Member(1), Member(2), Member(3), Member(4, 0) with { Hidden = true });
+    private static readonly ReplicaSetConfig Config = Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), ConfigMember(3), ConfigMember(4, 0) with { Hidden = true });
 
     private static SyncSourceRequest Request(params MemberView[] secondaries) =>
         new(Config, 0, Op(100, 1), [Primary(1, Op(200, 1), ping: 30), .. secondaries], ChainingAllowed: true, PrimaryId: 1);
@@ -52,7 +52,7 @@ public class SyncSourceSelectorTests
     [InlineData("a non-voter takes the nearest", 0, 2)]
     public void A_voter_prefers_voting_sources(string story, int myVotes, int expected)
     {
-        var config = Set(Member(0, myVotes) with { Votes = myVotes }, Member(1), NonVoter(2));
+        var config = Set(ConfigMember(0, myVotes) with { Votes = myVotes }, ConfigMember(1), NonVoter(2));
         var others = new[] { Primary(1, Op(200, 1), ping: 50), Secondary(2, Op(200, 1), ping: 1) };
 
         var choice = SyncSourceSelector.Choose(new SyncSourceRequest(config, 0, Op(100, 1), others, true, 1));
@@ -63,7 +63,7 @@ public class SyncSourceSelectorTests
     [Fact]
     public void A_delayed_member_prefers_sources_no_more_delayed_than_itself()
     {
-        var config = Set(Member(0, 0) with { SecondaryDelaySecs = 60, Hidden = true }, Member(1), Member(2, 0) with { SecondaryDelaySecs = 600, Hidden = true });
+        var config = Set(ConfigMember(0, 0) with { SecondaryDelaySecs = 60, Hidden = true }, ConfigMember(1), ConfigMember(2, 0) with { SecondaryDelaySecs = 600, Hidden = true });
         var others = new[] { Primary(1, Op(200, 1), ping: 50), Secondary(2, Op(200, 1), ping: 1) };
 
         Assert.Equal(1, SyncSourceSelector.Choose(new SyncSourceRequest(config, 0, Op(100, 1), others, true, 1)).SourceId);
@@ -72,7 +72,7 @@ public class SyncSourceSelectorTests
     [Fact]
     public void A_member_that_builds_indexes_never_syncs_from_one_that_does_not()
     {
-        var config = Set(Member(0), Member(1), Member(2, 0) with { BuildIndexes = false });
+        var config = Set(ConfigMember(0), ConfigMember(1), ConfigMember(2, 0) with { BuildIndexes = false });
         var request = new SyncSourceRequest(config, 0, Op(100, 1), [Down(1), Secondary(2, Op(200, 1))], true, null);
 
         Assert.Null(SyncSourceSelector.Choose(request).SourceId);
@@ -88,7 +88,7 @@ public class SyncSourceSelectorTests
         { "a source not ahead but itself syncing stays", Request(Secondary(2, Op(195, 1), 5) with { SyncSourceId = 1 }) with { LastFetched = Op(195, 1) }, false },
         { "with chaining off, a secondary source is left for the primary", Request(Secondary(2, Op(195, 1), 5)) with { ChainingAllowed = false }, true },
         { "a replSetSyncFrom target elsewhere moves us", Request(Secondary(2, Op(195, 1), 5), Secondary(3, Op(195, 1))) with { ForcedSourceId = 3 }, true },
-        { "a source that left the config is left", Request(Secondary(2, Op(195, 1), 5)) with { Config = Set(Member(0), Member(1)) }, true },
+        { "a source that left the config is left", Request(Secondary(2, Op(195, 1), 5)) with { Config = Set(ConfigMember(0), ConfigMember(1)) }, true },
     };
 
     [Theory]

@@ -11,7 +11,7 @@ namespace ReplicaActors.Tests.Consensus;
 /// </summary>
 public class TakeoverRulesTests
 {
-    private static readonly ReplicaSetConfig Config = Set(Member(0, 3), Member(1, 1), Member(2, 2), Member(3, 0));
+    private static readonly ReplicaSetConfig Config = Set(ConfigMember(0, 3), ConfigMember(1, 1), ConfigMember(2, 2), ConfigMember(3, 0));
 
     private static readonly TakeoverState Heartbeat = new(Config, 0, 4, Op(100, 4), 1, 4, Op(100, 4));
 
@@ -19,14 +19,14 @@ public class TakeoverRulesTests
     {
         { "the highest priority member takes over after one election timeout", Heartbeat, TakeoverKind.Priority, 10000 },
         { "the second highest waits two timeouts", Heartbeat with { SelfId = 2 }, TakeoverKind.Priority, 20000 },
-        { "a member of lower priority than the primary does nothing", Heartbeat with { Config = Set(Member(0, 1), Member(1, 3)) }, TakeoverKind.None, 0 },
+        { "a member of lower priority than the primary does nothing", Heartbeat with { Config = Set(ConfigMember(0, 1), ConfigMember(1, 3)) }, TakeoverKind.None, 0 },
         { "a priority 0 member does nothing", Heartbeat with { SelfId = 3 }, TakeoverKind.None, 0 },
         { "a primary of another term is not taken over", Heartbeat with { PrimaryTerm = 3 }, TakeoverKind.None, 0 },
         { "a fresher member waits for a catching-up primary 30 s", Heartbeat with { SelfId = 2, MyApplied = Op(120, 3), PrimaryApplied = Op(100, 3) }, TakeoverKind.CatchUp, 30000 },
         { "the top-priority fresher member uses a priority takeover instead", Heartbeat with { MyApplied = Op(120, 3), PrimaryApplied = Op(100, 3) }, TakeoverKind.Priority, 10000 },
         { "catch-up takeover is off with catchUpTakeoverDelayMillis -1", Heartbeat with { SelfId = 2, MyApplied = Op(120, 3), PrimaryApplied = Op(100, 3), Config = Config with { Settings = new ReplicaSetSettings { CatchUpTakeoverDelayMillis = -1 } } }, TakeoverKind.Priority, 20000 },
         { "no catch-up takeover once this member applied something of the current term", Heartbeat with { SelfId = 2, MyApplied = Op(120, 4), PrimaryApplied = Op(100, 3) }, TakeoverKind.Priority, 20000 },
-        { "equal priorities: nothing to take over", Heartbeat with { Config = Set(Member(0), Member(1)) }, TakeoverKind.None, 0 },
+        { "equal priorities: nothing to take over", Heartbeat with { Config = Set(ConfigMember(0), ConfigMember(1)) }, TakeoverKind.None, 0 },
     };
 
     [Theory]

@@ -91,7 +91,7 @@ public class VoteRulesTests
     public void An_arbiter_protects_a_healthy_primary_of_at_least_the_candidates_priority(
         string story, double primaryPriority, double candidatePriority, int primary, bool granted)
     {
-        var psa = Set(Member(0, candidatePriority), Member(1, primaryPriority), Arbiter(2));
+        var psa = Set(ConfigMember(0, candidatePriority), ConfigMember(1, primaryPriority), Arbiter(2));
         var arbiter = new VoterState(psa, SelfId: 2, Term: 5, LastWrittenOpTime: OpTimeOfArbiter, LastVote: null, HealthyPrimaryId: primary);
 
         var response = VoteRules.Decide(arbiter, Request);
@@ -103,7 +103,7 @@ public class VoteRulesTests
     [Fact]
     public void The_arbiter_rule_applies_only_when_both_sides_have_the_same_config()
     {
-        var psa = Set(Member(0), Member(1), Arbiter(2));
+        var psa = Set(ConfigMember(0), ConfigMember(1), Arbiter(2));
         var arbiter = new VoterState(psa, 2, 5, OpTimeOfArbiter, null, HealthyPrimaryId: 1);
 
         var response = VoteRules.Decide(arbiter, Request with { CandidateConfig = new(2, 1) });
@@ -114,7 +114,7 @@ public class VoteRulesTests
     [Fact]
     public void A_data_bearing_voter_never_compares_priorities()
     {
-        var config = Set(Member(0, 1), Member(1, 5), Member(2, 5));
+        var config = Set(ConfigMember(0, 1), ConfigMember(1, 5), ConfigMember(2, 5));
         var voter = Voter with { Config = config, SelfId = 2, HealthyPrimaryId = 1 };
 
         var response = VoteRules.Decide(voter, Request);

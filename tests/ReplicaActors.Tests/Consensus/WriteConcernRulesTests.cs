@@ -14,7 +14,7 @@ public class WriteConcernRulesTests
     private static MemberConfig InDc(MemberConfig m, string dc) => m with { Tags = new Dictionary<string, string> { ["dc"] = dc } };
 
     /// <summary>Five data members in dcs east, east, west, west, north; mode "twoDCs" needs 2 dcs, "threeDCs" 3.</summary>
-    private static readonly ReplicaSetConfig Tagged = Set(InDc(Member(0), "east"), InDc(Member(1), "east"), InDc(Member(2), "west"), InDc(Member(3), "west"), InDc(Member(4), "north")) with
+    private static readonly ReplicaSetConfig Tagged = Set(InDc(ConfigMember(0), "east"), InDc(ConfigMember(1), "east"), InDc(ConfigMember(2), "west"), InDc(ConfigMember(3), "west"), InDc(ConfigMember(4), "north")) with
     {
         Settings = new ReplicaSetSettings
         {
@@ -30,9 +30,9 @@ public class WriteConcernRulesTests
     {
         { "P-S-S", SetOf(3), WriteConcern.Majority },
         { "one member", SetOf(1), WriteConcern.Majority },
-        { "P-S-A", Set(Member(0), Member(1), Arbiter(2)), WriteConcern.Primary },
-        { "P-S-S-A", Set(Member(0), Member(1), Member(2), Arbiter(3)), WriteConcern.Primary },
-        { "P-S-S-S-A", Set(Member(0), Member(1), Member(2), Member(3), Arbiter(4)), WriteConcern.Majority },
+        { "P-S-A", Set(ConfigMember(0), ConfigMember(1), Arbiter(2)), WriteConcern.Primary },
+        { "P-S-S-A", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), Arbiter(3)), WriteConcern.Primary },
+        { "P-S-S-S-A", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), ConfigMember(3), Arbiter(4)), WriteConcern.Majority },
     };
 
     [Theory]
@@ -46,8 +46,8 @@ public class WriteConcernRulesTests
     {
         { "w: 3 in P-S-S", SetOf(3), W(3) },
         { "w: 0", SetOf(3), WriteConcern.Unacknowledged },
-        { "majority in P-S-A", Set(Member(0), Member(1), Arbiter(2)), WriteConcern.Majority },
-        { "w: 4 counts non-voters", Set(Member(0), Member(1), Member(2), NonVoter(3)), W(4) },
+        { "majority in P-S-A", Set(ConfigMember(0), ConfigMember(1), Arbiter(2)), WriteConcern.Majority },
+        { "w: 4 counts non-voters", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), NonVoter(3)), W(4) },
         { "two dcs of three", Tagged, new WriteConcern(new WriteConcernW.Tagged("twoDCs")) },
         { "no w: the default", SetOf(1), new WriteConcern(null) },
     };
@@ -64,7 +64,7 @@ public class WriteConcernRulesTests
     public static TheoryData<string, ReplicaSetConfig, WriteConcern, ErrorCode, string> Unsatisfiable => new()
     {
         { "w: 5 in P-S-S", SetOf(3), W(5), ErrorCode.CannotSatisfyWriteConcern, "not enough data-bearing members for w: 5; this set has 3" },
-        { "w: 3 in P-S-A: arbiters hold no data", Set(Member(0), Member(1), Arbiter(2)), W(3), ErrorCode.CannotSatisfyWriteConcern, "this set has 2" },
+        { "w: 3 in P-S-A: arbiters hold no data", Set(ConfigMember(0), ConfigMember(1), Arbiter(2)), W(3), ErrorCode.CannotSatisfyWriteConcern, "this set has 2" },
         { "an unknown mode", SetOf(3), new WriteConcern(new WriteConcernW.Tagged("moon")), ErrorCode.UnknownReplWriteConcern, "unrecognized write concern mode 'moon'" },
         { "four dcs where there are three", Tagged, new WriteConcern(new WriteConcernW.Tagged("fourDCs")), ErrorCode.CannotSatisfyWriteConcern, "needs 4 distinct values of tag 'dc'; the data-bearing members have 3" },
     };
@@ -102,13 +102,13 @@ public class WriteConcernRulesTests
         { "w: 2, nobody else has it", SetOf(3), W(2), "0:10 1:9 2:9", false },
         { "w: 2 with j, the secondary's journal is behind", SetOf(3), W(2) with { J = true }, "0:10 1:10d 2:9", false },
         { "w: 2 without j, applied is enough", SetOf(3), W(2), "0:10 1:10d 2:9", true },
-        { "w: 2 counts a non-voter", Set(Member(0), Member(1), NonVoter(2)), W(2), "0:10 1:9 2:10", true },
-        { "w: 2 never counts an arbiter", Set(Member(0), Member(1), Arbiter(2)), W(2), "0:10 1:9 2:10", false },
+        { "w: 2 counts a non-voter", Set(ConfigMember(0), ConfigMember(1), NonVoter(2)), W(2), "0:10 1:9 2:10", true },
+        { "w: 2 never counts an arbiter", Set(ConfigMember(0), ConfigMember(1), Arbiter(2)), W(2), "0:10 1:9 2:10", false },
         { "w: 2, a member past it in another term has another history", SetOf(3), W(2), "0:10 1:12x 2:9", false },
         { "majority in P-S-S", SetOf(3), WriteConcern.Majority, "0:10 1:10 2:1", true },
         { "majority needs durable", SetOf(3), WriteConcern.Majority, "0:10 1:10d 2:1", false },
-        { "majority ignores non-voters", Set(Member(0), Member(1), Member(2), NonVoter(3)), WriteConcern.Majority, "0:10 1:1 2:1 3:10", false },
-        { "majority in P-S-A needs both data members", Set(Member(0), Member(1), Arbiter(2)), WriteConcern.Majority, "0:10 1:9 2:10", false },
+        { "majority ignores non-voters", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), NonVoter(3)), WriteConcern.Majority, "0:10 1:1 2:1 3:10", false },
+        { "majority in P-S-A needs both data members", Set(ConfigMember(0), ConfigMember(1), Arbiter(2)), WriteConcern.Majority, "0:10 1:9 2:10", false },
         { "two dcs: east twice is one dc", Tagged, new WriteConcern(new WriteConcernW.Tagged("twoDCs")), "0:10 1:10 2:9", false },
         { "two dcs: east and north", Tagged, new WriteConcern(new WriteConcernW.Tagged("twoDCs")), "0:10 4:10", true },
         { "w: 0 is met by nothing", SetOf(3), WriteConcern.Unacknowledged, "", true },

@@ -5,7 +5,7 @@ using ReplicaActors.Member;
 using ReplicaActors.Protocol;
 using Xunit.Abstractions;
 
-namespace ReplicaActors.Tests.Member;
+namespace ReplicaActors.Tests.MemberActor;
 
 /// <summary>A member actor in a TestKit system: in-memory journal, in-memory store, any free port.</summary>
 public abstract class MemberSpecBase : Akka.TestKit.Xunit2.TestKit

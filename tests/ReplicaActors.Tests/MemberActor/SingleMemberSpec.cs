@@ -1,9 +1,11 @@
+using Akka.Actor;
+using MongoDB.Bson;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
 using Xunit.Abstractions;
 
-namespace ReplicaActors.Tests.Member;
+namespace ReplicaActors.Tests.MemberActor;
 
 public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(output)
 {
@@ -113,7 +115,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
             await OkAsync(member, "app", $"{{ insert: 'log', documents: [{{ _id: {i}, n: {i} }}] }}");
         await OkAsync(member, "app", "{ update: 'log', updates: [{ q: { _id: 5 }, u: { $set: { n: 500 } } }] }");
         await WatchAsync(member);
-        member.Tell(Akka.Actor.PoisonPill.Instance);
+        member.Tell(PoisonPill.Instance, ActorRefs.NoSender);
         await ExpectTerminatedAsync(member);
 
         // The same journal (persistence id) with a store that lost everything: recovery re-applies the oplog.
