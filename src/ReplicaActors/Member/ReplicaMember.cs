@@ -220,12 +220,11 @@ public sealed partial class ReplicaMember : ReceivePersistentActor
         var settings = document.TryGetValue("settings", out var s) && s.IsBsonDocument ? new BsonDocument(s.AsBsonDocument) : new BsonDocument();
         foreach (var entry in _settings.ConfigDefaults.AsEnumerable())
             if (!settings.Contains(entry.Key)) settings[entry.Key] = BsonValue.Create(ConfigDefault(entry.Key));
-        settings["replicaSetId"] = ObjectId.GenerateNewId();
         document = new BsonDocument(document) { ["settings"] = settings };
 
         var config = ReplicaSetConfig.FromBson(document);
         ConfigValidator.ValidateInitiate(config, _settings.Host, _settings.ReplSetName);
-        return config;
+        return config with { Settings = config.Settings with { ReplicaSetId = ObjectId.GenerateNewId() } };
     }
 
     private object ConfigDefault(string key) => key switch
