@@ -3,6 +3,7 @@ using Akka.Configuration;
 using MongoDB.Bson;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
+using ReplicaActors.Storage;
 using Xunit.Abstractions;
 
 namespace ReplicaActors.Tests.MemberActor;
@@ -25,7 +26,23 @@ public abstract class MemberSpecBase : Akka.TestKit.Xunit2.TestKit
         Settings = MemberSettings.From(TestConfig).BoundTo(Sys);
     }
 
+    private readonly List<DocumentStore> _stores = [];
+
     protected MemberSettings Settings { get; }
+
+    /// <summary>A temporary store that lives until the actor system has stopped, so no member outlives its store.</summary>
+    protected DocumentStore NewStore()
+    {
+        var store = DocumentStore.OpenTemporary();
+        _stores.Add(store);
+        return store;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        foreach (var store in _stores) store.Dispose();
+    }
 
     protected static async Task<BsonDocument> OkAsync(IActorRef member, string db, string command) =>
         (await SendAsync(member, db, command)).EnsureOk();

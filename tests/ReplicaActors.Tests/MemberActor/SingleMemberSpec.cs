@@ -12,7 +12,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     [Fact]
     public async Task Before_initiate_writes_and_reads_are_refused_and_hello_says_why()
     {
-        using var store = DocumentStore.OpenTemporary();
+        var store = NewStore();
         var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
 
         Assert.Equal(ErrorCode.NotWritablePrimary, await ErrorAsync(member, "app", "{ insert: 'items', documents: [{ a: 1 }] }"));
@@ -27,7 +27,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     [Fact]
     public async Task Initiate_without_a_config_makes_a_set_of_one_whose_member_becomes_primary()
     {
-        using var store = DocumentStore.OpenTemporary();
+        var store = NewStore();
         var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
 
         await OkAsync(member, "admin", "{ replSetInitiate: null }");
@@ -53,7 +53,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     [InlineData("{ _id: 'rs0', version: 1, members: [] }")]
     public async Task An_invalid_initiate_config_is_refused_and_the_member_stays_in_startup(string config)
     {
-        using var store = DocumentStore.OpenTemporary();
+        var store = NewStore();
         var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
 
         var code = await ErrorAsync(member, "admin", $"{{ replSetInitiate: {config.Replace("$HOST", Settings.Host)} }}");
@@ -67,7 +67,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     [Fact]
     public async Task Writes_are_applied_and_read_back_through_the_member()
     {
-        using var store = DocumentStore.OpenTemporary();
+        var store = NewStore();
         var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
         await OkAsync(member, "admin", "{ replSetInitiate: null }");
         await AwaitPrimaryAsync(member);
@@ -87,7 +87,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     [Fact]
     public async Task A_duplicate_key_is_a_write_error_and_changes_nothing()
     {
-        using var store = DocumentStore.OpenTemporary();
+        var store = NewStore();
         var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
         await OkAsync(member, "admin", "{ replSetInitiate: null }");
         await AwaitPrimaryAsync(member);
@@ -107,7 +107,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     [Fact]
     public async Task A_restarted_member_rebuilds_an_empty_store_from_its_journal()
     {
-        using var first = DocumentStore.OpenTemporary();
+        var first = NewStore();
         var member = Sys.ActorOf(ReplicaMember.Props(Settings, first), "member-a");
         await OkAsync(member, "admin", "{ replSetInitiate: null }");
         await AwaitPrimaryAsync(member);
@@ -119,7 +119,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
         await ExpectTerminatedAsync(member);
 
         // The same journal (persistence id) with a store that lost everything: recovery re-applies the oplog.
-        using var second = DocumentStore.OpenTemporary();
+        var second = NewStore();
         var restarted = Sys.ActorOf(ReplicaMember.Props(Settings, second), "member-b");
         await AwaitPrimaryAsync(restarted);
 
