@@ -1,9 +1,11 @@
 using ReplicaActors.Cli;
 using ReplicaActors.Cli.Output;
 using ReplicaActors.Client;
-using ReplicaActors.Protocol;
 
-return await Rsctl.RunAsync(args, CreateTransport, new CliOutput(Console.Out, Console.Error));
+// Piped output has no terminal to measure: wide enough that tables are not folded into slivers.
+const int RedirectedWidth = 200;
+
+return await Rsctl.RunAsync(args, CreateTransport, new CliOutput(Console.Out, Console.Error, Console.IsOutputRedirected ? RedirectedWidth : null));
 
 // The one place the real transport is chosen; everything else takes an ICommandTransport.
 static ICommandTransport CreateTransport() => new AkkaCommandTransport();

@@ -23,7 +23,8 @@ public static class Rsctl
     public static async Task<int> RunAsync(
         IReadOnlyList<string> args, Func<ICommandTransport> transportFactory, CliOutput output, CancellationToken cancellationToken = default)
     {
-        var parseResult = CreateRoot(transportFactory, output).Parse(args);
+        // '@FILE' means a JSON argument read from a file here, not a response file of more arguments.
+        var parseResult = CreateRoot(transportFactory, output).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         // Usage errors are reported here rather than by System.CommandLine so they get their own exit code and stay on stderr.
         if (parseResult.Errors.Count > 0 && parseResult.Action is not HelpAction)
         {

@@ -38,8 +38,13 @@ public static class JsonArgument
         return array.Select(v => v.AsBsonDocument).ToList();
     }
 
+    /// <summary>
+    /// Parses a JSON argument. <c>@FILE</c> reads it from a file and <c>-</c> from standard input,
+    /// for documents too large for a command line (the OS caps an argument far below 16 MiB).
+    /// </summary>
     public static BsonValue Value(string name, string json)
     {
+        json = Source(name, json);
         try
         {
             using var reader = new JsonReader(json);
@@ -51,6 +56,21 @@ public static class JsonArgument
         catch (Exception e) when (e is FormatException or InvalidOperationException or BsonException)
         {
             throw new ReplicaException(ErrorCode.FailedToParse, $"{name} is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static string Source(string name, string argument)
+    {
+        if (argument == "-") return Console.In.ReadToEnd();
+        if (!argument.StartsWith('@')) return argument;
+        var path = argument[1..];
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new ReplicaException(ErrorCode.BadValue, $"{name}: cannot read {path}: {e.Message}");
         }
     }
 }

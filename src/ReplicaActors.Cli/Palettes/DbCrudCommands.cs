@@ -14,12 +14,12 @@ public static class DbCrudCommands
 
     private static Command Insert(CommandRunner runner)
     {
-        var documents = JsonArgument.Create("JSON", "A document or an array of documents");
+        var documents = JsonArgument.Create("DOCUMENTS", "A document or an array of documents (@FILE reads a file, - reads stdin)");
         return CollectionCommand.Create(
             runner, "insert", "Insert documents", "insert", [documents], [], new WriteConcernOptions(),
             parseResult => new BsonDocument
             {
-                { "documents", new BsonArray(JsonArgument.Documents("JSON", parseResult.GetRequiredValue(documents))) },
+                { "documents", new BsonArray(JsonArgument.Documents("DOCUMENTS", parseResult.GetRequiredValue(documents))) },
                 { "ordered", true },
             },
             (_, reply, output) => WriteResultView.Render($"inserted {ReplyFields.Long(reply, "n")} document(s)", reply, output.Console));

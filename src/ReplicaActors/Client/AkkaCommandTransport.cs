@@ -25,7 +25,17 @@ public sealed class AkkaCommandTransport : ICommandTransport
         var (hostName, port) = ParseHost(host);
         // Akka drops messages to an address it cannot reach and the Ask would only time out;
         // a TCP connect first makes "nobody is listening there" an immediate, named error.
-        await _probes.GetOrAdd(host, _ => ProbeAsync(hostName, port)).ConfigureAwait(false);
+        var probe = _probes.GetOrAdd(host, _ => ProbeAsync(hostName, port));
+        try
+        {
+            await probe.ConfigureAwait(false);
+        }
+        catch (ReplicaException)
+        {
+            // Only a successful probe is remembered: a member that was down may be up next time.
+            _probes.TryRemove(KeyValuePair.Create(host, probe));
+            throw;
+        }
         var selection = _system.Value.ActorSelection($"akka.tcp://{ReplicaActorsConfig.SystemName}@{hostName}:{port}/user/{ReplicaActorsConfig.MemberActorName}");
         try
         {
@@ -57,7 +67,6 @@ public sealed class AkkaCommandTransport : ICommandTransport
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
-            _probes.TryRemove($"{host}:{port}", out _);
             throw new ReplicaException(ErrorCode.HostUnreachable, $"cannot connect to {host}:{port}: {(e is SocketException se ? se.SocketErrorCode.ToString() : "timed out")}");
         }
     }

@@ -80,6 +80,28 @@ public class CommandDocumentTests
     }
 
     [Fact]
+    public async Task A_json_argument_starting_with_at_is_read_from_that_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"rsctl-docs-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, "[{_id: 1, s: 'x'}, {_id: 2}]");
+        try
+        {
+            var transport = new FakeTransport();
+
+            var run = await RsctlRun.Of(transport, "h1", "db", "insert", "shop.orders", "@" + path);
+
+            Assert.Equal(0, run.ExitCode);
+            Assert.Equal(
+                BsonDocument.Parse("{insert: 'orders', documents: [{_id: 1, s: 'x'}, {_id: 2}], ordered: true}"),
+                Assert.Single(transport.Sent).Request.Command);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Global_options_may_follow_the_command_and_set_the_timeout()
     {
         var transport = new FakeTransport();
