@@ -1,12 +1,22 @@
 using Akka.Actor;
 using MongoDB.Bson;
+using ReplicaActors.Consensus;
 using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
 
 namespace ReplicaActors.Member;
 
-/// <summary>A write waiting for the next batch: a client command, or (Request null) a no-op entry the member writes itself.</summary>
-internal sealed record PendingWrite(CommandRequest? Request, IActorRef ReplyTo, BsonDocument? NoopMessage = null);
+/// <summary>
+/// A write waiting for the next batch: a client command, or (Request null) a no-op entry the member
+/// writes itself. <paramref name="Concern"/> says when it counts as done; <paramref name="OnConcern"/>,
+/// when given, is called then instead of replying.
+/// </summary>
+internal sealed record PendingWrite(
+    CommandRequest? Request,
+    IActorRef ReplyTo,
+    BsonDocument? NoopMessage = null,
+    WriteConcern? Concern = null,
+    Action<WriteConcernProgress, CommandReply>? OnConcern = null);
 
 /// <summary>
 /// Group commit: one journal write is in flight at a time, and writes that arrive meanwhile wait for
@@ -27,6 +37,14 @@ internal sealed class GroupCommit(int maxWritesPerBatch)
     {
         var writes = new List<PendingWrite>(Math.Min(_queue.Count, maxWritesPerBatch));
         while (writes.Count < maxWritesPerBatch && _queue.TryDequeue(out var write)) writes.Add(write);
+        return writes;
+    }
+
+    /// <summary>Every write still queued (the member stopped being primary).</summary>
+    public List<PendingWrite> TakeAll()
+    {
+        var writes = _queue.ToList();
+        _queue.Clear();
         return writes;
     }
 

@@ -13,6 +13,10 @@ public sealed record MemberSettings(
     int ReaderCount,
     long OplogSizeBytes,
     double OplogMinRetentionHours,
+    long OplogWindowBytes,
+    int FetchBatchEntries,
+    TimeSpan FetchAwaitData,
+    TimeSpan MaintenanceInterval,
     Akka.Configuration.Config ConfigDefaults)
 {
     /// <summary>The member's replica-set host: its Akka remoting endpoint.</summary>
@@ -36,6 +40,10 @@ public sealed record MemberSettings(
             member.GetInt("reader-count"),
             ra.GetLong("oplog.size-bytes"),
             ra.GetDouble("oplog.min-retention-hours"),
+            ra.GetByteSize("oplog.window-bytes") ?? 64L * 1024 * 1024,
+            ra.GetInt("replication.batch-entries"),
+            ra.GetTimeSpan("replication.await-data"),
+            ra.GetTimeSpan("replication.maintenance-interval"),
             ra.GetConfig("config-defaults"));
         settings.Validate();
         return settings;
@@ -49,5 +57,7 @@ public sealed record MemberSettings(
             throw new ConfigurationException($"replica-actors.member.port {Port} is not a TCP port (1..65535, or 0 for any free port)");
         if (MaxDocumentBytes <= 0 || MaxWritesPerBatch <= 0 || ReaderCount <= 0)
             throw new ConfigurationException("replica-actors.member: max-document-bytes, max-writes-per-batch and reader-count must be positive");
+        if (OplogWindowBytes <= 0 || FetchBatchEntries <= 0 || FetchAwaitData <= TimeSpan.Zero || MaintenanceInterval <= TimeSpan.Zero)
+            throw new ConfigurationException("replica-actors: oplog.window-bytes, replication.batch-entries, replication.await-data and replication.maintenance-interval must be positive");
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class ReplicaMember
             { "isWritablePrimary", _state == MemberState.Primary },
             { "secondary", _state == MemberState.Secondary },
         };
-        if (_durable.Config is not { } config)
+        if (Config is not { } config)
         {
             reply.Add("isreplicaset", true);
             reply.Add("info", "Does not have a valid replica set config");
@@ -33,12 +33,14 @@ public sealed partial class ReplicaMember
             if (passives.Count > 0) reply.Add("passives", new BsonArray(passives));
             var arbiters = visible.Where(m => m.ArbiterOnly).Select(m => m.Host).ToList();
             if (arbiters.Count > 0) reply.Add("arbiters", new BsonArray(arbiters));
-            if (_state == MemberState.Primary) reply.Add("primary", _settings.Host);
+            if (PrimaryHost is { } primary) reply.Add("primary", primary);
             reply.Add("me", _settings.Host);
-            if (config.FindByHost(_settings.Host) is { } self)
+            if (_state == MemberState.Primary) reply.Add("electionTerm", _durable.Term);
+            if (Me is { } self)
             {
                 if (self.Hidden) reply.Add("hidden", true);
                 if (self.ArbiterOnly) reply.Add("arbiterOnly", true);
+                if (self.SecondaryDelaySecs > 0) reply.Add("secondaryDelaySecs", self.SecondaryDelaySecs);
                 if (self.Tags.Count > 0) reply.Add("tags", new BsonDocument(self.Tags.Select(t => new BsonElement(t.Key, t.Value))));
             }
             reply.Add("lastWrite", new BsonDocument
@@ -55,48 +57,30 @@ public sealed partial class ReplicaMember
 
     private BsonDocument Status()
     {
-        var config = _durable.Config ?? throw NotYetInitialized();
+        var config = Config ?? throw NotYetInitialized();
         var now = DateTimeOffset.UtcNow;
-        var applied = _store.AppliedOpTime;
         return new BsonDocument
         {
             { "set", config.Name },
             { "date", new BsonDateTime(now.UtcDateTime) },
             { "myState", (int)_state },
             { "term", _durable.Term },
+            { "syncSourceHost", _syncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "" },
             { "heartbeatIntervalMillis", config.Settings.HeartbeatIntervalMillis },
             { "optimes", new BsonDocument
                 {
-                    { "lastCommittedOpTime", CommitPoint.ToBson() },
-                    { "appliedOpTime", applied.ToBson() },
+                    { "lastCommittedOpTime", _commitPoint.ToBson() },
+                    { "appliedOpTime", _store.AppliedOpTime.ToBson() },
                     { "durableOpTime", _durable.LastOpTime.ToBson() },
                 }
             },
-            { "members", new BsonArray(config.Members.Select(m => MemberStatus(config, m, now))) },
+            { "members", new BsonArray(config.Members.Select(m => m.Host == _settings.Host ? SelfStatus(config, m, now) : PeerStatus(config, m, now))) },
         };
     }
 
-    /// <summary>
-    /// The newest OpTime durable on a majority of voting data-bearing members. While this member
-    /// is its set's only voter, that is its own journal's newest entry.
-    /// </summary>
-    private OpTime CommitPoint =>
-        _durable.Config is { MajorityVoteCount: 1 } && _state == MemberState.Primary ? _durable.LastOpTime : OpTime.Null;
-
-    private BsonDocument MemberStatus(ReplicaSetConfig config, MemberConfig member, DateTimeOffset now)
+    private BsonDocument SelfStatus(ReplicaSetConfig config, MemberConfig member, DateTimeOffset now)
     {
-        if (member.Host != _settings.Host)
-            return new BsonDocument
-            {
-                { "_id", member.Id },
-                { "name", member.Host },
-                { "health", 0 },
-                { "state", (int)MemberState.Unknown },
-                { "stateStr", MemberState.Unknown.ToDisplay() },
-                { "configVersion", config.Version },
-                { "self", false },
-                { "lastHeartbeatMessage", "no heartbeat received from this member" },
-            };
+        var applied = _store.AppliedOpTime;
         var status = new BsonDocument
         {
             { "_id", member.Id },
@@ -105,15 +89,44 @@ public sealed partial class ReplicaMember
             { "state", (int)_state },
             { "stateStr", _state.ToDisplay() },
             { "uptime", (long)(now - _startedAt).TotalSeconds },
-            { "optime", _durable.LastOpTime.ToBson() },
-            { "optimeDate", new BsonDateTime(_durable.LastOpTime.Date.UtcDateTime) },
-            { "syncSourceHost", "" },
+            { "optime", applied.ToBson() },
+            { "optimeDate", new BsonDateTime(applied.Date.UtcDateTime) },
+            { "syncSourceHost", _syncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "" },
+            { "syncSourceId", _syncSourceId ?? -1 },
+            { "infoMessage", _infoMessage ?? "" },
             { "configVersion", config.Version },
             { "configTerm", config.Term },
             { "self", true },
         };
         if (_electionDate is { } elected && _state == MemberState.Primary)
             status.Add("electionDate", new BsonDateTime(elected.UtcDateTime));
+        return status;
+    }
+
+    private BsonDocument PeerStatus(ReplicaSetConfig config, MemberConfig member, DateTimeOffset now)
+    {
+        var peer = _peers.GetValueOrDefault(member.Id) ?? PeerView.NeverHeard(member.Id);
+        var state = peer.Up ? peer.State : peer.LastHeartbeatReceived is null ? MemberState.Unknown : MemberState.Down;
+        var status = new BsonDocument
+        {
+            { "_id", member.Id },
+            { "name", member.Host },
+            { "health", peer.Up ? 1 : 0 },
+            { "state", (int)state },
+            { "stateStr", state.ToDisplay() },
+            { "optime", peer.Applied.ToBson() },
+            { "optimeDate", new BsonDateTime(peer.Applied.Date.UtcDateTime) },
+            { "optimeDurable", peer.Durable.ToBson() },
+            { "pingMs", (long)Math.Round(peer.PingMillis) },
+            { "syncSourceHost", peer.SyncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "" },
+            { "configVersion", config.Version },
+            { "self", false },
+            { "lastHeartbeatMessage", peer.Message },
+        };
+        if (peer.LastHeartbeat is { } sent) status.Add("lastHeartbeat", new BsonDateTime(sent.UtcDateTime));
+        if (peer.LastHeartbeatReceived is { } received) status.Add("lastHeartbeatRecv", new BsonDateTime(received.UtcDateTime));
+        if (peer.State == MemberState.Primary && peer.ElectionMillis > 0)
+            status.Add("electionDate", new BsonDateTime(peer.ElectionMillis));
         return status;
     }
 }

@@ -1,15 +1,50 @@
 using Akka.Actor;
 using Akka.Event;
+using MongoDB.Bson;
+using ReplicaActors.Consensus;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
 
 namespace ReplicaActors.Member;
 
+/// <summary>The primary's write path: admission, group commit, and waiting for write concern.</summary>
 public sealed partial class ReplicaMember
 {
-    /// <summary>A batch run against the store, not yet journaled: its open transaction, entries and replies.</summary>
-    private sealed record PreparedBatch(StoreBatch Batch, List<OplogEntry> Entries, List<(IActorRef To, CommandReply Reply)> Replies);
+    private readonly Dictionary<long, ConcernWaiter> _waiters = new();
+    private readonly RecentWrites _recentWrites = new(100_000);
+    private long _waiterIds;
+
+    /// <summary>A write journaled and applied here, waiting until its write concern is met (or its wtimeout passes).</summary>
+    private sealed record ConcernWaiter(long Id, OpTime OpTime, WriteConcern Concern, CommandReply Reply, PendingWrite Write);
+
+    /// <summary>One write of a prepared batch: its reply and the newest OpTime it (or the batch before it) wrote.</summary>
+    private sealed record PreparedWrite(PendingWrite Write, CommandReply Reply, OpTime OpTime);
+
+    /// <summary>A batch run against the store, not yet journaled: its open transaction, entries and writes.</summary>
+    private sealed record PreparedBatch(StoreBatch Batch, List<OplogEntry> Entries, List<PreparedWrite> Writes);
+
+    private void AdmitWrite(CommandRequest request)
+    {
+        try
+        {
+            var concern = request.Command.TryGetValue("writeConcern", out var wc) && wc.IsBsonDocument
+                ? WriteConcern.FromBson(wc.AsBsonDocument)
+                : WriteConcernRules.Default(Config!);
+            WriteConcernRules.CheckSatisfiable(Config!, concern);
+            if (request.Command.TryGetValue("writeId", out var writeId) && _recentWrites.TryGet(writeId, out var outcome))
+            {
+                // A retry of a write this member already has: answer, never apply twice.
+                Sender.Tell(CommandReply.Success(outcome));
+                return;
+            }
+            Write(new PendingWrite(request, Sender, Concern: concern));
+        }
+        catch (ReplicaException e)
+        {
+            Sender.Tell(CommandReply.Error(e));
+        }
+    }
 
     private void Write(PendingWrite write)
     {
@@ -24,6 +59,11 @@ public sealed partial class ReplicaMember
     /// </summary>
     private void StartBatch()
     {
+        if (_state != MemberState.Primary)
+        {
+            foreach (var write in _groupCommit.TakeAll()) write.ReplyTo.Tell(CommandReply.Error(NotWritable()));
+            return;
+        }
         PreparedBatch? prepared = null;
         while (prepared is null)
         {
@@ -32,7 +72,7 @@ public sealed partial class ReplicaMember
             prepared = Prepare(writes);
             if (prepared.Entries.Count > 0) break;
             prepared.Batch.Dispose();
-            Reply(prepared.Replies);
+            foreach (var done in prepared.Writes) Complete(done);
             prepared = null;
         }
 
@@ -41,7 +81,10 @@ public sealed partial class ReplicaMember
         {
             _groupCommit.Complete();
             _durable = _durable.Apply(appended);
-            Reply(prepared.Replies);
+            _window.Append(appended.Entries, EntrySize);
+            LearnPosition(SelfPosition());
+            AnswerParkedFetches();
+            foreach (var done in prepared.Writes) Complete(done);
             StartBatch();
         });
     }
@@ -52,10 +95,11 @@ public sealed partial class ReplicaMember
         var batch = _store.BeginBatch();
         var now = DateTimeOffset.UtcNow;
         var nextOpTime = NextOpTime(now);
-        var prepared = new PreparedBatch(batch, [], new List<(IActorRef, CommandReply)>(writes.Count));
+        var prepared = new PreparedBatch(batch, [], new List<PreparedWrite>(writes.Count));
         foreach (var write in writes)
         {
             using var savepoint = batch.Savepoint();
+            CommandReply reply;
             try
             {
                 var outcome = write.Request is null
@@ -63,24 +107,105 @@ public sealed partial class ReplicaMember
                     : _writer.Execute(write.Request, batch, nextOpTime, now.UtcDateTime);
                 savepoint.Release();
                 prepared.Entries.AddRange(outcome.Entries);
-                prepared.Replies.Add((write.ReplyTo, CommandReply.Success(outcome.Reply)));
+                reply = CommandReply.Success(outcome.Reply);
             }
             catch (ReplicaException e)
             {
-                prepared.Replies.Add((write.ReplyTo, CommandReply.Error(e)));
+                reply = CommandReply.Error(e);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // The savepoint undoes this command; the rest of the batch goes on.
                 _log.Error(e, "write command '{0}' failed", write.Request?.Name ?? "noop");
-                prepared.Replies.Add((write.ReplyTo, CommandReply.Error(ErrorCode.InternalError, $"'{write.Request?.Name}' failed: {e.Message}")));
+                reply = CommandReply.Error(ErrorCode.InternalError, $"'{write.Request?.Name}' failed: {e.Message}");
             }
+            var opTime = prepared.Entries.Count > 0 ? prepared.Entries[^1].OpTime : _durable.LastOpTime;
+            prepared.Writes.Add(new PreparedWrite(write, reply, opTime));
         }
         return prepared;
     }
 
-    private static void Reply(List<(IActorRef To, CommandReply Reply)> replies)
+    /// <summary>A journaled write: answered now if its write concern is met, else it waits.</summary>
+    private void Complete(PreparedWrite done)
     {
-        foreach (var (to, reply) in replies) to.Tell(reply);
+        var write = done.Write;
+        if (write.Request?.Command.GetValue("writeId", BsonNull.Value) is { IsBsonNull: false } writeId && done.Reply.Ok)
+            _recentWrites.Remember(writeId, done.Reply.Body);
+        var concern = write.Concern ?? WriteConcern.Primary;
+        if (!done.Reply.Ok || !concern.IsAcknowledged)
+        {
+            Finish(write, done.Reply, new WriteConcernProgress(true, []));
+            return;
+        }
+        var progress = WriteConcernRules.Evaluate(Config!, concern, Progress(), done.OpTime);
+        if (progress.Satisfied)
+        {
+            Finish(write, done.Reply, progress);
+            return;
+        }
+        var waiter = new ConcernWaiter(++_waiterIds, done.OpTime, concern, done.Reply, write);
+        _waiters[waiter.Id] = waiter;
+        if (concern.WTimeoutMillis > 0)
+            Timers.StartSingleTimer(TimerKeys.WriteConcern(waiter.Id), new WriteConcernTimeout(waiter.Id), TimeSpan.FromMilliseconds(concern.WTimeoutMillis));
+    }
+
+    private void CheckWaiters()
+    {
+        if (_waiters.Count == 0) return;
+        var progress = Progress();
+        foreach (var waiter in _waiters.Values.ToList())
+        {
+            var result = WriteConcernRules.Evaluate(Config!, waiter.Concern, progress, waiter.OpTime);
+            if (!result.Satisfied) continue;
+            _waiters.Remove(waiter.Id);
+            Timers.Cancel(TimerKeys.WriteConcern(waiter.Id));
+            Finish(waiter.Write, waiter.Reply, result);
+        }
+    }
+
+    private void OnWriteConcernTimeout(WriteConcernTimeout timeout)
+    {
+        if (!_waiters.Remove(timeout.WaiterId, out var waiter)) return;
+        var progress = WriteConcernRules.Evaluate(Config!, waiter.Concern, Progress(), waiter.OpTime);
+        Finish(waiter.Write, WithConcernError(waiter.Reply, ErrorCode.WriteConcernFailed, "waiting for replication timed out", waiter, progress), progress);
+    }
+
+    private void FailWaitersOnStepDown()
+    {
+        foreach (var waiter in _waiters.Values)
+        {
+            Timers.Cancel(TimerKeys.WriteConcern(waiter.Id));
+            var progress = WriteConcernRules.Evaluate(Config!, waiter.Concern, Progress(), waiter.OpTime);
+            Finish(waiter.Write, WithConcernError(waiter.Reply, ErrorCode.PrimarySteppedDown,
+                "the primary stepped down before the write concern was met; the write may or may not be kept", waiter, progress), progress);
+        }
+        _waiters.Clear();
+    }
+
+    private static void Finish(PendingWrite write, CommandReply reply, WriteConcernProgress progress)
+    {
+        if (write.OnConcern is { } callback) callback(progress, reply);
+        else write.ReplyTo.Tell(reply);
+    }
+
+    /// <summary>The write stays applied: the answer says which members had it when the wait ended (MongoDB's writeConcernError).</summary>
+    private static CommandReply WithConcernError(CommandReply reply, ErrorCode code, string message, ConcernWaiter waiter, WriteConcernProgress progress)
+    {
+        var body = new BsonDocument(reply.Body)
+        {
+            ["writeConcernError"] = new BsonDocument
+            {
+                { "code", (int)code },
+                { "codeName", code.ToString() },
+                { "errmsg", $"{message} ({progress.AcknowledgedBy.Count} member(s) acknowledged)" },
+                { "errInfo", new BsonDocument
+                    {
+                        { "writeConcern", waiter.Concern.ToBson() },
+                        { "acknowledgedBy", new BsonArray(progress.AcknowledgedBy) },
+                    }
+                },
+            },
+        };
+        return new CommandReply(body);
     }
 }

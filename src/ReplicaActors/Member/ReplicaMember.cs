@@ -3,10 +3,10 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Routing;
-using MongoDB.Bson;
 using ReplicaActors.Config;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
+using ReplicaActors.Replication;
 using ReplicaActors.Storage;
 using ReplicaActors.Storage.Commands;
 
@@ -14,10 +14,11 @@ namespace ReplicaActors.Member;
 
 /// <summary>
 /// One replica-set member: the persistent actor whose journal is the oplog (plus terms, votes and
-/// configs). It is a thin shell: config rules live in Config/, write validation in Storage/, and
-/// each member state is a behavior switched with Become.
+/// configs). It is a thin shell: the rules live in Config/ and Consensus/, write validation in
+/// Storage/, and each member state is a behavior switched with Become. Its work is split by concern
+/// across partial files: commands, writes, heartbeats, elections, replication, status.
 /// </summary>
-public sealed partial class ReplicaMember : ReceivePersistentActor
+public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
 {
     private readonly MemberSettings _settings;
     private readonly DocumentStore _store;
@@ -26,11 +27,14 @@ public sealed partial class ReplicaMember : ReceivePersistentActor
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private readonly List<OplogEntry> _unappliedTail = [];
     private readonly GroupCommit _groupCommit;
+    private readonly OplogWindow _window;
+    private readonly Random _random = new();
     private IActorRef _readers = ActorRefs.Nobody;
     private MemberDurableState _durable = MemberDurableState.Empty;
     private MemberState _state = MemberState.Startup;
     private Timestamp _lastIssued = Timestamp.Zero;
-    private DateTimeOffset? _electionDate;
+    private bool _joinedCluster;
+    private OpTime _prunedTo = OpTime.Null;
 
     public ReplicaMember(MemberSettings settings, DocumentStore store)
     {
@@ -38,23 +42,30 @@ public sealed partial class ReplicaMember : ReceivePersistentActor
         _store = store;
         _writer = new WriteCommandExecutor(settings.MaxDocumentBytes);
         _groupCommit = new GroupCommit(settings.MaxWritesPerBatch);
+        _window = new OplogWindow(settings.OplogWindowBytes);
 
         Recover<OplogAppended>(e =>
         {
             _durable = _durable.Apply(e);
+            _window.Append(e.Entries, EntrySize);
             var applied = _store.AppliedOpTime;
             _unappliedTail.AddRange(e.Entries.Where(entry => entry.OpTime > applied));
         });
         Recover<TermChanged>(e => _durable = _durable.Apply(e));
         Recover<ConfigInstalled>(e => _durable = _durable.Apply(e));
         Recover<RecoveryCompleted>(_ => OnRecovered());
-        Command<CommandRequest>(_ => Stash.Stash());
     }
 
     public override string PersistenceId => "replica-member";
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(MemberSettings settings, DocumentStore store) =>
         Akka.Actor.Props.Create(() => new ReplicaMember(settings, store)).WithDispatcher("akka.actor.storage-dispatcher");
+
+    private ReplicaSetConfig? Config => _durable.Config;
+
+    private MemberConfig? Me => _durable.Config?.FindByHost(_settings.Host);
 
     protected override void PreStart()
     {
@@ -63,15 +74,21 @@ public sealed partial class ReplicaMember : ReceivePersistentActor
                 .WithRouter(new RoundRobinPool(_settings.ReaderCount))
                 .WithDispatcher("akka.actor.reader-dispatcher"),
             "readers");
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.UnreachableMember));
         base.PreStart();
     }
 
-    /// <summary>Readers are stateless; a failed read is answered with an error already, so restart.</summary>
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Restart));
+    /// <summary>
+    /// Readers are stateless: a failed read was answered with an error already, so restart them.
+    /// The fetcher is stopped, not restarted: the member notices (Terminated) and picks a source anew.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(e =>
+        Sender.Path.Name.StartsWith(FetcherName, StringComparison.Ordinal) ? Directive.Stop : Directive.Restart));
 
     protected override void PostStop()
     {
         _groupCommit.Abandon();
+        Cluster.Get(Context.System).Unsubscribe(Self);
         base.PostStop();
     }
 
@@ -91,187 +108,169 @@ public sealed partial class ReplicaMember : ReceivePersistentActor
             _settings.Host, _durable.Term, _durable.LastOpTime, _durable.Config?.Version.ToString() ?? "none");
         if (_durable.Config is { } config) OnConfigKnown(config);
         else Become(Startup);
-        Stash.UnstashAll();
     }
+
+    private void OnMaintenanceTick()
+    {
+        AnswerParkedFetches();
+        if (_state == MemberState.Primary)
+        {
+            StepDownIfMajorityLost();
+            RetryPendingStepDown();
+        }
+        // Versions older than the commit point can no longer be read or rolled back to.
+        if (_groupCommit.IsIdle && !_commitPoint.IsNull && _commitPoint > _prunedTo)
+        {
+            _store.PruneHistory(_commitPoint);
+            _prunedTo = _commitPoint;
+        }
+    }
+
+    private static long EntrySize(OplogEntry entry) => 96 + entry.Ns.Length + (entry.O.ElementCount * 32L);
 
     // ---- Behaviors -------------------------------------------------------------------------------
 
-    /// <summary>STARTUP: no config yet. Only hello, status and replSetInitiate mean anything.</summary>
+    /// <summary>STARTUP: no config yet. Only hello, status and replSetInitiate mean anything; heartbeats may bring a config.</summary>
     private void Startup()
     {
         _state = MemberState.Startup;
         Command<CommandRequest>(request =>
         {
             if (request.Name == "replSetInitiate") Initiate(request);
-            else HandleCommon(request);
+            else HandleCommand(request);
         });
+        Command<InitiateChecked>(OnInitiateChecked);
+        CommonHandlers();
     }
 
-    /// <summary>SECONDARY: holds data and serves reads; writes go to the primary.</summary>
+    /// <summary>SECONDARY: holds data, tails a sync source, serves reads that allow secondaries, stands for election when the primary is gone.</summary>
     private void Secondary()
     {
         _state = MemberState.Secondary;
-        Command<CommandRequest>(HandleCommon);
+        Command<CommandRequest>(HandleCommand);
+        Command<ElectionTimeoutTick>(OnElectionTimeout);
+        Command<TakeoverTick>(OnTakeoverTick);
+        Command<ElectionHandoff>(_ => StandForElection("the primary handed the election to this member", dryRun: false));
+        CommonHandlers();
+    }
+
+    /// <summary>A secondary asking for votes (dry run, then real): still a secondary to everyone else.</summary>
+    private void Candidate()
+    {
+        _state = MemberState.Secondary;
+        Command<CommandRequest>(HandleCommand);
+        Command<VoteReply>(OnVoteReply);
+        Command<ElectionRoundTimeout>(OnElectionRoundTimeout);
+        CommonHandlers();
+    }
+
+    /// <summary>PRIMARY: takes writes through group commit and advances the commit point.</summary>
+    private void Primary()
+    {
+        _state = MemberState.Primary;
+        Command<CommandRequest>(request =>
+        {
+            if (WriteCommandExecutor.IsWrite(request.Name)) AdmitWrite(request);
+            else HandleCommand(request);
+        });
+        Command<StepDownDeadline>(OnStepDownDeadline);
+        CommonHandlers();
+    }
+
+    /// <summary>ARBITER: votes, holds no data, never stands.</summary>
+    private void Arbiter()
+    {
+        _state = MemberState.Arbiter;
+        Command<CommandRequest>(HandleCommand);
+        CommonHandlers();
+    }
+
+    /// <summary>RECOVERING: alive but not readable (fell off its source's oplog, or its history diverged).</summary>
+    private void Recovering()
+    {
+        _state = MemberState.Recovering;
+        Command<CommandRequest>(HandleCommand);
+        CommonHandlers();
     }
 
     /// <summary>REMOVED: the installed config does not name this member; it serves nothing.</summary>
     private void Removed()
     {
         _state = MemberState.Removed;
-        Command<CommandRequest>(HandleCommon);
+        Command<CommandRequest>(HandleCommand);
+        CommonHandlers();
     }
 
-    /// <summary>PRIMARY: takes writes through group commit.</summary>
-    private void Primary()
+    /// <summary>What every state handles: the member-to-member protocol and housekeeping.</summary>
+    private void CommonHandlers()
     {
-        _state = MemberState.Primary;
-        Command<CommandRequest>(request =>
-        {
-            if (WriteCommandExecutor.IsWrite(request.Name)) Write(new PendingWrite(request, Sender));
-            else HandleCommon(request);
-        });
+        Command<HeartbeatTick>(_ => OnHeartbeatTick());
+        Command<MaintenanceTick>(_ => OnMaintenanceTick());
+        Command<Heartbeat>(OnHeartbeat);
+        Command<HeartbeatReply>(OnHeartbeatReply);
+        Command<RequestVote>(OnRequestVote);
+        Command<FetchOplog>(OnFetchOplog);
+        Command<FetchedBatch>(OnFetchedBatch);
+        Command<SyncSourceLost>(OnSyncSourceLost);
+        Command<Terminated>(OnTerminated);
+        Command<UpdatePosition>(OnUpdatePosition);
+        Command<WriteConcernTimeout>(OnWriteConcernTimeout);
+        Command<ClusterEvent.UnreachableMember>(OnUnreachable);
+        Command<InitiateChecked>(checkedInitiate => checkedInitiate.ReplyTo.Tell(CommandReply.Error(ErrorCode.AlreadyInitialized, "already initialized")));
+        // Ticks and replies from a role this member no longer has.
+        Command<ElectionTimeoutTick>(_ => { });
+        Command<ElectionRoundTimeout>(_ => { });
+        Command<VoteReply>(_ => { });
+        Command<ElectionHandoff>(_ => { });
+        Command<StepDownDeadline>(_ => { });
+        Command<TakeoverTick>(_ => { });
     }
 
-    // ---- Commands every state answers ----------------------------------------------------------
-
-    private void HandleCommon(CommandRequest request)
-    {
-        try
-        {
-            switch (request.Name)
-            {
-                case "hello" or "isMaster" or "ismaster":
-                    Sender.Tell(CommandReply.Success(Hello()));
-                    break;
-                case "ping":
-                    Sender.Tell(CommandReply.Success(new BsonDocument()));
-                    break;
-                case "replSetGetStatus":
-                    Sender.Tell(CommandReply.Success(Status()));
-                    break;
-                case "replSetGetConfig":
-                    var config = _durable.Config ?? throw NotYetInitialized();
-                    Sender.Tell(CommandReply.Success(new BsonDocument("config", config.ToBson())));
-                    break;
-                case "replSetInitiate":
-                    throw new ReplicaException(ErrorCode.AlreadyInitialized, $"already initialized: this member has config version {_durable.Config?.Version} of set '{_durable.Config?.Name}'");
-                case var name when WriteCommandExecutor.IsWrite(name):
-                    throw NotWritable();
-                case var name when ReadCommandExecutor.IsRead(name):
-                    if (!_state.IsReadable())
-                        throw new ReplicaException(ErrorCode.NotPrimaryOrSecondary, $"this member is in {_state.ToDisplay()} and serves no reads{(_state == MemberState.Startup ? ": run 'rs initiate' first" : "")}");
-                    _readers.Tell(new AdmittedRead(request, null, Sender));
-                    break;
-                default:
-                    throw new ReplicaException(ErrorCode.CommandNotFound, $"no such command: '{request.Name}'");
-            }
-        }
-        catch (ReplicaException e)
-        {
-            Sender.Tell(CommandReply.Error(e));
-        }
-    }
-
-    private ReplicaException NotWritable() => _state == MemberState.Startup
-        ? new ReplicaException(ErrorCode.NotWritablePrimary, "not primary: this member has no replica set config yet; run 'rs initiate' first")
-        : new ReplicaException(ErrorCode.NotWritablePrimary, $"not primary: this member is {_state.ToDisplay()}");
-
-    private static ReplicaException NotYetInitialized() =>
-        new(ErrorCode.NotYetInitialized, "no replset config has been received: run 'rs initiate' first");
-
-    // ---- Config and elections -------------------------------------------------------------------
-
-    private void Initiate(CommandRequest request)
-    {
-        ReplicaSetConfig config;
-        try
-        {
-            config = InitiateConfig(request.Command[0]);
-        }
-        catch (ReplicaException e)
-        {
-            Sender.Tell(CommandReply.Error(e));
-            return;
-        }
-        Persist(new ConfigInstalled(config), e =>
-        {
-            _durable = _durable.Apply(e);
-            _log.Info("initiated set '{0}' with config version {1}: {2} member(s)", config.Name, config.Version, config.Members.Count);
-            Sender.Tell(CommandReply.Success(new BsonDocument("info", $"initiated set '{config.Name}'")));
-            OnConfigKnown(config);
-        });
-    }
-
-    /// <summary>The config an initiate asks for: the one given, or a set of just this member.</summary>
-    private ReplicaSetConfig InitiateConfig(BsonValue argument)
-    {
-        var document = argument switch
-        {
-            BsonDocument given => given,
-            { IsBsonNull: true } or { IsNumeric: true } => new BsonDocument
-            {
-                { "_id", _settings.ReplSetName },
-                { "version", 1 },
-                { "members", new BsonArray { new BsonDocument { { "_id", 0 }, { "host", _settings.Host } } } },
-            },
-            _ => throw new ReplicaException(ErrorCode.TypeMismatch, $"replSetInitiate takes a config document (or nothing), got {argument.BsonType}"),
-        };
-        if (!document.Contains("version")) document = new BsonDocument(document) { { "version", 1 } };
-        var settings = document.TryGetValue("settings", out var s) && s.IsBsonDocument ? new BsonDocument(s.AsBsonDocument) : new BsonDocument();
-        foreach (var entry in _settings.ConfigDefaults.AsEnumerable())
-            if (!settings.Contains(entry.Key)) settings[entry.Key] = BsonValue.Create(ConfigDefault(entry.Key));
-        document = new BsonDocument(document) { ["settings"] = settings };
-
-        var config = ReplicaSetConfig.FromBson(document);
-        ConfigValidator.ValidateInitiate(config, _settings.Host, _settings.ReplSetName);
-        return config with { Settings = config.Settings with { ReplicaSetId = ObjectId.GenerateNewId() } };
-    }
-
-    private object ConfigDefault(string key) => key switch
-    {
-        "chainingAllowed" => _settings.ConfigDefaults.GetBoolean(key),
-        _ => _settings.ConfigDefaults.GetLong(key),
-    };
+    // ---- Config ----------------------------------------------------------------------------------
 
     private void OnConfigKnown(ReplicaSetConfig config)
     {
         JoinCluster(config);
+        var interval = TimeSpan.FromMilliseconds(config.Settings.HeartbeatIntervalMillis);
+        Timers.StartPeriodicTimer(TimerKeys.Heartbeat, new HeartbeatTick(), TimeSpan.Zero, interval);
+        Timers.StartPeriodicTimer(TimerKeys.Maintenance, new MaintenanceTick(), _settings.MaintenanceInterval);
+        ResetPeers(config);
+
         if (config.FindByHost(_settings.Host) is not { } self)
         {
+            StopFetcher("this member is not in the config");
             Become(Removed);
             return;
         }
-        Become(Secondary);
+        if (self.ArbiterOnly)
+        {
+            Become(Arbiter);
+            return;
+        }
+        if (_state == MemberState.Primary && config.FindById(self.Id) is not null) return;
+        BecomeSecondary();
         // A set whose only voter is this member needs nobody else's vote.
-        if (config.MajorityVoteCount == 1 && self.IsElectable)
-            StandUnopposed(self);
+        if (config.MajorityVoteCount == 1 && self.IsElectable && config.Voters.All(v => v.Id == self.Id))
+            StandForElection("this member is the set's only voter", dryRun: false);
     }
 
     private void JoinCluster(ReplicaSetConfig config)
     {
-        var seeds = config.Members
-            .Select(m => MemberAddress(m.Host))
-            .ToList();
-        Cluster.Get(Context.System).JoinSeedNodes(seeds);
+        if (_joinedCluster) return;
+        _joinedCluster = true;
+        // Config order, the same on every member: only the first host may form a new cluster alone.
+        Cluster.Get(Context.System).JoinSeedNodes(config.Members.Select(m => MemberAddress(m.Host)).ToList());
     }
 
-    private static Address MemberAddress(string host)
+    private Address MemberAddress(string host)
     {
         var colon = host.LastIndexOf(':');
-        return new Address("akka.tcp", ReplicaActorsConfig.SystemName, host[..colon], int.Parse(host[(colon + 1)..]));
+        var protocol = Cluster.Get(Context.System).SelfAddress.Protocol;
+        return new Address(protocol, ReplicaActorsConfig.SystemName, host[..colon], int.Parse(host[(colon + 1)..]));
     }
 
-    private void StandUnopposed(MemberConfig self)
-    {
-        Persist(new TermChanged(_durable.Term + 1, self.Id), e =>
-        {
-            _durable = _durable.Apply(e);
-            _electionDate = DateTimeOffset.UtcNow;
-            _log.Info("elected PRIMARY in term {0}", _durable.Term);
-            Become(Primary);
-            Write(new PendingWrite(null, ActorRefs.Nobody, new BsonDocument("msg", "new primary")));
-        });
-    }
+    private ActorSelection MemberSelection(string host) =>
+        Context.ActorSelection(new RootActorPath(MemberAddress(host)) / "user" / ReplicaActorsConfig.MemberActorName);
 
     private Func<OpTime> NextOpTime(DateTimeOffset now) => () =>
     {

@@ -21,7 +21,8 @@ public enum OpType
 /// One oplog entry: one document changed (or one command). Idempotent: applying it twice leaves the
 /// same state as applying it once.
 /// </summary>
-public sealed record OplogEntry(OpTime OpTime, long WallMillis, OpType Op, string Ns, BsonDocument O, BsonValue? O2)
+/// <param name="WriteId">The client's id for the write command that made this entry, so a retried write is recognised on any member.</param>
+public sealed record OplogEntry(OpTime OpTime, long WallMillis, OpType Op, string Ns, BsonDocument O, BsonValue? O2, BsonValue? WriteId = null)
 {
     public static string OpCode(OpType op) => op switch
     {
@@ -56,6 +57,7 @@ public sealed record OplogEntry(OpTime OpTime, long WallMillis, OpType Op, strin
         };
         if (O2 is not null) doc.Add("o2", new BsonDocument("_id", O2));
         doc.Add("wall", new BsonDateTime(WallMillis));
+        if (WriteId is not null) doc.Add("wid", WriteId);
         return doc;
     }
 
@@ -69,6 +71,7 @@ public sealed record OplogEntry(OpTime OpTime, long WallMillis, OpType Op, strin
             ParseOpCode(doc["op"].AsString),
             doc["ns"].AsString,
             doc["o"].AsBsonDocument,
-            o2);
+            o2,
+            doc.TryGetValue("wid", out var wid) ? wid : null);
     }
 }

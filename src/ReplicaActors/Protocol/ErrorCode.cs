@@ -48,5 +48,7 @@ public enum ErrorCode
     OplogStartMissing = 120,
     ReadConcernMajorityNotAvailableYet = 134,
     NamespaceExists = 48,
+    ConflictingOperationInProgress = 117,
+    CommandFailed = 125,
     InvalidReplicaSetName = 28,
 }

@@ -22,6 +22,21 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
     private const string TermChangedManifest = "TC";
     private const string ConfigInstalledManifest = "CI";
 
+    /// <summary>Member-to-member messages, by manifest; their BSON shapes are in <see cref="MemberWire"/>.</summary>
+    private static readonly Dictionary<string, Type> MemberMessages = new()
+    {
+        ["HB"] = typeof(Heartbeat),
+        ["HR"] = typeof(HeartbeatReply),
+        ["RV"] = typeof(RequestVote),
+        ["VR"] = typeof(VoteReply),
+        ["EH"] = typeof(ElectionHandoff),
+        ["FO"] = typeof(FetchOplog),
+        ["OB"] = typeof(OplogBatch),
+        ["UP"] = typeof(UpdatePosition),
+    };
+
+    private static readonly Dictionary<Type, string> MemberManifests = MemberMessages.ToDictionary(kv => kv.Value, kv => kv.Key);
+
     public override int Identifier => 7801;
 
     public override string Manifest(object o) => o switch
@@ -31,6 +46,7 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
         OplogAppended => OplogAppendedManifest,
         TermChanged => TermChangedManifest,
         ConfigInstalled => ConfigInstalledManifest,
+        _ when MemberManifests.TryGetValue(o.GetType(), out var manifest) => manifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a ReplicaActors message", nameof(o)),
     };
 
@@ -46,6 +62,7 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
         OplogAppended a => new BsonDocument("entries", new BsonArray(a.Entries.Select(e => e.ToBson()))),
         TermChanged t => new BsonDocument { { "term", t.Term }, { "votedFor", t.VotedFor is { } v ? v : BsonNull.Value } },
         ConfigInstalled c => c.Config.ToBson(),
+        _ when MemberManifests.ContainsKey(obj.GetType()) => MemberWire.Write(obj),
         _ => throw new ArgumentException($"{obj.GetType()} is not a ReplicaActors message", nameof(obj)),
     };
 
@@ -56,6 +73,7 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
         OplogAppendedManifest => new OplogAppended(doc["entries"].AsBsonArray.Select(e => OplogEntry.FromBson(e.AsBsonDocument)).ToArray()),
         TermChangedManifest => new TermChanged(doc["term"].ToInt64(), doc["votedFor"].IsBsonNull ? null : doc["votedFor"].ToInt32()),
         ConfigInstalledManifest => new ConfigInstalled(ReplicaSetConfig.FromBson(doc)),
+        _ when MemberMessages.TryGetValue(manifest, out var type) => MemberWire.Read(type, doc),
         _ => throw new System.Runtime.Serialization.SerializationException($"unknown ReplicaActors manifest '{manifest}'"),
     };
 }

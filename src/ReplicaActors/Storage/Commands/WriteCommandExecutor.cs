@@ -20,7 +20,7 @@ public sealed class WriteCommandExecutor(int maxDocumentBytes)
 
     public WriteOutcome Execute(CommandRequest request, StoreBatch batch, Func<OpTime> nextOpTime, DateTime now)
     {
-        var run = new Run(batch, nextOpTime, now);
+        var run = new Run(batch, nextOpTime, now, request.Command.GetValue("writeId", BsonNull.Value) is { IsBsonNull: false } id ? id : null);
         var reply = request.Name switch
         {
             "insert" => Insert(request, run),
@@ -223,7 +223,7 @@ public sealed class WriteCommandExecutor(int maxDocumentBytes)
     }
 
     /// <summary>One command's progress inside the open batch: the entries it emitted so far.</summary>
-    internal sealed class Run(StoreBatch batch, Func<OpTime> nextOpTime, DateTime now)
+    internal sealed class Run(StoreBatch batch, Func<OpTime> nextOpTime, DateTime now, BsonValue? writeId = null)
     {
         public StoreBatch Batch { get; } = batch;
         public DateTime Now { get; } = now;
@@ -231,7 +231,7 @@ public sealed class WriteCommandExecutor(int maxDocumentBytes)
 
         public void Emit(OpType op, string ns, BsonDocument o, BsonValue? o2)
         {
-            var entry = new OplogEntry(nextOpTime(), new DateTimeOffset(Now).ToUnixTimeMilliseconds(), op, ns, o, o2);
+            var entry = new OplogEntry(nextOpTime(), new DateTimeOffset(Now).ToUnixTimeMilliseconds(), op, ns, o, o2, writeId);
             Batch.Apply(entry);
             Entries.Add(entry);
         }

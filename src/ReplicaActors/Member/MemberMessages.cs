@@ -1,0 +1,51 @@
+using MongoDB.Bson;
+using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Member;
+
+// The protocol between members: every message here crosses the network (bound to the replica
+// serializer through IReplicaMessage). Members address each other at /user/member on the host
+// named in the config.
+
+/// <summary>What a member says about itself in every heartbeat and heartbeat reply.</summary>
+public sealed record MemberReport(
+    string SetName,
+    int MemberId,
+    long Term,
+    MemberState State,
+    OpTime Applied,
+    OpTime Durable,
+    OpTime CommitPoint,
+    int? SyncSourceId,
+    long ElectionMillis,
+    BsonDocument? Config);
+
+/// <summary>Sent to every other member each heartbeat interval; <paramref name="SentTicks"/> comes back in the reply for the ping time.</summary>
+public sealed record Heartbeat(MemberReport From, long SentTicks) : IReplicaMessage;
+
+public sealed record HeartbeatReply(MemberReport From, long EchoTicks) : IReplicaMessage;
+
+/// <summary>A candidate asks for a vote (or, in a dry run, whether it would get one).</summary>
+public sealed record RequestVote(string SetName, bool DryRun, long Term, int CandidateId, long ConfigVersion, long ConfigTerm, OpTime LastWritten) : IReplicaMessage;
+
+public sealed record VoteReply(int VoterId, bool DryRun, long Term, bool Granted, string Reason) : IReplicaMessage;
+
+/// <summary>A stepping-down primary asks its chosen successor to stand at once.</summary>
+public sealed record ElectionHandoff(long Term) : IReplicaMessage;
+
+/// <summary>A secondary tails its sync source: entries after <paramref name="After"/>, which it already has.</summary>
+public sealed record FetchOplog(int FromId, OpTime After, long Term) : IReplicaMessage;
+
+/// <summary>
+/// The answer to a fetch: the next entries (possibly none, after waiting for data), the source's
+/// term and commit point. <paramref name="AfterNotFound"/>: the source's oplog does not hold the
+/// requester's newest entry (it fell behind the source's window, or the two histories diverged).
+/// </summary>
+public sealed record OplogBatch(int SourceId, long SourceTerm, OpTime CommitPoint, IReadOnlyList<OplogEntry> Entries, bool AfterNotFound, OpTime SourceOldest) : IReplicaMessage;
+
+/// <summary>A member's replication progress: what it has applied and made durable.</summary>
+public sealed record MemberPosition(int MemberId, OpTime Applied, OpTime Durable, long Term);
+
+/// <summary>Progress reported upstream along the sync-source chain, so the primary can advance the commit point.</summary>
+public sealed record UpdatePosition(IReadOnlyList<MemberPosition> Positions) : IReplicaMessage;

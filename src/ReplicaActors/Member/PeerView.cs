@@ -1,0 +1,26 @@
+using ReplicaActors.Consensus;
+using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Member;
+
+/// <summary>What this member last heard from another member, through heartbeats.</summary>
+public sealed record PeerView(
+    int Id,
+    MemberState State,
+    bool Up,
+    DateTimeOffset? LastHeartbeat,
+    DateTimeOffset? LastHeartbeatReceived,
+    OpTime Applied,
+    OpTime Durable,
+    double PingMillis,
+    int? SyncSourceId,
+    long Term,
+    long ElectionMillis,
+    string Message)
+{
+    public static PeerView NeverHeard(int id) =>
+        new(id, MemberState.Unknown, false, null, null, OpTime.Null, OpTime.Null, 0, null, -1, 0, "no heartbeat received from this member yet");
+
+    public MemberView ToMemberView() => new(Id, Up ? State : MemberState.Down, Up, Applied, Durable, PingMillis, SyncSourceId);
+}

@@ -1,0 +1,296 @@
+using Akka.Actor;
+using Akka.Event;
+using MongoDB.Bson;
+using ReplicaActors.Config;
+using ReplicaActors.Consensus;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Member;
+
+/// <summary>Elections (protocol version 1): terms, dry runs, votes, becoming primary, stepping down, freeze and step-up.</summary>
+public sealed partial class ReplicaMember
+{
+    private ElectionTally? _tally;
+    private bool _roundIsDryRun;
+    private DateTimeOffset _frozenUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset? _electionDate;
+    private PendingStepDown? _pendingStepDown;
+    private long _stepDownRequests;
+
+    private sealed record PendingStepDown(long Id, long StepDownSecs, IActorRef ReplyTo);
+
+    private void BecomeSecondary()
+    {
+        Become(Secondary);
+        ResetElectionTimer();
+    }
+
+    private void ResetElectionTimer()
+    {
+        if (Config is not { } config) return;
+        Timers.StartSingleTimer(TimerKeys.Election, new ElectionTimeoutTick(_durable.Term), ElectionTimeout.Next(config.Settings, _random.NextDouble()));
+    }
+
+    private void OnElectionTimeout(ElectionTimeoutTick tick)
+    {
+        if (tick.Term != _durable.Term) return;
+        StandForElection("no primary heard from within the election timeout", dryRun: true);
+    }
+
+    private void ConsiderTakeover(ReplicaSetConfig config)
+    {
+        if (Me is not { } self || HealthyPrimaryId() is not { } primaryId || !_peers.TryGetValue(primaryId, out var primary)) return;
+        var decision = TakeoverRules.Decide(new TakeoverState(config, self.Id, _durable.Term, _store.AppliedOpTime, primaryId, primary.Term, primary.Applied), _random.NextDouble());
+        if (decision.Kind == TakeoverKind.None || Timers.IsTimerActive(TimerKeys.Takeover)) return;
+        _log.Info("scheduling a {0} in {1} ms: {2}", decision.Kind, decision.Delay.TotalMilliseconds, decision.Reason);
+        Timers.StartSingleTimer(TimerKeys.Takeover, new TakeoverTick(_durable.Term, decision.Reason), decision.Delay);
+    }
+
+    private void OnTakeoverTick(TakeoverTick tick)
+    {
+        if (tick.Term == _durable.Term && _state == MemberState.Secondary)
+            StandForElection(tick.Reason, dryRun: true);
+    }
+
+    private void StandForElection(string reason, bool dryRun)
+    {
+        if (Config is not { } config || Me is not { } self) return;
+        var check = Eligibility.Check(new CandidacyState(config, self.Id, _state, _durable.LastOpTime, OtherViews(), _frozenUntil), DateTimeOffset.UtcNow);
+        if (!check.CanStand)
+        {
+            _log.Debug("not standing for election: {0}", check.Message);
+            ResetElectionTimer();
+            return;
+        }
+        _log.Info("standing for election in term {0} ({1}): {2}", _durable.Term + 1, dryRun ? "dry run first" : "real", reason);
+        if (dryRun) StartRound(dryRun: true, _durable.Term + 1);
+        else VoteForSelfAndStartRound();
+    }
+
+    /// <summary>The term and the vote for oneself are durable before anyone is asked for a vote.</summary>
+    private void VoteForSelfAndStartRound()
+    {
+        Persist(new TermChanged(_durable.Term + 1, Me!.Id), e =>
+        {
+            _durable = _durable.Apply(e);
+            StartRound(dryRun: false, _durable.Term);
+        });
+    }
+
+    private void StartRound(bool dryRun, long term)
+    {
+        var config = Config!;
+        var self = Me!;
+        _roundIsDryRun = dryRun;
+        _tally = ElectionTally.Start(config, self.Id, term);
+        if (_tally.Outcome == ElectionOutcome.Won)
+        {
+            OnRoundWon();
+            return;
+        }
+        Become(Candidate);
+        var request = new RequestVote(config.Name, dryRun, term, self.Id, config.Version, config.Term, _durable.LastOpTime);
+        foreach (var voter in config.Voters.Where(v => v.Id != self.Id))
+            MemberSelection(voter.Host).Tell(request, Self);
+        Timers.StartSingleTimer(TimerKeys.ElectionRound, new ElectionRoundTimeout(term, dryRun), TimeSpan.FromMilliseconds(config.Settings.ElectionTimeoutMillis));
+    }
+
+    private void OnVoteReply(VoteReply reply)
+    {
+        if (_tally is not { } tally || reply.DryRun != _roundIsDryRun) return;
+        _tally = tally.Record(reply.VoterId, new VoteResponse(reply.Term, reply.Granted, reply.Granted ? VoteRefusal.None : VoteRefusal.TermOlder, reply.Reason, null));
+        if (!reply.Granted) _log.Info("member {0} refused its vote: {1}", reply.VoterId, reply.Reason);
+        switch (_tally.Outcome)
+        {
+            case ElectionOutcome.Won:
+                OnRoundWon();
+                break;
+            case ElectionOutcome.Lost:
+                LoseElection(_tally.HigherTermSeen is { } higher ? $"a voter is in term {higher}" : "a majority refused");
+                if (_tally is null && reply.Term > _durable.Term) UpdateTerm(reply.Term, "a voter is in a newer term");
+                break;
+        }
+    }
+
+    private void OnElectionRoundTimeout(ElectionRoundTimeout timeout)
+    {
+        if (_tally is { } tally && tally.Term == timeout.Term && _roundIsDryRun == timeout.DryRun)
+            LoseElection($"not enough votes within the election timeout ({tally.Yes.Count} of {tally.Needed})");
+    }
+
+    private void OnRoundWon()
+    {
+        Timers.Cancel(TimerKeys.ElectionRound);
+        if (_roundIsDryRun)
+        {
+            _tally = null;
+            VoteForSelfAndStartRound();
+            return;
+        }
+        _tally = null;
+        BecomePrimary();
+    }
+
+    private void LoseElection(string reason)
+    {
+        _log.Info("election for term {0} lost: {1}", _tally?.Term, reason);
+        _tally = null;
+        Timers.Cancel(TimerKeys.ElectionRound);
+        BecomeSecondary();
+    }
+
+    /// <summary>
+    /// Drain first: batches fetched before the win are journaled and applied (their persist callbacks
+    /// run before the deferred one), so the new term's first entry follows everything this member had.
+    /// </summary>
+    private void BecomePrimary()
+    {
+        Timers.Cancel(TimerKeys.Election);
+        Timers.Cancel(TimerKeys.Takeover);
+        StopFetcher("this member won an election");
+        var term = _durable.Term;
+        DeferAsync(term, _ =>
+        {
+            if (_durable.Term != term) return;
+            _primaryId = Me!.Id;
+            _electionDate = DateTimeOffset.UtcNow;
+            _lostMajoritySince = null;
+            _lastIssued = _lastIssued > _durable.LastOpTime.Ts ? _lastIssued : _durable.LastOpTime.Ts;
+            _log.Info("elected PRIMARY in term {0}", term);
+            Become(Primary);
+            LearnPosition(SelfPosition());
+            Write(new PendingWrite(null, ActorRefs.Nobody, new BsonDocument("msg", "new primary")));
+        });
+    }
+
+    private void OnRequestVote(RequestVote request)
+    {
+        var replyTo = Sender;
+        if (Config is not { } config || Me is not { } self)
+        {
+            replyTo.Tell(new VoteReply(-1, request.DryRun, _durable.Term, false, "this member has no config"));
+            return;
+        }
+        var voter = new VoterState(config, self.Id, _durable.Term, _durable.LastOpTime,
+            _durable.VotedFor is { } votedFor ? new LastVote(_durable.Term, votedFor) : null, HealthyPrimaryId());
+        var response = VoteRules.Decide(voter, new VoteRequest(request.SetName, request.DryRun, request.Term, request.CandidateId,
+            new ConfigVersionAndTerm(request.ConfigVersion, request.ConfigTerm), request.LastWritten));
+        var reply = new VoteReply(self.Id, request.DryRun, response.Term, response.VoteGranted, response.Reason);
+        if (response.Term <= _durable.Term && response.VoteToPersist is null)
+        {
+            replyTo.Tell(reply);
+            return;
+        }
+        // A granted vote (and a move to a newer term) is durable before the candidate hears of it.
+        Persist(new TermChanged(response.Term, response.VoteToPersist?.CandidateId), e =>
+        {
+            var steppingDown = _state == MemberState.Primary && e.Term > _durable.Term;
+            _durable = _durable.Apply(e);
+            if (steppingDown) StepDown($"voted in term {e.Term}");
+            else if (response.VoteGranted && _state == MemberState.Secondary) ResetElectionTimer();
+            replyTo.Tell(reply);
+        });
+    }
+
+    /// <summary>A newer term seen anywhere: move to it (persisted); a primary or candidate of an older term gives up.</summary>
+    private void UpdateTerm(long term, string reason)
+    {
+        if (term <= _durable.Term) return;
+        Persist(new TermChanged(term, null), e =>
+        {
+            if (e.Term <= _durable.Term) return;
+            _durable = _durable.Apply(e);
+            if (_state == MemberState.Primary) StepDown($"{reason}; this member's term was older");
+            else if (_tally is not null) LoseElection(reason);
+        });
+    }
+
+    private void StepDown(string reason)
+    {
+        _log.Info("stepping down from PRIMARY: {0}", reason);
+        _primaryId = null;
+        _electionDate = null;
+        FailWaitersOnStepDown();
+        BecomeSecondary();
+    }
+
+    // ---- Admin commands -------------------------------------------------------------------------
+
+    private void StepDownCommand(CommandRequest request)
+    {
+        if (_state != MemberState.Primary)
+            throw new ReplicaException(ErrorCode.NotWritablePrimary, $"not primary: this member is {_state.ToDisplay()}, so it cannot step down");
+        var command = request.Command;
+        var stepDownSecs = command[0].IsNumeric ? command[0].ToInt64() : StepDownRules.DefaultStepDownSecs;
+        var catchUpSecs = command.GetValue("secondaryCatchUpPeriodSecs", StepDownRules.DefaultSecondaryCatchUpPeriodSecs).ToInt64();
+        var force = command.GetValue("force", false).ToBoolean();
+        StepDownRules.ValidateArguments(stepDownSecs, catchUpSecs);
+        if (_pendingStepDown is not null)
+            throw new ReplicaException(ErrorCode.ConflictingOperationInProgress, "a step-down is already waiting for a secondary to catch up");
+
+        var check = StepDownRules.CanStepDown(Config!, Me!.Id, _durable.LastOpTime, OtherViews());
+        if (check.Safe || (force && catchUpSecs == 0))
+        {
+            CompleteStepDown(stepDownSecs, Sender, check.Safe ? "replSetStepDown" : "replSetStepDown with force");
+            return;
+        }
+        _pendingStepDown = new PendingStepDown(++_stepDownRequests, stepDownSecs, Sender);
+        Timers.StartSingleTimer(TimerKeys.StepDown, new StepDownDeadline(_pendingStepDown.Id, force), TimeSpan.FromSeconds(catchUpSecs));
+    }
+
+    /// <summary>Each housekeeping tick while a step-down waits: has an electable secondary caught up yet?</summary>
+    private void RetryPendingStepDown()
+    {
+        if (_pendingStepDown is not { } pending || _state != MemberState.Primary) return;
+        if (StepDownRules.CanStepDown(Config!, Me!.Id, _durable.LastOpTime, OtherViews()).Safe)
+        {
+            Timers.Cancel(TimerKeys.StepDown);
+            _pendingStepDown = null;
+            CompleteStepDown(pending.StepDownSecs, pending.ReplyTo, "replSetStepDown");
+        }
+    }
+
+    private void OnStepDownDeadline(StepDownDeadline deadline)
+    {
+        if (_pendingStepDown is not { } pending || pending.Id != deadline.RequestId) return;
+        _pendingStepDown = null;
+        if (deadline.Force)
+        {
+            CompleteStepDown(pending.StepDownSecs, pending.ReplyTo, "replSetStepDown with force after the catch-up period");
+            return;
+        }
+        pending.ReplyTo.Tell(CommandReply.Error(ErrorCode.ExceededTimeLimit,
+            "no electable secondary caught up within the catch-up period; still primary (use force to step down anyway)"));
+    }
+
+    private void CompleteStepDown(long stepDownSecs, IActorRef replyTo, string reason)
+    {
+        _frozenUntil = DateTimeOffset.UtcNow.AddSeconds(stepDownSecs);
+        var successor = StepDownRules.ChooseHandoffCandidate(Config!, Me!.Id, _durable.LastOpTime, OtherViews());
+        StepDown(reason);
+        if (successor is not null) MemberSelection(successor.Host).Tell(new ElectionHandoff(_durable.Term), Self);
+        replyTo.Tell(CommandReply.Success(new BsonDocument("info",
+            $"stepped down; will not stand for election for {stepDownSecs} s{(successor is null ? "" : $"; handed the election to {successor.Host}")}")));
+    }
+
+    private void Freeze(CommandRequest request)
+    {
+        if (_state == MemberState.Primary)
+            throw new ReplicaException(ErrorCode.NotSecondary, "cannot freeze a primary: step it down first (rs stepdown)");
+        var secs = request.Command[0].IsNumeric ? request.Command[0].ToInt64()
+            : throw new ReplicaException(ErrorCode.TypeMismatch, "replSetFreeze takes a number of seconds");
+        if (secs < 0) throw new ReplicaException(ErrorCode.BadValue, $"replSetFreeze takes a non-negative number of seconds, got {secs}");
+        _frozenUntil = secs == 0 ? DateTimeOffset.MinValue : DateTimeOffset.UtcNow.AddSeconds(secs);
+        Sender.Tell(CommandReply.Success(new BsonDocument("info", secs == 0 ? "unfrozen" : $"will not stand for election for {secs} s")));
+    }
+
+    private void StepUp()
+    {
+        if (_state != MemberState.Secondary || Config is not { } config || Me is not { } self)
+            throw new ReplicaException(ErrorCode.NotSecondary, $"only a secondary can step up; this member is {_state.ToDisplay()}");
+        var check = Eligibility.Check(new CandidacyState(config, self.Id, _state, _durable.LastOpTime, OtherViews(), _frozenUntil), DateTimeOffset.UtcNow);
+        if (!check.CanStand) throw new ReplicaException(ErrorCode.CommandFailed, $"cannot step up: {check.Message}");
+        StandForElection("replSetStepUp", dryRun: false);
+        Sender.Tell(CommandReply.Success(new BsonDocument("info", $"standing for election in term {_durable.Term + 1}")));
+    }
+}

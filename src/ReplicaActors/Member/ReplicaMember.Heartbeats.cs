@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using ReplicaActors.Config;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Member;
+
+/// <summary>Heartbeats: who is alive, in which state, how far along; configs and terms spread with them.</summary>
+public sealed partial class ReplicaMember
+{
+    private readonly Dictionary<int, PeerView> _peers = new();
+    private int? _primaryId;
+    private DateTimeOffset? _lostMajoritySince;
+
+    private void ResetPeers(ReplicaSetConfig config)
+    {
+        var self = config.FindByHost(_settings.Host);
+        foreach (var id in _peers.Keys.Where(id => config.FindById(id) is null).ToList()) _peers.Remove(id);
+        foreach (var member in config.Members.Where(m => m.Id != self?.Id))
+            if (!_peers.ContainsKey(member.Id)) _peers[member.Id] = PeerView.NeverHeard(member.Id);
+    }
+
+    private IReadOnlyList<Consensus.MemberView> OtherViews() => _peers.Values.Select(p => p.ToMemberView()).ToList();
+
+    private MemberReport Report() => new(
+        Config?.Name ?? _settings.ReplSetName,
+        Me?.Id ?? -1,
+        _durable.Term,
+        _state,
+        _store.AppliedOpTime,
+        _durable.LastOpTime,
+        _commitPoint,
+        _syncSourceId,
+        _electionDate?.ToUnixTimeMilliseconds() ?? 0,
+        Config?.ToBson());
+
+    private void OnHeartbeatTick()
+    {
+        if (Config is not { } config) return;
+        var report = Report();
+        var now = Stopwatch.GetTimestamp();
+        foreach (var member in config.Members)
+            if (member.Host != _settings.Host)
+                MemberSelection(member.Host).Tell(new Heartbeat(report, now), Self);
+        MarkSilentPeersDown(config);
+        if (_state == MemberState.Secondary) MaintainSyncSource(config);
+        if (_state == MemberState.Secondary) ConsiderTakeover(config);
+    }
+
+    private void MarkSilentPeersDown(ReplicaSetConfig config)
+    {
+        var timeout = TimeSpan.FromSeconds(config.Settings.HeartbeatTimeoutSecs);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var peer in _peers.Values.ToList())
+        {
+            var heard = peer.LastHeartbeatReceived ?? _startedAt;
+            if (peer.Up && now - heard > timeout)
+                SetPeer(peer with { Up = false, Message = $"no heartbeat for {timeout.TotalSeconds:0.#} s" });
+        }
+    }
+
+    private void OnHeartbeat(Heartbeat heartbeat)
+    {
+        OnReport(heartbeat.From, ping: null);
+        Sender.Tell(new HeartbeatReply(Report(), heartbeat.SentTicks));
+    }
+
+    private void OnHeartbeatReply(HeartbeatReply reply) =>
+        OnReport(reply.From, Stopwatch.GetElapsedTime(reply.EchoTicks).TotalMilliseconds);
+
+    private void OnReport(MemberReport report, double? ping)
+    {
+        if (report.SetName != (Config?.Name ?? _settings.ReplSetName)) return;
+        if (report.Config is { } offered && AdoptConfig(offered)) return;
+        if (Config is null || !_peers.TryGetValue(report.MemberId, out var peer)) return;
+
+        var now = DateTimeOffset.UtcNow;
+        SetPeer(peer with
+        {
+            State = report.State,
+            Up = true,
+            LastHeartbeat = ping is null ? peer.LastHeartbeat : now,
+            LastHeartbeatReceived = now,
+            Applied = report.Applied,
+            Durable = report.Durable,
+            PingMillis = ping ?? peer.PingMillis,
+            SyncSourceId = report.SyncSourceId,
+            Term = report.Term,
+            ElectionMillis = report.ElectionMillis,
+            Message = "",
+        });
+        LearnPosition(new MemberPosition(report.MemberId, report.Applied, report.Durable, report.Term));
+
+        if (report.Term > _durable.Term)
+        {
+            UpdateTerm(report.Term, $"member {report.MemberId} is in term {report.Term}");
+            return;
+        }
+        if (report.State == MemberState.Primary && report.Term == _durable.Term && report.MemberId != Me?.Id)
+        {
+            _primaryId = report.MemberId;
+            if (report.CommitPoint > _commitPoint) _commitPoint = report.CommitPoint;
+            if (_state == MemberState.Secondary) ResetElectionTimer();
+        }
+        else if (_primaryId == report.MemberId)
+        {
+            _primaryId = null;
+        }
+    }
+
+    /// <summary>A newer config seen in a heartbeat is installed (or the first one, on a member still in STARTUP).</summary>
+    private bool AdoptConfig(MongoDB.Bson.BsonDocument offered)
+    {
+        ReplicaSetConfig config;
+        try
+        {
+            config = ReplicaSetConfig.FromBson(offered);
+            ConfigValidator.Validate(config);
+        }
+        catch (ReplicaException e)
+        {
+            _log.Warning("ignoring an invalid config seen in a heartbeat: {0}", e.Message);
+            return false;
+        }
+        var newer = Config is null
+            ? config.Name == _settings.ReplSetName && config.FindByHost(_settings.Host) is not null
+            : config.VersionAndTerm > Config.VersionAndTerm;
+        if (!newer) return false;
+        Persist(new ConfigInstalled(config), e =>
+        {
+            _durable = _durable.Apply(e);
+            _log.Info("installed config version {0} of set '{1}' learned from a heartbeat", config.Version, config.Name);
+            OnConfigKnown(config);
+        });
+        return true;
+    }
+
+    /// <summary>A primary that cannot see a majority of voters for an election timeout steps down.</summary>
+    private void StepDownIfMajorityLost()
+    {
+        if (Config is not { } config || Me is not { } self) return;
+        if (!Consensus.StepDownRules.ShouldStepDownForLostMajority(config, self.Id, OtherViews()))
+        {
+            _lostMajoritySince = null;
+            return;
+        }
+        var now = DateTimeOffset.UtcNow;
+        _lostMajoritySince ??= now;
+        if (now - _lostMajoritySince.Value >= TimeSpan.FromMilliseconds(config.Settings.ElectionTimeoutMillis))
+            StepDown("cannot see a majority of voters");
+    }
+
+    private void SetPeer(PeerView view) => _peers[view.Id] = view;
+
+    private void OnUnreachable(ClusterEvent.UnreachableMember unreachable)
+    {
+        if (Config is not { } config) return;
+        var address = unreachable.Member.Address;
+        var member = config.Members.FirstOrDefault(m => m.Host == $"{address.Host}:{address.Port}");
+        if (member is not null && _peers.TryGetValue(member.Id, out var peer))
+            SetPeer(peer with { Up = false, Message = "unreachable (Akka failure detector)" });
+    }
+
+    private int? HealthyPrimaryId() =>
+        _state == MemberState.Primary ? Me?.Id
+        : _primaryId is { } id && _peers.TryGetValue(id, out var peer) && peer.Up ? id : null;
+
+    private string? PrimaryHost =>
+        HealthyPrimaryId() is { } id ? Config?.FindById(id)?.Host : null;
+}

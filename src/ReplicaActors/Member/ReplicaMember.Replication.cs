@@ -1,0 +1,192 @@
+using Akka.Actor;
+using Akka.Event;
+using ReplicaActors.Config;
+using ReplicaActors.Consensus;
+using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
+using ReplicaActors.Replication;
+
+namespace ReplicaActors.Member;
+
+/// <summary>
+/// Replication: a secondary tails its sync source through a fetcher child, journals and applies each
+/// batch, and reports its progress upstream; any data-bearing member serves fetches from its oplog
+/// window; the primary turns reported progress into the majority commit point.
+/// </summary>
+public sealed partial class ReplicaMember
+{
+    private const string FetcherName = "fetcher-";
+    private readonly Dictionary<int, MemberPosition> _positions = new();
+    private readonly List<ParkedFetch> _parkedFetches = [];
+    private OpTime _commitPoint = OpTime.Null;
+    private int? _syncSourceId;
+    private int? _forcedSyncSourceId;
+    private IActorRef? _fetcher;
+    private int _fetcherCount;
+    private string? _infoMessage;
+
+    /// <summary>A fetch with nothing new to return yet: answered when entries arrive or its wait ends.</summary>
+    private sealed record ParkedFetch(FetchOplog Request, IActorRef ReplyTo, DateTimeOffset Deadline);
+
+    // ---- Serving fetches -------------------------------------------------------------------------
+
+    private void OnFetchOplog(FetchOplog fetch)
+    {
+        if (fetch.Term > _durable.Term) UpdateTerm(fetch.Term, $"member {fetch.FromId} fetches in term {fetch.Term}");
+        if (!AnswerFetch(fetch, Sender, answerEmpty: false))
+            _parkedFetches.Add(new ParkedFetch(fetch, Sender, DateTimeOffset.UtcNow + _settings.FetchAwaitData));
+    }
+
+    /// <returns>False when there is nothing new and the fetch may wait.</returns>
+    private bool AnswerFetch(FetchOplog fetch, IActorRef replyTo, bool answerEmpty)
+    {
+        var entries = _window.After(fetch.After, _settings.FetchBatchEntries);
+        if (entries is { Count: 0 } && !answerEmpty) return false;
+        replyTo.Tell(new OplogBatch(Me?.Id ?? -1, _durable.Term, _commitPoint, entries ?? [], entries is null, _window.Oldest));
+        return true;
+    }
+
+    /// <summary>Answers parked fetches that now have entries, and those whose wait is over (with none).</summary>
+    private void AnswerParkedFetches()
+    {
+        if (_parkedFetches.Count == 0) return;
+        var now = DateTimeOffset.UtcNow;
+        _parkedFetches.RemoveAll(parked => AnswerFetch(parked.Request, parked.ReplyTo, answerEmpty: parked.Deadline <= now));
+    }
+
+    // ---- Tailing a sync source -------------------------------------------------------------------
+
+    private void MaintainSyncSource(ReplicaSetConfig config)
+    {
+        if (Me is not { } self) return;
+        var request = new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(), config.Settings.ChainingAllowed, HealthyPrimaryId(), _forcedSyncSourceId);
+        if (_syncSourceId is { } current)
+        {
+            var change = SyncSourceSelector.ShouldChangeSource(request, current);
+            if (!change.Change) return;
+            StopFetcher(change.Reason);
+        }
+        var choice = SyncSourceSelector.Choose(request);
+        _forcedSyncSourceId = null;
+        if (choice.SourceId is not { } sourceId || config.FindById(sourceId) is not { } source)
+        {
+            _infoMessage = $"no sync source: {choice.Reason}";
+            return;
+        }
+        _infoMessage = null;
+        _syncSourceId = sourceId;
+        _fetcher = Context.ActorOf(
+            OplogFetcher.Props(sourceId, MemberSelection(source.Host), self.Id, _durable.LastOpTime, _durable.Term,
+                TimeSpan.FromSeconds(config.Settings.HeartbeatTimeoutSecs) + _settings.FetchAwaitData),
+            FetcherName + ++_fetcherCount);
+        Context.Watch(_fetcher);
+        _log.Info("syncing from {0}: {1}", source.Host, choice.Reason);
+    }
+
+    private void StopFetcher(string reason)
+    {
+        if (_fetcher is null) return;
+        _log.Info("stopped syncing from member {0}: {1}", _syncSourceId, reason);
+        Context.Unwatch(_fetcher);
+        Context.Stop(_fetcher);
+        _fetcher = null;
+        _syncSourceId = null;
+    }
+
+    private void OnSyncSourceLost(SyncSourceLost lost)
+    {
+        if (Sender.Equals(_fetcher)) StopFetcher(lost.Reason);
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        if (!terminated.ActorRef.Equals(_fetcher)) return;
+        _fetcher = null;
+        _syncSourceId = null;
+    }
+
+    private void OnFetchedBatch(FetchedBatch fetched)
+    {
+        if (_fetcher is null || !Sender.Equals(_fetcher)) return;
+        var batch = fetched.Batch;
+        if (batch.SourceTerm > _durable.Term) UpdateTerm(batch.SourceTerm, "the sync source is in a newer term");
+        if (batch.CommitPoint > _commitPoint) _commitPoint = batch.CommitPoint;
+        if (batch.AfterNotFound)
+        {
+            var lastFetched = _durable.LastOpTime;
+            var message = batch.SourceOldest > lastFetched
+                ? $"too stale to catch up: this member's newest entry {lastFetched} is older than its sync source's oldest {batch.SourceOldest}; a resync is needed"
+                : $"this member's newest entry {lastFetched} is not in its sync source's oplog: its history diverged and needs a rollback";
+            _log.Warning(message);
+            _infoMessage = message;
+            StopFetcher(message);
+            Become(Recovering);
+            return;
+        }
+        var fetcher = _fetcher;
+        var entries = batch.Entries.Where(e => e.OpTime > _durable.LastOpTime).ToList();
+        if (entries.Count == 0)
+        {
+            fetcher.Tell(new FetchMore(_durable.LastOpTime, _durable.Term));
+            return;
+        }
+        PersistAsync(new OplogAppended(entries), appended =>
+        {
+            ApplyFetched(appended);
+            fetcher.Tell(new FetchMore(_durable.LastOpTime, _durable.Term));
+        });
+    }
+
+    /// <summary>One store transaction per fetched batch; progress goes upstream at once so w:majority waits are short.</summary>
+    private void ApplyFetched(OplogAppended appended)
+    {
+        using (var batch = _store.BeginBatch())
+        {
+            foreach (var entry in appended.Entries) batch.Apply(entry);
+            batch.Commit();
+        }
+        _durable = _durable.Apply(appended);
+        _lastIssued = _durable.LastOpTime.Ts;
+        _window.Append(appended.Entries, EntrySize);
+        _recentWrites.Record(appended.Entries);
+        LearnPosition(SelfPosition());
+        ReportPositionUpstream();
+        AnswerParkedFetches();
+    }
+
+    // ---- Progress and the commit point ------------------------------------------------------------
+
+    private MemberPosition SelfPosition() => new(Me?.Id ?? -1, _store.AppliedOpTime, _durable.LastOpTime, _durable.Term);
+
+    private void LearnPosition(MemberPosition position)
+    {
+        if (position.MemberId < 0) return;
+        if (_positions.TryGetValue(position.MemberId, out var known) && known.Durable >= position.Durable && known.Applied >= position.Applied) return;
+        _positions[position.MemberId] = position;
+        if (_state == MemberState.Primary) AdvanceCommitPoint();
+    }
+
+    private void OnUpdatePosition(UpdatePosition update)
+    {
+        foreach (var position in update.Positions) LearnPosition(position);
+        if (_state != MemberState.Primary) ReportPositionUpstream();
+    }
+
+    private void ReportPositionUpstream()
+    {
+        if (_syncSourceId is not { } sourceId || Config?.FindById(sourceId) is not { } source) return;
+        MemberSelection(source.Host).Tell(new UpdatePosition(_positions.Values.ToList()), Self);
+    }
+
+    private void AdvanceCommitPoint()
+    {
+        var durable = _positions.ToDictionary(p => p.Key, p => p.Value.Durable);
+        var next = CommitPoint.Compute(Config!, _durable.Term, durable, _commitPoint);
+        if (next <= _commitPoint) return;
+        _commitPoint = next;
+        CheckWaiters();
+    }
+
+    private IReadOnlyDictionary<int, MemberProgress> Progress() =>
+        _positions.ToDictionary(p => p.Key, p => new MemberProgress(p.Value.Applied, p.Value.Durable));
+}

@@ -1,0 +1,94 @@
+namespace ReplicaActors.Oplog;
+
+/// <summary>
+/// The newest oplog entries, held in memory to serve secondaries' fetches without reading the
+/// journal. Bounded by size: a secondary that falls behind the oldest entry held is too stale to
+/// catch up by tailing and needs a fresh initial sync.
+/// </summary>
+public sealed class OplogWindow(long maxBytes)
+{
+    private readonly List<OplogEntry> _entries = [];
+    private readonly List<long> _sizes = [];
+    private int _start;
+    private long _bytes;
+
+    /// <summary>True while every entry ever written is still held, so a fetch from the very beginning can be served.</summary>
+    public bool HoldsBeginning { get; private set; } = true;
+
+    public int Count => _entries.Count - _start;
+
+    public OpTime Oldest => Count > 0 ? _entries[_start].OpTime : OpTime.Null;
+
+    public OpTime Newest => Count > 0 ? _entries[^1].OpTime : OpTime.Null;
+
+    public void Append(IReadOnlyList<OplogEntry> entries, Func<OplogEntry, long> sizeOf)
+    {
+        foreach (var entry in entries)
+        {
+            var size = sizeOf(entry);
+            _entries.Add(entry);
+            _sizes.Add(size);
+            _bytes += size;
+        }
+        while (_bytes > maxBytes && Count > 1)
+        {
+            _bytes -= _sizes[_start];
+            _start++;
+            HoldsBeginning = false;
+        }
+        // Compact now and then so dropped entries do not pin memory.
+        if (_start > 4096 && _start > _entries.Count / 2)
+        {
+            _entries.RemoveRange(0, _start);
+            _sizes.RemoveRange(0, _start);
+            _start = 0;
+        }
+    }
+
+    /// <summary>Forgets every entry after <paramref name="opTime"/> (rollback).</summary>
+    public void TruncateAfter(OpTime opTime)
+    {
+        while (Count > 0 && _entries[^1].OpTime > opTime)
+        {
+            _bytes -= _sizes[^1];
+            _entries.RemoveAt(_entries.Count - 1);
+            _sizes.RemoveAt(_sizes.Count - 1);
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="max"/> entries after <paramref name="after"/>, or null when the window cannot
+    /// tell what follows it: <paramref name="after"/> is older than the window or is not an entry in it.
+    /// </summary>
+    public IReadOnlyList<OplogEntry>? After(OpTime after, int max)
+    {
+        int first;
+        if (after.IsNull)
+        {
+            if (!HoldsBeginning) return null;
+            first = _start;
+        }
+        else
+        {
+            var index = IndexOf(after);
+            if (index < 0) return null;
+            first = index + 1;
+        }
+        var count = Math.Min(max, _entries.Count - first);
+        return count <= 0 ? [] : _entries.GetRange(first, count);
+    }
+
+    private int IndexOf(OpTime opTime)
+    {
+        int lo = _start, hi = _entries.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = _entries[mid].OpTime.CompareTo(opTime);
+            if (c == 0) return mid;
+            if (c < 0) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,73 @@
+using MongoDB.Bson;
+using ReplicaActors.Member;
+using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Serialization;
+
+/// <summary>BSON shapes of the member-to-member messages (field names kept short: heartbeats and batches are frequent).</summary>
+internal static class MemberWire
+{
+    public static BsonDocument Write(MemberReport r)
+    {
+        var doc = new BsonDocument
+        {
+            { "set", r.SetName }, { "id", r.MemberId }, { "term", r.Term }, { "state", (int)r.State },
+            { "applied", r.Applied.ToBson() }, { "durable", r.Durable.ToBson() }, { "commit", r.CommitPoint.ToBson() },
+            { "sync", r.SyncSourceId is { } s ? s : BsonNull.Value }, { "elected", r.ElectionMillis },
+        };
+        if (r.Config is not null) doc.Add("config", r.Config);
+        return doc;
+    }
+
+    public static MemberReport ReadReport(BsonDocument d) => new(
+        d["set"].AsString, d["id"].ToInt32(), d["term"].ToInt64(), (MemberState)d["state"].ToInt32(),
+        OpTimeBson.FromBson(d["applied"].AsBsonDocument), OpTimeBson.FromBson(d["durable"].AsBsonDocument),
+        OpTimeBson.FromBson(d["commit"].AsBsonDocument), d["sync"].IsBsonNull ? null : d["sync"].ToInt32(),
+        d["elected"].ToInt64(), d.TryGetValue("config", out var c) ? c.AsBsonDocument : null);
+
+    public static BsonDocument Write(MemberPosition p) => new()
+    {
+        { "id", p.MemberId }, { "applied", p.Applied.ToBson() }, { "durable", p.Durable.ToBson() }, { "term", p.Term },
+    };
+
+    public static MemberPosition ReadPosition(BsonDocument d) => new(
+        d["id"].ToInt32(), OpTimeBson.FromBson(d["applied"].AsBsonDocument), OpTimeBson.FromBson(d["durable"].AsBsonDocument), d["term"].ToInt64());
+
+    public static BsonDocument Write(object message) => message switch
+    {
+        Heartbeat h => new BsonDocument { { "from", Write(h.From) }, { "sent", h.SentTicks } },
+        HeartbeatReply h => new BsonDocument { { "from", Write(h.From) }, { "echo", h.EchoTicks } },
+        RequestVote v => new BsonDocument
+        {
+            { "set", v.SetName }, { "dry", v.DryRun }, { "term", v.Term }, { "candidate", v.CandidateId },
+            { "cv", v.ConfigVersion }, { "ct", v.ConfigTerm }, { "last", v.LastWritten.ToBson() },
+        },
+        VoteReply v => new BsonDocument { { "voter", v.VoterId }, { "dry", v.DryRun }, { "term", v.Term }, { "granted", v.Granted }, { "reason", v.Reason } },
+        ElectionHandoff e => new BsonDocument("term", e.Term),
+        FetchOplog f => new BsonDocument { { "from", f.FromId }, { "after", f.After.ToBson() }, { "term", f.Term } },
+        OplogBatch b => new BsonDocument
+        {
+            { "source", b.SourceId }, { "term", b.SourceTerm }, { "commit", b.CommitPoint.ToBson() },
+            { "entries", new BsonArray(b.Entries.Select(e => e.ToBson())) }, { "missing", b.AfterNotFound }, { "oldest", b.SourceOldest.ToBson() },
+        },
+        UpdatePosition u => new BsonDocument("positions", new BsonArray(u.Positions.Select(Write))),
+        _ => throw new ArgumentException($"{message.GetType()} is not a member message", nameof(message)),
+    };
+
+    public static object Read(Type type, BsonDocument d) => type.Name switch
+    {
+        nameof(Heartbeat) => new Heartbeat(ReadReport(d["from"].AsBsonDocument), d["sent"].ToInt64()),
+        nameof(HeartbeatReply) => new HeartbeatReply(ReadReport(d["from"].AsBsonDocument), d["echo"].ToInt64()),
+        nameof(RequestVote) => new RequestVote(d["set"].AsString, d["dry"].AsBoolean, d["term"].ToInt64(), d["candidate"].ToInt32(),
+            d["cv"].ToInt64(), d["ct"].ToInt64(), OpTimeBson.FromBson(d["last"].AsBsonDocument)),
+        nameof(VoteReply) => new VoteReply(d["voter"].ToInt32(), d["dry"].AsBoolean, d["term"].ToInt64(), d["granted"].AsBoolean, d["reason"].AsString),
+        nameof(ElectionHandoff) => new ElectionHandoff(d["term"].ToInt64()),
+        nameof(FetchOplog) => new FetchOplog(d["from"].ToInt32(), OpTimeBson.FromBson(d["after"].AsBsonDocument), d["term"].ToInt64()),
+        nameof(OplogBatch) => new OplogBatch(d["source"].ToInt32(), d["term"].ToInt64(), OpTimeBson.FromBson(d["commit"].AsBsonDocument),
+            d["entries"].AsBsonArray.Select(e => OplogEntry.FromBson(e.AsBsonDocument)).ToArray(), d["missing"].AsBoolean,
+            OpTimeBson.FromBson(d["oldest"].AsBsonDocument)),
+        nameof(UpdatePosition) => new UpdatePosition(d["positions"].AsBsonArray.Select(p => ReadPosition(p.AsBsonDocument)).ToArray()),
+        _ => throw new ArgumentException($"{type} is not a member message", nameof(type)),
+    };
+}
