@@ -1,0 +1,48 @@
+using MongoDB.Bson;
+using ReplicaActors.Member;
+using ReplicaActors.Oplog;
+
+namespace ReplicaActors.Tests.MemberActor;
+
+public class RecentWritesTests
+{
+    private static readonly ObjectId WriteId = ObjectId.Parse("65f000000000000000000001");
+
+    private static OplogEntry Entry(uint i, OpType op, BsonValue? writeId) =>
+        new(new OpTime(new Timestamp(100, i), 1), 0, op, "a.b", new BsonDocument("_id", (int)i), op == OpType.Update ? (int)i : null, writeId);
+
+    [Fact]
+    public void A_remembered_reply_is_returned_for_its_write_id()
+    {
+        var writes = new RecentWrites(10);
+        writes.Remember(WriteId, new BsonDocument("n", 3));
+
+        Assert.True(writes.TryGet(WriteId, out var outcome));
+        Assert.Equal(3, outcome["n"].ToInt32());
+    }
+
+    [Fact]
+    public void Replicated_entries_of_one_write_add_up_even_across_batches()
+    {
+        var writes = new RecentWrites(10);
+
+        writes.Record([Entry(1, OpType.Insert, WriteId), Entry(2, OpType.Insert, WriteId), Entry(3, OpType.Insert, null)]);
+        writes.Record([Entry(4, OpType.Insert, WriteId)]);
+
+        Assert.True(writes.TryGet(WriteId, out var outcome));
+        Assert.Equal(3, outcome["n"].ToInt32());
+        Assert.True(outcome["retriedWrite"].AsBoolean);
+    }
+
+    [Fact]
+    public void The_oldest_write_ids_are_forgotten_first()
+    {
+        var writes = new RecentWrites(2);
+        var ids = Enumerable.Range(1, 3).Select(i => (BsonValue)i).ToList();
+        foreach (var id in ids) writes.Remember(id, new BsonDocument("n", 1));
+
+        Assert.False(writes.TryGet(ids[0], out _));
+        Assert.True(writes.TryGet(ids[1], out _));
+        Assert.True(writes.TryGet(ids[2], out _));
+    }
+}

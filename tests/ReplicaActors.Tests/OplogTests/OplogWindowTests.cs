@@ -1,0 +1,72 @@
+using MongoDB.Bson;
+using ReplicaActors.Oplog;
+
+namespace ReplicaActors.Tests.OplogTests;
+
+public class OplogWindowTests
+{
+    private static OplogEntry Entry(uint second, uint increment = 1, long term = 1) =>
+        new(new OpTime(new Timestamp(second, increment), term), second * 1000L, OpType.Noop, "", new BsonDocument("i", (int)second), null);
+
+    private static List<OplogEntry> Entries(int count) => Enumerable.Range(1, count).Select(i => Entry((uint)i)).ToList();
+
+    [Fact]
+    public void A_fetch_from_the_beginning_gets_everything_while_the_window_holds_it()
+    {
+        var window = new OplogWindow(maxBytes: 1000);
+        window.Append(Entries(5), _ => 10);
+
+        var after = window.After(OpTime.Null, 100);
+
+        Assert.Equal([1u, 2u, 3u, 4u, 5u], after!.Select(e => e.OpTime.Ts.Seconds));
+    }
+
+    [Fact]
+    public void A_fetch_gets_what_follows_its_entry_up_to_the_batch_size()
+    {
+        var window = new OplogWindow(maxBytes: 1000);
+        window.Append(Entries(10), _ => 10);
+
+        var after = window.After(Entry(3).OpTime, 4);
+
+        Assert.Equal([4u, 5u, 6u, 7u], after!.Select(e => e.OpTime.Ts.Seconds));
+        Assert.Empty(window.After(Entry(10).OpTime, 4)!);
+    }
+
+    [Fact]
+    public void Old_entries_are_dropped_past_the_size_and_fetches_behind_them_are_refused()
+    {
+        var window = new OplogWindow(maxBytes: 50);
+        window.Append(Entries(10), _ => 10);
+
+        Assert.Equal(5, window.Count);
+        Assert.Equal(Entry(6).OpTime, window.Oldest);
+        Assert.False(window.HoldsBeginning);
+        Assert.Null(window.After(OpTime.Null, 10));
+        Assert.Null(window.After(Entry(2).OpTime, 10));
+        Assert.Equal([7u, 8u, 9u, 10u], window.After(Entry(6).OpTime, 10)!.Select(e => e.OpTime.Ts.Seconds));
+    }
+
+    [Fact]
+    public void An_entry_of_another_term_at_the_same_timestamp_is_not_found_so_divergence_is_seen()
+    {
+        var window = new OplogWindow(maxBytes: 1000);
+        window.Append(Entries(3), _ => 10);
+
+        Assert.Null(window.After(Entry(2, term: 7).OpTime, 10));
+    }
+
+    [Fact]
+    public void Truncating_after_an_entry_forgets_what_follows_and_frees_its_size()
+    {
+        var window = new OplogWindow(maxBytes: 100);
+        window.Append(Entries(10), _ => 10);
+
+        window.TruncateAfter(Entry(4).OpTime);
+        window.Append(Entries(4).Select(e => Entry(e.OpTime.Ts.Seconds + 100)).ToList(), _ => 10);
+
+        Assert.Equal(8, window.Count);
+        Assert.Equal(Entry(104).OpTime, window.Newest);
+        Assert.True(window.HoldsBeginning);
+    }
+}
