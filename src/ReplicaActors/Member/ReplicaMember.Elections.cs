@@ -187,6 +187,7 @@ public sealed partial class ReplicaMember
             var steppingDown = _state == MemberState.Primary && e.Term > _durable.Term;
             _durable = _durable.Apply(e);
             if (steppingDown) StepDown($"voted in term {e.Term}");
+            else if (response.VoteGranted && _tally is not null) LoseElection($"voted for member {request.CandidateId} in term {e.Term}");
             else if (response.VoteGranted && _state == MemberState.Secondary) ResetElectionTimer();
             replyTo.Tell(reply);
         });

@@ -5,6 +5,7 @@ using ReplicaActors.Protocol;
 namespace ReplicaActors.Cluster.Tests.Processes;
 
 /// <summary>What a user does first: start a member, initiate it, write, kill -9, restart, and find every acknowledged write.</summary>
+[Collection("cluster")]
 public sealed class KillAndRestartSpec : IAsyncLifetime
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(10);

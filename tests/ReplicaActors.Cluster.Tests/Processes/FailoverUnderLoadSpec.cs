@@ -1,0 +1,117 @@
+using MongoDB.Bson;
+using ReplicaActors.Client;
+using ReplicaActors.Protocol;
+using Xunit.Abstractions;
+
+namespace ReplicaActors.Cluster.Tests.Processes;
+
+/// <summary>
+/// Three real member processes under a w:majority write load; the primary is killed with SIGKILL.
+/// Afterwards every acknowledged write is on every member, the restarted old primary included.
+/// </summary>
+[Collection("cluster")]
+public sealed class FailoverUnderLoadSpec(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "ra-failover-" + Guid.NewGuid().ToString("N"));
+    private readonly AkkaCommandTransport _transport = new();
+    private readonly List<MemberProcess> _members = [];
+
+    public Task InitializeAsync()
+    {
+        for (var i = 0; i < 3; i++)
+            _members.Add(new MemberProcess("rs0", MemberProcess.FreePort(), Path.Combine(_root, $"m{i}"), "--profile", "fast"));
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Every_majority_acknowledged_write_survives_kill_minus_9_of_the_primary()
+    {
+        foreach (var member in _members) member.Start();
+        foreach (var member in _members) await Until(async () => (await Send(member.Host, "admin", new BsonDocument("hello", 1))).Ok, "members answer");
+        var config = new BsonDocument
+        {
+            { "_id", "rs0" },
+            { "members", new BsonArray(_members.Select((m, i) => new BsonDocument { { "_id", i }, { "host", m.Host } })) },
+        };
+        (await Send(_members[0].Host, "admin", new BsonDocument("replSetInitiate", config))).EnsureOk();
+
+        await using var client = new ReplicaSetClient(_members.Select(m => m.Host), _transport,
+            new ReplicaSetClientOptions { HeartbeatFrequency = TimeSpan.FromMilliseconds(200), ServerSelectionTimeout = TimeSpan.FromSeconds(30) });
+        var first = await client.WaitForTopologyAsync(t => t.Primary is not null).WaitAsync(Deadline);
+        var oldPrimary = _members.Single(m => m.Host == first.Primary!.Host);
+
+        var acknowledged = new List<int>();
+        var next = 0;
+        async Task WriteUntil(int count)
+        {
+            while (acknowledged.Count < count)
+            {
+                var id = next++;
+                try
+                {
+                    var reply = await client.RunCommandAsync(new CommandRequest("load", BsonDocument.Parse(
+                        $"{{ insert: 'docs', documents: [{{ _id: {id}, v: 'x' }}], writeConcern: {{ w: 'majority', wtimeout: 5000 }} }}")));
+                    if (reply.Ok && !reply.Body.Contains("writeErrors") && !reply.Body.Contains("writeConcernError")) acknowledged.Add(id);
+                }
+                catch (ReplicaException e)
+                {
+                    output.WriteLine($"write {id} failed: {e.Message}");
+                }
+            }
+        }
+
+        await WriteUntil(100).WaitAsync(Deadline);
+        var writing = WriteUntil(250);
+        oldPrimary.Kill();
+        await writing.WaitAsync(Deadline);
+
+        var now = await client.WaitForTopologyAsync(t => t.Primary is not null && t.Primary.Host != oldPrimary.Host).WaitAsync(Deadline);
+        output.WriteLine($"new primary {now.Primary!.Host}; {acknowledged.Count} acknowledged, {next} attempted");
+        oldPrimary.Start();
+
+        var ids = new BsonArray(acknowledged);
+        foreach (var member in _members)
+            await Until(async () =>
+            {
+                var count = await Send(member.Host, "load", new BsonDocument
+                {
+                    { "count", "docs" }, { "query", new BsonDocument("_id", new BsonDocument("$in", ids)) },
+                    { "$readPreference", new BsonDocument("mode", "secondaryPreferred") },
+                });
+                return count.Ok && count.Body["n"].ToInt32() == acknowledged.Count;
+            }, $"{member.Host} has all {acknowledged.Count} acknowledged writes");
+        var hello = (await Send(oldPrimary.Host, "admin", new BsonDocument("hello", 1))).EnsureOk();
+        Assert.True(hello["secondary"].AsBoolean, $"the restarted old primary should be a secondary: {hello}");
+    }
+
+    private Task<CommandReply> Send(string host, string db, BsonDocument command) =>
+        _transport.SendAsync(host, new CommandRequest(db, command), TimeSpan.FromSeconds(10));
+
+    /// <summary>Polls a condition until it holds, with a deadline; errors while members start or fail over count as "not yet".</summary>
+    private static async Task Until(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Deadline;
+        Exception? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (ReplicaException e)
+            {
+                last = e;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"not met within {Deadline.TotalSeconds} s: {what} (last error: {last?.Message})");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var member in _members) member.Dispose();
+        await _transport.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+}
