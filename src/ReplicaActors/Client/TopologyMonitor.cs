@@ -17,6 +17,7 @@ internal sealed class TopologyMonitor(IEnumerable<string> seeds, ICommandTranspo
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly ConcurrentDictionary<string, Task> _checks = new();
+    private readonly Dictionary<string, long> _markedUnknownAt = [];
     private TopologyDescription _topology = TopologyDescription.FromSeeds(seeds);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
@@ -70,7 +71,11 @@ internal sealed class TopologyMonitor(IEnumerable<string> seeds, ICommandTranspo
     /// <summary>A command found the member unusable: forget its role until a heartbeat tells it again.</summary>
     public void MarkUnknown(string host, string error)
     {
-        Update(t => TopologyRules.Failed(t, host, error));
+        Update(t =>
+        {
+            _markedUnknownAt[host] = Stopwatch.GetTimestamp();
+            return TopologyRules.Failed(t, host, error);
+        });
         RequestCheck();
     }
 
@@ -112,7 +117,11 @@ internal sealed class TopologyMonitor(IEnumerable<string> seeds, ICommandTranspo
         {
             var reply = await transport.SendAsync(host, Hello, options.CommandTimeout, stop).ConfigureAwait(false);
             var roundTrip = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (reply.Ok) Update(t => TopologyRules.Answered(t, host, HelloReply.Parse(reply.Body), roundTrip, DateTimeOffset.UtcNow));
+            // A hello sent before a command found the member unusable must not bring back the role it had then.
+            if (reply.Ok)
+                Update(t => _markedUnknownAt.GetValueOrDefault(host) > started
+                    ? t
+                    : TopologyRules.Answered(t, host, HelloReply.Parse(reply.Body), roundTrip, DateTimeOffset.UtcNow));
             else Update(t => TopologyRules.Failed(t, host, $"hello failed: {reply.Body.GetValue("errmsg", "no message")}"));
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -126,6 +135,7 @@ internal sealed class TopologyMonitor(IEnumerable<string> seeds, ICommandTranspo
         }
     }
 
+    /// <summary>Applies <paramref name="change"/> under the lock and wakes everyone waiting for a change.</summary>
     private void Update(Func<TopologyDescription, TopologyDescription> change)
     {
         TaskCompletionSource changed;
