@@ -1,7 +1,9 @@
 using System.CommandLine;
 using MongoDB.Bson;
 using ReplicaActors.Cli.Output;
+using ReplicaActors.Client;
 using ReplicaActors.Protocol;
+using Spectre.Console.Rendering;
 
 namespace ReplicaActors.Cli;
 
@@ -19,6 +21,12 @@ public sealed record CliCommand(
     {
     }
 
+    /// <summary>The read preference given on the line (reads only); null means primary.</summary>
+    public Func<ParseResult, ReadPreference?> ReadPreferenceOf { get; init; } = _ => null;
+
+    /// <summary>Set for commands that can redraw their reply live until Ctrl-C.</summary>
+    public LiveView? Live { get; init; }
+
     /// <summary>The reply as <c>--json</c> prints it by default: everything but the <c>ok</c> flag.</summary>
     public static BsonValue WithoutOk(BsonDocument reply)
     {
@@ -27,3 +35,6 @@ public sealed record CliCommand(
         return copy;
     }
 }
+
+/// <summary>How often to redraw (null: the line did not ask to watch) and what one frame shows.</summary>
+public sealed record LiveView(Func<ParseResult, TimeSpan?> Interval, Func<BsonDocument, IRenderable> Frame);

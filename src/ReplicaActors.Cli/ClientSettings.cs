@@ -1,4 +1,6 @@
+using ReplicaActors.Client;
+
 namespace ReplicaActors.Cli;
 
-/// <summary>How to reach the replica set: the hosts to try in order, whether to stay on the first, and how long to wait for each.</summary>
-public sealed record ClientSettings(IReadOnlyList<string> Hosts, bool Direct, TimeSpan Timeout);
+/// <summary>How to reach the replica set: the seed hosts, in order, and the client's options (direct mode, timeouts).</summary>
+public sealed record ClientSettings(IReadOnlyList<string> Hosts, ReplicaSetClientOptions Options);

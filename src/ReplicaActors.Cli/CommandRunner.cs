@@ -3,12 +3,14 @@ using MongoDB.Bson;
 using ReplicaActors.Cli.Output;
 using ReplicaActors.Client;
 using ReplicaActors.Protocol;
+using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace ReplicaActors.Cli;
 
 /// <summary>
-/// The pipeline every command shares: read the line into a request (usage errors), send it to the first host
-/// that answers, check the reply for errors, then print it as tables or JSON.
+/// The pipeline every command shares: read the line into a request (usage errors), send it through a replica set
+/// client seeded with the host list, check the reply for errors, then print it as tables or JSON (or redraw it live).
 /// </summary>
 public sealed class CommandRunner(GlobalOptions globals, Func<ICommandTransport> transportFactory, CliOutput output)
 {
@@ -19,10 +21,12 @@ public sealed class CommandRunner(GlobalOptions globals, Func<ICommandTransport>
     {
         ClientSettings settings;
         CommandRequest request;
+        ReadPreference? readPreference;
         try
         {
             settings = globals.Settings(parseResult);
             request = cli.Build(parseResult);
+            readPreference = cli.ReadPreferenceOf(parseResult);
         }
         catch (ReplicaException e)
         {
@@ -30,11 +34,15 @@ public sealed class CommandRunner(GlobalOptions globals, Func<ICommandTransport>
             return ExitCodes.Usage;
         }
 
+        var json = parseResult.GetValue(globals.Json);
         BsonDocument reply;
         try
         {
             await using var transport = transportFactory();
-            reply = (await new HostSelector(transport, settings).SendAsync(request, cancellationToken)).Body;
+            await using var client = new ReplicaSetClient(settings.Hosts, transport, settings.Options);
+            if (!json && cli.Live is { } live && live.Interval(parseResult) is { } interval)
+                return await WatchAsync(client, request, readPreference, live, interval, cancellationToken);
+            reply = (await client.RunCommandAsync(request, readPreference, cancellationToken)).Body;
         }
         catch (ReplicaException e)
         {
@@ -48,11 +56,48 @@ public sealed class CommandRunner(GlobalOptions globals, Func<ICommandTransport>
             return ExitCodes.CommandFailed;
         }
 
-        if (parseResult.GetValue(globals.Json)) output.Out.WriteLine(ExtendedJson.FormatIndented(cli.JsonOf(reply)));
+        if (json) output.Out.WriteLine(ExtendedJson.FormatIndented(cli.JsonOf(reply)));
         else cli.Render(request, reply, output);
 
         var failures = ReplyErrors.WriteFailures(reply);
         foreach (var failure in failures) output.Error.WriteLine(failure);
         return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.CommandFailed;
+    }
+
+    /// <summary>Redraws the reply every interval until Ctrl-C; a failed fetch shows its error in place of the frame and watching goes on.</summary>
+    private async Task<int> WatchAsync(
+        IReplicaSetClient client, CommandRequest request, ReadPreference? readPreference, LiveView live, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await output.Console.Live(new Text("")).StartAsync(async context =>
+            {
+                while (true)
+                {
+                    context.UpdateTarget(await FrameAsync(client, request, readPreference, live, cancellationToken));
+                    context.Refresh();
+                    await Task.Delay(interval, cancellationToken);
+                }
+            });
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C is how a watch ends.
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<IRenderable> FrameAsync(
+        IReplicaSetClient client, CommandRequest request, ReadPreference? readPreference, LiveView live, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reply = (await client.RunCommandAsync(request, readPreference, cancellationToken)).Body;
+            return ReplyErrors.CommandError(reply) is { } error ? new Text(error) : live.Frame(reply);
+        }
+        catch (ReplicaException e)
+        {
+            return new Text(ReplyErrors.Describe(e));
+        }
     }
 }

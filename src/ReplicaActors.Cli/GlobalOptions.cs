@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ReplicaActors.Client;
+using ReplicaActors.Member;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Cli;
@@ -8,7 +10,7 @@ public sealed class GlobalOptions
 {
     public Argument<string> Hosts { get; } = new("HOST[,HOST...]")
     {
-        Description = "Replica set members to try in order, as host:port, separated by commas",
+        Description = "Seed members of the replica set, as host:port, separated by commas; the others are discovered from them",
     };
 
     public Option<bool> Json { get; } = new("--json")
@@ -19,13 +21,13 @@ public sealed class GlobalOptions
 
     public Option<bool> Direct { get; } = new("--direct")
     {
-        Description = "Talk only to the first host, never to another",
+        Description = "Talk only to the first host, whatever its role: no discovery, reads allowed on a secondary",
         Recursive = true,
     };
 
     public Option<int> Timeout { get; } = new("--timeout")
     {
-        Description = "Seconds to wait for each host",
+        Description = "Seconds to wait for a suitable member (a primary for writes) and for each reply",
         HelpName = "SECS",
         DefaultValueFactory = _ => 10,
         Recursive = true,
@@ -52,6 +54,14 @@ public sealed class GlobalOptions
         var hosts = parseResult.GetRequiredValue(Hosts).Split(',', StringSplitOptions.TrimEntries);
         if (hosts.Any(h => h.Length == 0))
             throw new ReplicaException(ErrorCode.BadValue, $"host list '{parseResult.GetValue(Hosts)}' has an empty entry");
-        return new ClientSettings(hosts, parseResult.GetValue(Direct), TimeSpan.FromSeconds(parseResult.GetValue(Timeout)));
+        var timeout = TimeSpan.FromSeconds(parseResult.GetValue(Timeout));
+        // A person at a prompt waits --timeout at most, for a primary as for a reply.
+        var options = ReplicaSetClientOptions.FromConfig(ReplicaActorsConfig.Reference) with
+        {
+            Direct = parseResult.GetValue(Direct),
+            CommandTimeout = timeout,
+            ServerSelectionTimeout = timeout,
+        };
+        return new ClientSettings(hosts, options);
     }
 }

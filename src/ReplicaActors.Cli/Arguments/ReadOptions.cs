@@ -1,9 +1,13 @@
 using System.CommandLine;
 using MongoDB.Bson;
+using ReplicaActors.Client;
 
 namespace ReplicaActors.Cli.Arguments;
 
-/// <summary>--read-concern and --read-preference, passed through as <c>readConcern</c> and <c>$readPreference</c>.</summary>
+/// <summary>
+/// --read-concern, passed through as the command's <c>readConcern</c>, and --read-preference, which the client uses
+/// to choose the member (and which reaches a secondary as <c>$readPreference</c>).
+/// </summary>
 public sealed class ReadOptions : ICommandOptions
 {
     private readonly Option<string?> _readConcern = new("--read-concern")
@@ -13,7 +17,7 @@ public sealed class ReadOptions : ICommandOptions
 
     private readonly Option<string?> _readPreference = new("--read-preference")
     {
-        Description = "Read preference mode",
+        Description = "Read preference mode: which members may answer (default primary)",
     };
 
     public ReadOptions()
@@ -31,6 +35,8 @@ public sealed class ReadOptions : ICommandOptions
     public void Apply(ParseResult parseResult, BsonDocument command)
     {
         if (parseResult.GetValue(_readConcern) is { } level) command["readConcern"] = new BsonDocument("level", level);
-        if (parseResult.GetValue(_readPreference) is { } mode) command["$readPreference"] = new BsonDocument("mode", mode);
     }
+
+    public ReadPreference? ReadPreferenceOf(ParseResult parseResult) =>
+        parseResult.GetValue(_readPreference) is { } mode ? new ReadPreference(ReadPreference.ParseMode(mode)) : null;
 }

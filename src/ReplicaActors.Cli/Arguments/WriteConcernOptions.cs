@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MongoDB.Bson;
+using ReplicaActors.Client;
 
 namespace ReplicaActors.Cli.Arguments;
 
@@ -38,4 +39,6 @@ public sealed class WriteConcernOptions : ICommandOptions
         if (parseResult.GetValue(_j)) writeConcern["j"] = true;
         if (writeConcern.ElementCount > 0) command["writeConcern"] = writeConcern;
     }
+
+    public ReadPreference? ReadPreferenceOf(ParseResult parseResult) => null;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MongoDB.Bson;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace ReplicaActors.Cli.Output;
 
@@ -13,11 +14,13 @@ public static class StatusView
     private static readonly string[] Columns =
         ["name", "state", "health", "uptime", "optime", "lag", "ping", "sync source", "last heartbeat", "config version", "self"];
 
-    public static void Render(BsonDocument reply, IAnsiConsole console)
+    public static void Render(BsonDocument reply, IAnsiConsole console) => console.Write(Frame(reply));
+
+    /// <summary>The summary line and the member table, as one renderable: what <c>rs status --watch</c> redraws.</summary>
+    public static IRenderable Frame(BsonDocument reply)
     {
-        console.WriteLine(Summary(reply));
         var members = ReplyFields.Documents(reply, "members");
-        var primaryOptime = members.Where(IsPrimary).Select(m => OptimeSeconds(m)).FirstOrDefault(s => s is not null);
+        var primaryOptime = members.Where(IsPrimary).Select(OptimeInstant).FirstOrDefault(s => s is not null);
         var now = reply.TryGetValue("date", out var date) && date.IsValidDateTime ? date.ToUniversalTime() : (DateTime?)null;
 
         var table = new Table();
@@ -37,7 +40,7 @@ public static class StatusView
                 Text(member, "configVersion"),
                 new Text(member.TryGetValue("self", out var self) && self.ToBoolean() ? "yes" : ""));
         }
-        console.Write(table);
+        return new Rows(new Text(Summary(reply)), table);
     }
 
     private static string Summary(BsonDocument reply)
@@ -90,8 +93,11 @@ public static class StatusView
             var other => other.Value.ToString(CultureInfo.InvariantCulture),
         };
 
+    /// <summary>When the member's last applied write happened; an optime without its date as "seconds:increment (term t)".</summary>
     private static string Optime(BsonDocument member) =>
-        member.TryGetValue("optime", out var optime) ? FormatOptime(optime) : "";
+        member.TryGetValue("optimeDate", out var date) && date.IsValidDateTime ? Instant(date.ToUniversalTime())
+        : member.TryGetValue("optime", out var optime) ? FormatOptime(optime)
+        : "";
 
     /// <summary>An OpTime {ts, t} as "seconds:increment (term t)"; any other shape as JSON.</summary>
     private static string FormatOptime(BsonValue optime)
@@ -104,16 +110,18 @@ public static class StatusView
         return ExtendedJson.Format(optime);
     }
 
-    private static long? OptimeSeconds(BsonDocument member) =>
-        member.TryGetValue("optime", out var optime) && optime is BsonDocument d && d.TryGetValue("ts", out var ts) && ts.IsBsonTimestamp
-            ? ts.AsBsonTimestamp.Timestamp
+    /// <summary>The optime's date; without one, the seconds of its timestamp, which are wall-clock seconds too.</summary>
+    private static DateTime? OptimeInstant(BsonDocument member) =>
+        member.TryGetValue("optimeDate", out var date) && date.IsValidDateTime ? date.ToUniversalTime()
+        : member.TryGetValue("optime", out var optime) && optime is BsonDocument d && d.TryGetValue("ts", out var ts) && ts.IsBsonTimestamp
+            ? DateTime.UnixEpoch.AddSeconds(ts.AsBsonTimestamp.Timestamp)
             : null;
 
-    /// <summary>How far the member's last applied write is behind the primary's, in seconds of oplog time.</summary>
-    private static string Lag(BsonDocument member, long? primarySeconds)
+    /// <summary>How far the member's last applied write is behind the primary's optimeDate, in seconds.</summary>
+    private static string Lag(BsonDocument member, DateTime? primaryOptime)
     {
-        if (IsPrimary(member) || primarySeconds is null || OptimeSeconds(member) is not { } seconds) return "";
-        return Duration(Math.Max(0, primarySeconds.Value - seconds));
+        if (IsPrimary(member) || primaryOptime is null || OptimeInstant(member) is not { } optime) return "";
+        return Duration((long)Math.Max(0, (primaryOptime.Value - optime).TotalSeconds));
     }
 
     private static string Heartbeat(BsonDocument member, DateTime? now)
@@ -122,8 +130,10 @@ public static class StatusView
         var at = heartbeat.ToUniversalTime();
         return now is { } n
             ? $"{Duration((long)Math.Max(0, (n - at).TotalSeconds))} ago"
-            : at.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            : Instant(at);
     }
+
+    private static string Instant(DateTime at) => at.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Duration(long seconds)
     {

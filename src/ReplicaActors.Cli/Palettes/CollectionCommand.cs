@@ -38,7 +38,10 @@ public static class CollectionCommand
                 return new CommandRequest(target.Db, body);
             },
             render,
-            jsonOf ?? CliCommand.WithoutOk));
+            jsonOf ?? CliCommand.WithoutOk)
+        {
+            ReadPreferenceOf = parseResult => passThrough?.ReadPreferenceOf(parseResult),
+        });
         return command;
     }
 

@@ -18,15 +18,83 @@ public static class RsPalette
         Status(runner),
         Initiate(runner),
         Conf(runner),
+        StepDown(runner),
+        Freeze(runner),
+        StepUp(runner),
     };
 
     private static Command Hello(CommandRunner runner) =>
         Simple(runner, "hello", "Show the member's role and the set's topology as it sees it", "hello",
             (_, reply, output) => KeyValueTable.Render(reply, output.Console));
 
-    private static Command Status(CommandRunner runner) =>
-        Simple(runner, "status", "Show every member's state, optime, lag and heartbeat", "replSetGetStatus",
-            (_, reply, output) => StatusView.Render(reply, output.Console));
+    private static Command Status(CommandRunner runner)
+    {
+        var watch = new Option<bool>("--watch") { Description = "Redraw the table until Ctrl-C" };
+        var interval = new Option<int>("--interval")
+        {
+            Description = "Seconds between redraws with --watch",
+            HelpName = "SECS",
+            DefaultValueFactory = _ => 2,
+        };
+        interval.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() <= 0) result.AddError("--interval must be a positive number of seconds");
+        });
+        var command = new Command("status", "Show every member's state, optime, lag and heartbeat") { watch, interval };
+        runner.Bind(command, new CliCommand(
+            _ => new CommandRequest(Admin, new BsonDocument("replSetGetStatus", 1)),
+            (_, reply, output) => StatusView.Render(reply, output.Console))
+        {
+            Live = new LiveView(
+                parseResult => parseResult.GetValue(watch) ? TimeSpan.FromSeconds(parseResult.GetValue(interval)) : null,
+                StatusView.Frame),
+        });
+        return command;
+    }
+
+    private static Command StepDown(CommandRunner runner)
+    {
+        var seconds = new Argument<int>("SECS")
+        {
+            Description = "Seconds the primary may not be elected again (default 60)",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => 60,
+        };
+        var catchUp = new Option<int>("--catchup")
+        {
+            Description = "Seconds to wait for a secondary to catch up before stepping down",
+            HelpName = "SECS",
+            DefaultValueFactory = _ => 10,
+        };
+        var force = new Option<bool>("--force") { Description = "Step down even if no secondary has caught up" };
+        var command = new Command("stepdown", "Make the primary step down so that another member can be elected") { seconds, catchUp, force };
+        runner.Bind(command, new CliCommand(
+            parseResult => new CommandRequest(Admin, new BsonDocument
+            {
+                { "replSetStepDown", parseResult.GetValue(seconds) },
+                { "secondaryCatchUpPeriodSecs", parseResult.GetValue(catchUp) },
+                { "force", parseResult.GetValue(force) },
+            }),
+            (request, _, output) => output.Console.WriteLine(
+                $"primary stepped down; not electable for {request.Command["replSetStepDown"]} s")));
+        return command;
+    }
+
+    private static Command Freeze(CommandRunner runner)
+    {
+        var seconds = new Argument<int>("SECS") { Description = "Seconds the member may not stand for election (0 unfreezes)" };
+        var command = new Command("freeze", "Keep the first host from standing for election for a while") { seconds };
+        runner.Bind(command, new CliCommand(
+            parseResult => new CommandRequest(Admin, new BsonDocument("replSetFreeze", parseResult.GetValue(seconds))),
+            (request, _, output) => output.Console.WriteLine(request.Command["replSetFreeze"].AsInt32 == 0
+                ? "member unfrozen"
+                : $"member frozen for {request.Command["replSetFreeze"]} s")));
+        return command;
+    }
+
+    private static Command StepUp(CommandRunner runner) =>
+        Simple(runner, "stepup", "Ask the first host to stand for election now", "replSetStepUp",
+            (_, _, output) => output.Console.WriteLine("election started"));
 
     private static Command Initiate(CommandRunner runner)
     {

@@ -27,14 +27,19 @@ public sealed record ReadPreference(
     public IReadOnlyList<IReadOnlyDictionary<string, string>> EffectiveTagSets => TagSets is { Count: > 0 } sets ? sets : MatchAll;
 
     /// <summary>Parses MongoDB's spelling of a mode: "primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest".</summary>
-    public static ReadPreferenceMode ParseMode(string mode) => mode switch
+    public static ReadPreferenceMode ParseMode(string mode) =>
+        Enum.GetValues<ReadPreferenceMode>().Where(m => ModeName(m) == mode).Cast<ReadPreferenceMode?>().FirstOrDefault()
+        ?? throw new ReplicaException(ErrorCode.FailedToParse,
+            $"unknown read preference mode '{mode}': expected primary, primaryPreferred, secondary, secondaryPreferred or nearest");
+
+    /// <summary>MongoDB's spelling of a mode, as <c>$readPreference.mode</c> carries it.</summary>
+    public static string ModeName(ReadPreferenceMode mode) => mode switch
     {
-        "primary" => ReadPreferenceMode.Primary,
-        "primaryPreferred" => ReadPreferenceMode.PrimaryPreferred,
-        "secondary" => ReadPreferenceMode.Secondary,
-        "secondaryPreferred" => ReadPreferenceMode.SecondaryPreferred,
-        "nearest" => ReadPreferenceMode.Nearest,
-        _ => throw new ReplicaException(ErrorCode.FailedToParse,
-            $"unknown read preference mode '{mode}': expected primary, primaryPreferred, secondary, secondaryPreferred or nearest"),
+        ReadPreferenceMode.Primary => "primary",
+        ReadPreferenceMode.PrimaryPreferred => "primaryPreferred",
+        ReadPreferenceMode.Secondary => "secondary",
+        ReadPreferenceMode.SecondaryPreferred => "secondaryPreferred",
+        ReadPreferenceMode.Nearest => "nearest",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a read preference mode"),
     };
 }

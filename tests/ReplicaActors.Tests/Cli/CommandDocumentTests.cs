@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using ReplicaActors.Client;
 
 namespace ReplicaActors.Tests.Cli;
 
@@ -11,6 +12,11 @@ public class CommandDocumentTests
         { "rs status", "admin", "{replSetGetStatus: 1}" },
         { "rs initiate", "admin", "{replSetInitiate: null}" },
         { "rs conf", "admin", "{replSetGetConfig: 1}" },
+        { "rs stepdown", "admin", "{replSetStepDown: 60, secondaryCatchUpPeriodSecs: 10, force: false}" },
+        { "rs stepdown 30 --catchup 5 --force", "admin", "{replSetStepDown: 30, secondaryCatchUpPeriodSecs: 5, force: true}" },
+        { "rs freeze 120", "admin", "{replSetFreeze: 120}" },
+        { "rs freeze 0", "admin", "{replSetFreeze: 0}" },
+        { "rs stepup", "admin", "{replSetStepUp: 1}" },
         { "db insert shop.orders {a:1}", "shop", "{insert: 'orders', documents: [{a: 1}], ordered: true}" },
         { "db insert shop.orders [{a:1},{_id:2}]", "shop", "{insert: 'orders', documents: [{a: 1}, {_id: 2}], ordered: true}" },
         { "db insert shop.orders {a:1} --w majority --wtimeout 500 --j", "shop",
@@ -20,8 +26,8 @@ public class CommandDocumentTests
         { "db find shop.orders", "shop", "{find: 'orders', filter: {}}" },
         { "db find shop.orders {qty:{$gt:2}} --sort {qty:-1} --limit 5 --skip 10 --projection {qty:1}", "shop",
             "{find: 'orders', filter: {qty: {$gt: 2}}, sort: {qty: -1}, skip: 10, limit: 5, projection: {qty: 1}}" },
-        { "db find shop.orders {} --read-concern majority --read-preference secondary", "shop",
-            "{find: 'orders', filter: {}, readConcern: {level: 'majority'}, $readPreference: {mode: 'secondary'}}" },
+        { "db find shop.orders {} --read-concern majority --read-preference primaryPreferred", "shop",
+            "{find: 'orders', filter: {}, readConcern: {level: 'majority'}, $readPreference: {mode: 'primaryPreferred'}}" },
         { "db find local.oplog.rs", "local", "{find: 'oplog.rs', filter: {}}" },
         { "db update shop.orders {a:1} {$set:{b:2}}", "shop",
             "{update: 'orders', updates: [{q: {a: 1}, u: {$set: {b: 2}}, multi: false, upsert: false}]}" },
@@ -51,10 +57,14 @@ public class CommandDocumentTests
         var run = await RsctlRun.Of(transport, ["h1:27017", .. commandLine.Split(' ')]);
 
         Assert.Equal(0, run.ExitCode);
-        var (host, request, _) = Assert.Single(transport.Sent);
+        var expectedCommand = BsonDocument.Parse(expected);
+        // Reads and writes also send the client's hellos; only the command itself is checked here.
+        var (host, request, _) = Assert.Single(transport.Sent, s => s.Request.Name == expectedCommand.GetElement(0).Name);
         Assert.Equal("h1:27017", host);
         Assert.Equal(db, request.Db);
-        Assert.Equal(BsonDocument.Parse(expected), request.Command);
+        if (CommandRouting.KindOf(request.Name) == CommandKind.Write)
+            Assert.True(request.Command["writeId"].IsObjectId, "a write carries a writeId so that a retry cannot apply it twice");
+        Assert.Equal(expectedCommand, WithoutWriteId(request.Command));
     }
 
     [Fact]
@@ -93,12 +103,19 @@ public class CommandDocumentTests
             Assert.Equal(0, run.ExitCode);
             Assert.Equal(
                 BsonDocument.Parse("{insert: 'orders', documents: [{_id: 1, s: 'x'}, {_id: 2}], ordered: true}"),
-                Assert.Single(transport.Sent).Request.Command);
+                WithoutWriteId(Assert.Single(transport.Sent, s => s.Request.Name == "insert").Request.Command));
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    private static BsonDocument WithoutWriteId(BsonDocument command)
+    {
+        var copy = new BsonDocument(command);
+        copy.Remove("writeId");
+        return copy;
     }
 
     [Fact]

@@ -8,12 +8,16 @@ public class OutputTests
     private static async Task<RsctlRun> Run(string reply, params string[] args) =>
         await RsctlRun.Of(new FakeTransport { Reply = BsonDocument.Parse(reply) }, ["h1", .. args]);
 
+    /// <summary>rs hello: the member's hello answer is the reply.</summary>
+    private static async Task<RsctlRun> RunHello(string hello, params string[] args) =>
+        await RsctlRun.Of(new FakeTransport { Hello = _ => BsonDocument.Parse(hello) }, ["h1", "rs", "hello", .. args]);
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     [Fact]
     public async Task Json_prints_the_reply_without_ok_as_relaxed_extended_json()
     {
-        var run = await Run("{ok: 1, isWritablePrimary: true, setName: 'rs0', lastWrite: {d: ISODate('2024-01-02T03:04:05Z')}}", "rs", "hello", "--json");
+        var run = await RunHello("{ok: 1, isWritablePrimary: true, setName: 'rs0', lastWrite: {d: ISODate('2024-01-02T03:04:05Z')}}", "--json");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(BsonDocument.Parse("{isWritablePrimary: true, setName: 'rs0', lastWrite: {d: ISODate('2024-01-02T03:04:05Z')}}"), BsonDocument.Parse(run.Out));
@@ -99,7 +103,7 @@ public class OutputTests
     [Fact]
     public async Task Hello_shows_its_fields_as_a_key_value_table()
     {
-        var run = await Run("{ok: 1, isWritablePrimary: false, secondary: true, hosts: ['h1:1', 'h2:2']}", "rs", "hello");
+        var run = await RunHello("{ok: 1, isWritablePrimary: false, secondary: true, hosts: ['h1:1', 'h2:2']}");
 
         Assert.Contains(Lines(run.Out), l => l.Contains("secondary") && l.Contains("true"));
         Assert.Contains(Lines(run.Out), l => l.Contains("hosts") && l.Contains("[\"h1:1\", \"h2:2\"]"));

@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using ReplicaActors.Cli.Output;
 
 namespace ReplicaActors.Tests.Cli;
 
@@ -70,5 +71,40 @@ public class StatusViewTests
         var rows = await Rows("{ok: 1}");
 
         Assert.Equal("replica set status", rows[0].Trim());
+    }
+
+    private const string WithDates = """
+        {
+          ok: 1, set: 'rs0', term: NumberLong(5), date: ISODate('2024-01-01T00:10:00Z'),
+          optimes: { lastCommittedOpTime: { ts: Timestamp(1704067790, 1), t: NumberLong(5) } },
+          members: [
+            { _id: 0, name: 'h1:1', health: 1, state: 1, stateStr: 'PRIMARY',
+              optime: { ts: Timestamp(1704067790, 1), t: NumberLong(5) }, optimeDate: ISODate('2024-01-01T00:09:50Z'), self: true },
+            { _id: 1, name: 'h2:2', health: 1, state: 2, stateStr: 'SECONDARY',
+              optime: { ts: Timestamp(1704067700, 1), t: NumberLong(5) }, optimeDate: ISODate('2024-01-01T00:08:20Z') }
+          ]
+        }
+        """;
+
+    [Fact]
+    public async Task The_optime_is_shown_as_its_date_and_lag_is_measured_between_optime_dates()
+    {
+        var rows = await Rows(WithDates);
+
+        Assert.Equal(["h2:2", "SECONDARY", "up", "2024-01-01 00:08:20Z", "1m 30s"], Cells(rows, "h2:2"));
+        Assert.Equal(["h1:1", "PRIMARY", "up", "2024-01-01 00:09:50Z", "yes"], Cells(rows, "h1:1"));
+    }
+
+    [Fact]
+    public void One_watch_frame_is_the_summary_line_above_the_member_table()
+    {
+        var @out = new StringWriter();
+        var output = new CliOutput(@out, TextWriter.Null, width: 200);
+
+        output.Console.Write(StatusView.Frame(BsonDocument.Parse(WithDates)));
+
+        var lines = @out.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("set rs0, term 5, commit point 1704067790:1 (term 5)", lines[0].Trim());
+        Assert.Contains(lines, l => l.Contains("h2:2") && l.Contains("1m 30s"));
     }
 }
