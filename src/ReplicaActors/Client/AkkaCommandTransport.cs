@@ -76,8 +76,9 @@ public sealed class AkkaCommandTransport : ICommandTransport
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp.hostname = "{{bindHost}}"
             akka.remote.dot-netty.tcp.port = 0
-            akka.loglevel = ERROR
-            akka.stdout-loglevel = ERROR
+            # The client reports failures itself, naming the member; Akka's own connection logs would only repeat them as noise.
+            akka.loglevel = OFF
+            akka.stdout-loglevel = OFF
             akka.remote.log-remote-lifecycle-events = off
             # A member that restarts should be reachable again at once, not after the default 5 s gate.
             akka.remote.retry-gate-closed-for = 200ms

@@ -10,8 +10,11 @@ namespace ReplicaActors.Member;
 /// </summary>
 public sealed class MemberHost : IAsyncDisposable
 {
-    private MemberHost(ActorSystem system, DocumentStore store, IActorRef member, MemberSettings settings)
+    private readonly JournalDatabase? _journal;
+
+    private MemberHost(ActorSystem system, DocumentStore store, JournalDatabase? journal, IActorRef member, MemberSettings settings)
     {
+        _journal = journal;
         System = system;
         Store = store;
         Member = member;
@@ -29,17 +32,21 @@ public sealed class MemberHost : IAsyncDisposable
         var config = ReplicaActorsConfig.ForMember(overrides);
         var settings = MemberSettings.From(config);
         var temporary = config.GetBoolean("replica-actors.storage.temporary");
-        if (!temporary) ReplicaActorsConfig.PrepareJournal(settings.DbPath);
+        var journal = config.GetString("akka.persistence.journal.plugin") == "akka.persistence.journal.sql" ? new JournalDatabase(settings.DbPath) : null;
         var store = temporary ? DocumentStore.OpenTemporary() : DocumentStore.Open(settings.DbPath);
         try
         {
-            var system = ActorSystem.Create(ReplicaActorsConfig.SystemName, config);
+            var setup = BootstrapSetup.Create().WithConfig(config);
+            var system = journal is null
+                ? ActorSystem.Create(ReplicaActorsConfig.SystemName, setup)
+                : ActorSystem.Create(ReplicaActorsConfig.SystemName, setup.And(journal.Setup));
             settings = settings.BoundTo(system);
-            return new MemberHost(system, store, StartMember(system, settings, store), settings);
+            return new MemberHost(system, store, journal, StartMember(system, settings, store), settings);
         }
         catch
         {
             store.Dispose();
+            journal?.Dispose();
             throw;
         }
     }
@@ -60,5 +67,6 @@ public sealed class MemberHost : IAsyncDisposable
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
         await System.WhenTerminated.ConfigureAwait(false);
         Store.Dispose();
+        _journal?.Dispose();
     }
 }

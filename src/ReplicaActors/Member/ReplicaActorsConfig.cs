@@ -46,7 +46,7 @@ public static class ReplicaActorsConfig
 
     public static string JournalPath(string dbPath) => Path.Combine(Path.GetFullPath(dbPath), "oplog.db");
 
-    private static string JournalConnectionString(string dbPath) => $"Data Source={JournalPath(dbPath)};Default Timeout=30";
+    public static string JournalConnectionString(string dbPath) => $"Data Source={JournalPath(dbPath)};Default Timeout=30";
 
     /// <summary>
     /// Creates the member's folder and puts the journal file in WAL mode before Akka opens it.

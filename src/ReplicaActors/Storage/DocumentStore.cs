@@ -15,6 +15,7 @@ public sealed class DocumentStore : IDisposable
     public const string FileName = "data.db";
 
     private readonly SqliteConnection writer;
+    private readonly WalCheckpointer checkpointer;
     private StoreBatch? openBatch;
     private string? temporaryDirectory;
 
@@ -27,9 +28,10 @@ public sealed class DocumentStore : IDisposable
         // WAL lets readers read beside the writer. synchronous=NORMAL may lose the last commits on power
         // failure, which is safe here: the journal is the durable source of truth, and on open the member
         // re-applies it after AppliedOpTime, which is committed with the changes it describes.
-        sql.Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+        sql.Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " + WalCheckpointer.DisableAutomaticCheckpoints);
         sql.Execute(StoreSchema.Sql);
         Reader = new StoreReader(connectionString);
+        checkpointer = new WalCheckpointer(dataFile, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Opens (creating if needed) the store in the member's data directory (mongod's --dbpath).</summary>
@@ -90,6 +92,7 @@ public sealed class DocumentStore : IDisposable
 
     public void Dispose()
     {
+        checkpointer.Dispose();
         openBatch?.Dispose();
         SqliteConnection.ClearPool(writer);
         writer.Dispose();
