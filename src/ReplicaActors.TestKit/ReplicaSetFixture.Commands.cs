@@ -28,7 +28,7 @@ public sealed partial class ReplicaSetFixture
     /// says it is the writable primary, and returns it. On timeout the exception shows each member's last hello.
     /// </summary>
     public Task<FixtureMember> WaitForPrimaryAsync(TimeSpan? timeout = null, Func<FixtureMember, bool>? where = null) =>
-        Poll.UntilAsync("a single writable primary", timeout ?? DefaultWaitTimeout, async () =>
+        Eventually.UntilAsync("a single writable primary", timeout ?? DefaultWaitTimeout, async () =>
         {
             var candidates = _members.Where(m => m.IsRunning && (where?.Invoke(m) ?? true)).ToList();
             var hellos = await Task.WhenAll(candidates.Select(HelloAsync)).ConfigureAwait(false);

@@ -91,8 +91,20 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
         member.Started(host);
         if (Options.Output is { } output)
             await AttachLoggerAsync(host.System, new PrefixedOutput(output, $"[{member}] ")).ConfigureAwait(false);
+        await AwaitAnswerAsync(member).ConfigureAwait(false);
         Log($"started {member}");
     }
+
+    /// <summary>
+    /// A started member is one the client can reach: right after a restart the client's link to the old
+    /// incarnation may still be closing, and a command sent into it would be dropped, not refused.
+    /// </summary>
+    private Task AwaitAnswerAsync(FixtureMember member) =>
+        Eventually.UntilAsync($"{member} answers hello", Options.StartupTimeout, async () =>
+        {
+            var (_, hello, error) = await HelloAsync(member).ConfigureAwait(false);
+            return (hello, error ?? "");
+        });
 
     /// <summary>The same logger Akka's xunit TestKit installs, so member logs land in the test's output.</summary>
     private static async Task AttachLoggerAsync(ActorSystem system, ITestOutputHelper output)
