@@ -66,7 +66,27 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
         Log($"killing {member}");
         await host.System.Terminate().ConfigureAwait(false);
         host.Store.Dispose();
+        await AwaitPortClosedAsync(member).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Remoting closes its sockets after the system reports termination; a restart before that would
+    /// share the port with the dying listener and the client could keep talking to the dead incarnation.
+    /// </summary>
+    private Task AwaitPortClosedAsync(FixtureMember member) =>
+        Eventually.UntilAsync($"{member} stops listening", Options.StartupTimeout, async () =>
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            try
+            {
+                await socket.ConnectAsync(System.Net.IPAddress.Loopback, member.Port).ConfigureAwait(false);
+                return ((object?)null, "the port still accepts connections");
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return (true, "");
+            }
+        });
 
     /// <summary>Kills whichever member is primary now, and returns it.</summary>
     public async Task<FixtureMember> KillPrimaryAsync()
