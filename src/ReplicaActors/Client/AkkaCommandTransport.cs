@@ -17,8 +17,9 @@ public sealed class AkkaCommandTransport : ICommandTransport
     private readonly Lazy<ActorSystem> _system;
     private readonly ConcurrentDictionary<string, Task> _probes = new();
 
-    public AkkaCommandTransport(string bindHost = "127.0.0.1") =>
-        _system = new Lazy<ActorSystem>(() => ActorSystem.Create("rsctl", ClientConfig(bindHost)));
+    /// <param name="clientOverrides">HOCON over the client system's config, e.g. a transport adapter that test members also use.</param>
+    public AkkaCommandTransport(string bindHost = "127.0.0.1", Akka.Configuration.Config? clientOverrides = null) =>
+        _system = new Lazy<ActorSystem>(() => ActorSystem.Create("rsctl", (clientOverrides ?? Akka.Configuration.Config.Empty).WithFallback(ClientConfig(bindHost))));
 
     public async Task<CommandReply> SendAsync(string host, CommandRequest request, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -36,7 +37,9 @@ public sealed class AkkaCommandTransport : ICommandTransport
             _probes.TryRemove(KeyValuePair.Create(host, probe));
             throw;
         }
-        var selection = _system.Value.ActorSelection($"akka.tcp://{ReplicaActorsConfig.SystemName}@{hostName}:{port}/user/{ReplicaActorsConfig.MemberActorName}");
+        // Members speak the client's protocol (akka.tcp, or akka.trttl.tcp with the test throttler).
+        var protocol = ((ExtendedActorSystem)_system.Value).Provider.DefaultAddress.Protocol;
+        var selection = _system.Value.ActorSelection($"{protocol}://{ReplicaActorsConfig.SystemName}@{hostName}:{port}/user/{ReplicaActorsConfig.MemberActorName}");
         try
         {
             return await selection.Ask<CommandReply>(request, timeout, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,165 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.TestKit.Xunit2.Internals;
+using MongoDB.Bson;
+using ReplicaActors.Client;
+using ReplicaActors.Member;
+using Xunit.Abstractions;
+
+namespace ReplicaActors.TestKit;
+
+/// <summary>
+/// An N-member replica set in one process: one ActorSystem, store and folder per member, on free loopback
+/// ports, with crash-like kills, restarts on the same port and folder, and network partitions.
+/// </summary>
+public sealed partial class ReplicaSetFixture : IAsyncDisposable
+{
+    private static readonly TimeSpan LoggerStartTimeout = TimeSpan.FromSeconds(5);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "ra-fixture-" + Guid.NewGuid().ToString("N"));
+    private readonly FixtureMember[] _members;
+    private readonly AkkaCommandTransport _transport = new(clientOverrides: FixtureConfig.Client);
+    private readonly ITestOutputHelper? _log;
+
+    private ReplicaSetFixture(ReplicaSetFixtureOptions options)
+    {
+        Options = options;
+        _log = options.Output is { } output ? new PrefixedOutput(output, "[fixture] ") : null;
+        _members = Enumerable.Range(0, options.MemberCount)
+            .Select(i => new FixtureMember(i, isArbiter: i >= options.Members, Path.Combine(_root, $"m{i}")))
+            .ToArray();
+    }
+
+    public ReplicaSetFixtureOptions Options { get; }
+
+    /// <summary>Every member, running or killed, in config order (an arbiter last).</summary>
+    public IReadOnlyList<FixtureMember> Members => _members;
+
+    /// <summary>The fixture's client; it speaks the members' throttled protocol.</summary>
+    public ICommandTransport Transport => _transport;
+
+    /// <summary>Starts every member and, unless <see cref="ReplicaSetFixtureOptions.Initiate"/> is off, initiates the set and waits for a primary.</summary>
+    public static async Task<ReplicaSetFixture> StartAsync(ReplicaSetFixtureOptions options)
+    {
+        options.Validate();
+        var fixture = new ReplicaSetFixture(options);
+        try
+        {
+            foreach (var member in fixture._members) await fixture.StartMemberAsync(member, port: 0).ConfigureAwait(false);
+            if (options.Initiate)
+            {
+                await fixture.InitiateAsync().ConfigureAwait(false);
+                await fixture.WaitForPrimaryAsync(options.StartupTimeout).ConfigureAwait(false);
+            }
+            return fixture;
+        }
+        catch
+        {
+            await fixture.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Ends the member's ActorSystem abruptly (no cluster leave, like a crash), then closes its store.</summary>
+    public async Task KillAsync(FixtureMember member)
+    {
+        var host = member.Stopped();
+        Log($"killing {member}");
+        await host.System.Terminate().ConfigureAwait(false);
+        host.Store.Dispose();
+        await AwaitPortClosedAsync(member).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Remoting closes its sockets after the system reports termination; a restart before that would
+    /// share the port with the dying listener and the client could keep talking to the dead incarnation.
+    /// </summary>
+    private Task AwaitPortClosedAsync(FixtureMember member) =>
+        Eventually.UntilAsync($"{member} stops listening", Options.StartupTimeout, async () =>
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            try
+            {
+                await socket.ConnectAsync(System.Net.IPAddress.Loopback, member.Port).ConfigureAwait(false);
+                return ((object?)null, "the port still accepts connections");
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return (true, "");
+            }
+        });
+
+    /// <summary>Kills whichever member is primary now, and returns it.</summary>
+    public async Task<FixtureMember> KillPrimaryAsync()
+    {
+        var primary = await WaitForPrimaryAsync().ConfigureAwait(false);
+        await KillAsync(primary).ConfigureAwait(false);
+        return primary;
+    }
+
+    /// <summary>Starts a killed member again on its port and folder; links cut by a partition stay cut.</summary>
+    public async Task RestartAsync(FixtureMember member)
+    {
+        if (member.IsRunning) throw new InvalidOperationException($"member {member} is running: kill it before restarting it");
+        await StartMemberAsync(member, member.Port).ConfigureAwait(false);
+        await ReapplyPartitionsAsync(member).ConfigureAwait(false);
+    }
+
+    private async Task StartMemberAsync(FixtureMember member, int port)
+    {
+        Directory.CreateDirectory(member.DbPath);
+        var host = await Task.Run(() => MemberHost.Start(FixtureConfig.ForMember(Options, member.DbPath, port))).ConfigureAwait(false);
+        member.Started(host);
+        if (Options.Output is { } output)
+            await AttachLoggerAsync(host.System, new PrefixedOutput(output, $"[{member}] ")).ConfigureAwait(false);
+        await AwaitAnswerAsync(member).ConfigureAwait(false);
+        Log($"started {member}");
+    }
+
+    /// <summary>
+    /// A started member is one the client can reach: right after a restart the client's link to the old
+    /// incarnation may still be closing, and a command sent into it would be dropped, not refused.
+    /// </summary>
+    private Task AwaitAnswerAsync(FixtureMember member) =>
+        Eventually.UntilAsync($"{member} answers hello", Options.StartupTimeout, async () =>
+        {
+            var (_, hello, error) = await HelloAsync(member).ConfigureAwait(false);
+            return (hello, error ?? "");
+        });
+
+    /// <summary>The same logger Akka's xunit TestKit installs, so member logs land in the test's output.</summary>
+    private static async Task AttachLoggerAsync(ActorSystem system, ITestOutputHelper output)
+    {
+        var logger = ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new TestOutputLogger(output)), "test-output-logger");
+        await logger.Ask<LoggerInitialized>(new InitializeLogger(system.EventStream), LoggerStartTimeout).ConfigureAwait(false);
+    }
+
+    private async Task InitiateAsync()
+    {
+        var members = new BsonArray(_members.Select(m =>
+        {
+            var entry = new BsonDocument { { "_id", m.Index }, { "host", m.Host } };
+            if (m.IsArbiter) entry.Add("arbiterOnly", true);
+            return entry;
+        }));
+        var config = new BsonDocument { { "_id", Options.SetName }, { "version", 1 }, { "members", members } };
+        Log($"initiating {config}");
+        (await SendAsync(_members[0], "admin", new BsonDocument("replSetInitiate", config)).ConfigureAwait(false)).EnsureOk();
+    }
+
+    private void Log(string message) => _log?.WriteLine(message);
+
+    /// <summary>Kills every running member and deletes every member's folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var member in _members.Where(m => m.IsRunning)) await KillAsync(member).ConfigureAwait(false);
+        await _transport.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a pooled SQLite connection: the temp folder is cleaned by the OS later.
+        }
+    }
+}
