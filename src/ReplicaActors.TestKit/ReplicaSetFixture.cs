@@ -4,6 +4,7 @@ using Akka.TestKit.Xunit2.Internals;
 using MongoDB.Bson;
 using ReplicaActors.Client;
 using ReplicaActors.Member;
+using ReplicaActors.Protocol;
 using Xunit.Abstractions;
 
 namespace ReplicaActors.TestKit;
@@ -17,7 +18,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     private static readonly TimeSpan LoggerStartTimeout = TimeSpan.FromSeconds(5);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "ra-fixture-" + Guid.NewGuid().ToString("N"));
     private readonly FixtureMember[] _members;
-    private readonly AkkaCommandTransport _transport = new(clientOverrides: FixtureConfig.Client);
+    private AkkaCommandTransport _transport = new(clientOverrides: FixtureConfig.Client);
     private readonly ITestOutputHelper? _log;
 
     private ReplicaSetFixture(ReplicaSetFixtureOptions options)
@@ -35,6 +36,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     public IReadOnlyList<FixtureMember> Members => _members;
 
     /// <summary>The fixture's client; it speaks the members' throttled protocol.</summary>
+    /// <summary>The fixture's client transport. A restart replaces it (see <see cref="RestartAsync"/>): read it anew, do not keep it.</summary>
     public ICommandTransport Transport => _transport;
 
     /// <summary>Starts every member and, unless <see cref="ReplicaSetFixtureOptions.Initiate"/> is off, initiates the set and waits for a primary.</summary>
@@ -64,10 +66,10 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     {
         var host = member.Stopped();
         Log($"killing {member}");
-        await host.System.Terminate().ConfigureAwait(false);
-        host.Store.Dispose();
+        await host.CrashAsync().ConfigureAwait(false);
         await AwaitPortClosedAsync(member).ConfigureAwait(false);
     }
+
 
     /// <summary>
     /// Remoting closes its sockets after the system reports termination; a restart before that would
@@ -100,6 +102,12 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     public async Task RestartAsync(FixtureMember member)
     {
         if (member.IsRunning) throw new InvalidOperationException($"member {member} is running: kill it before restarting it");
+        // Over the throttler transport (needed for partitions), a client that was linked to the old
+        // incarnation never re-associates with a new one on the same port; real processes on plain TCP
+        // do (the process specs restart members). A fresh client system sidesteps it.
+        var old = _transport;
+        _transport = new AkkaCommandTransport(clientOverrides: FixtureConfig.Client);
+        await old.DisposeAsync().ConfigureAwait(false);
         await StartMemberAsync(member, member.Port).ConfigureAwait(false);
         await ReapplyPartitionsAsync(member).ConfigureAwait(false);
     }
@@ -151,7 +159,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     /// <summary>Kills every running member and deletes every member's folder.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var member in _members.Where(m => m.IsRunning)) await KillAsync(member).ConfigureAwait(false);
+        foreach (var member in _members.Where(m => m.IsRunning)) await member.Stopped().CrashAsync().ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);
         try
         {

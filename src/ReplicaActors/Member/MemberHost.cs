@@ -62,6 +62,14 @@ public sealed class MemberHost : IAsyncDisposable
                 ReplicaMember.Props(settings, store), "replica", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)),
             ReplicaActorsConfig.MemberActorName);
 
+    /// <summary>Ends the member as a crash would (no leaving the cluster when the system is configured so), then frees its files.</summary>
+    public async Task CrashAsync()
+    {
+        await System.Terminate().ConfigureAwait(false);
+        Store.Dispose();
+        _journal?.Dispose();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);

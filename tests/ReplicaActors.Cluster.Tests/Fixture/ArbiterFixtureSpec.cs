@@ -7,7 +7,7 @@ namespace ReplicaActors.Cluster.Tests.Fixture;
 /// <summary>A set with an arbiter: the fixture puts it last, with arbiterOnly, and it never holds the primary.</summary>
 public sealed class ArbiterFixtureSpec(ITestOutputHelper output)
 {
-    [Fact(Skip = ThreeMemberFixtureSpec.NeedsReplication)]
+    [Fact]
     public async Task An_arbiter_is_initiated_last_and_never_becomes_primary()
     {
         await using var set = await ReplicaSetFixture.StartAsync(new() { Members = 2, Arbiter = true, Journal = FixtureJournal.InMemory, Output = output });

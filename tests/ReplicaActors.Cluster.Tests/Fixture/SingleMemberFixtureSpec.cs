@@ -8,10 +8,6 @@ namespace ReplicaActors.Cluster.Tests.Fixture;
 /// <summary>The fixture with one member: what works before replication exists, and what kill and restart keep.</summary>
 public sealed class SingleMemberFixtureSpec(ITestOutputHelper output)
 {
-    private const string RestartUnreliable =
-        "open bug: after another fixture has run in the same process, the fixture's client never reaches a restarted member " +
-        "(hello times out for 30 s; passes when run alone)";
-
     [Fact]
     public async Task Starts_elects_and_reads_back_an_insert()
     {
@@ -25,7 +21,7 @@ public sealed class SingleMemberFixtureSpec(ITestOutputHelper output)
         Assert.Equal(primary.Host, (await set.SendAsync(primary, "admin", "{ hello: 1 }")).EnsureOk()["me"].AsString);
     }
 
-    [Fact(Skip = RestartUnreliable)]
+    [Fact]
     public async Task A_killed_member_is_unreachable_and_after_restart_keeps_its_data()
     {
         await using var set = await ReplicaSetFixture.StartAsync(new() { Members = 1, Journal = FixtureJournal.Sqlite, Output = output });
@@ -45,7 +41,7 @@ public sealed class SingleMemberFixtureSpec(ITestOutputHelper output)
         Assert.Equal([1, 2], (await FindAsync(set, member)).Select(d => d["_id"].AsInt32));
     }
 
-    [Fact(Skip = RestartUnreliable)]
+    [Fact]
     public async Task With_the_in_memory_journal_a_restarted_member_starts_empty()
     {
         await using var set = await ReplicaSetFixture.StartAsync(new() { Members = 1, Journal = FixtureJournal.InMemory, Output = output });

@@ -8,10 +8,7 @@ public sealed class ThreeMemberFixtureSpec(ITestOutputHelper output) : ReplicaSe
 {
     protected override ReplicaSetFixtureOptions Options => new() { Members = 3, Journal = FixtureJournal.InMemory };
 
-    internal const string NeedsReplication =
-        "needs multi-member sets: today only member 0 installs the initiated config and nobody holds elections (replication work in progress)";
-
-    [Fact(Skip = NeedsReplication)]
+    [Fact]
     public async Task Three_members_elect_one_primary_and_another_after_it_is_killed()
     {
         var first = await ReplicaSet.WaitForPrimaryAsync();
