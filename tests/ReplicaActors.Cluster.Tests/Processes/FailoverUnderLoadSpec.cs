@@ -28,7 +28,7 @@ public sealed class FailoverUnderLoadSpec(ITestOutputHelper output) : IAsyncLife
     public async Task Every_majority_acknowledged_write_survives_kill_minus_9_of_the_primary()
     {
         foreach (var member in _members) member.Start();
-        foreach (var member in _members) await Until(async () => (await Send(member.Host, "admin", new BsonDocument("hello", 1))).Ok, "members answer");
+        foreach (var member in _members) await Poll.UntilAsync(async () => (await Send(member.Host, "admin", new BsonDocument("hello", 1))).Ok, "members answer", Deadline);
         var config = new BsonDocument
         {
             { "_id", "rs0" },
@@ -72,7 +72,7 @@ public sealed class FailoverUnderLoadSpec(ITestOutputHelper output) : IAsyncLife
 
         var ids = new BsonArray(acknowledged);
         foreach (var member in _members)
-            await Until(async () =>
+            await Poll.UntilAsync(async () =>
             {
                 var count = await Send(member.Host, "load", new BsonDocument
                 {
@@ -80,7 +80,7 @@ public sealed class FailoverUnderLoadSpec(ITestOutputHelper output) : IAsyncLife
                     { "$readPreference", new BsonDocument("mode", "secondaryPreferred") },
                 });
                 return count.Ok && count.Body["n"].ToInt32() == acknowledged.Count;
-            }, $"{member.Host} has all {acknowledged.Count} acknowledged writes");
+            }, $"{member.Host} has all {acknowledged.Count} acknowledged writes", Deadline);
         var hello = (await Send(oldPrimary.Host, "admin", new BsonDocument("hello", 1))).EnsureOk();
         Assert.True(hello["secondary"].AsBoolean, $"the restarted old primary should be a secondary: {hello}");
     }
@@ -88,25 +88,6 @@ public sealed class FailoverUnderLoadSpec(ITestOutputHelper output) : IAsyncLife
     private Task<CommandReply> Send(string host, string db, BsonDocument command) =>
         _transport.SendAsync(host, new CommandRequest(db, command), TimeSpan.FromSeconds(10));
 
-    /// <summary>Polls a condition until it holds, with a deadline; errors while members start or fail over count as "not yet".</summary>
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        Exception? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (ReplicaException e)
-            {
-                last = e;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"not met within {Deadline.TotalSeconds} s: {what} (last error: {last?.Message})");
-    }
 
     public async Task DisposeAsync()
     {

@@ -9,6 +9,7 @@ namespace ReplicaActors.Cluster.Tests.Processes;
 public sealed class KillAndRestartSpec : IAsyncLifetime
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private readonly string _dbPath = Path.Combine(Path.GetTempPath(), "ra-kill-" + Guid.NewGuid().ToString("N"));
     private readonly AkkaCommandTransport _transport = new();
     private MemberProcess _member = null!;
@@ -23,9 +24,9 @@ public sealed class KillAndRestartSpec : IAsyncLifetime
     public async Task Every_acknowledged_write_survives_kill_minus_9()
     {
         _member.Start();
-        await AwaitAsync(async () => (await Send("admin", "{ hello: 1 }")).Ok);
+        await Poll.UntilAsync(async () => (await Send("admin", "{ hello: 1 }")).Ok, "the member answers", Deadline);
         (await Send("admin", "{ replSetInitiate: null }")).EnsureOk();
-        await AwaitAsync(async () => (await Send("admin", "{ hello: 1 }")).Body["isWritablePrimary"].AsBoolean);
+        await Poll.UntilAsync(async () => (await Send("admin", "{ hello: 1 }")).Body["isWritablePrimary"].AsBoolean, "the member is primary", Deadline);
 
         const int count = 300;
         for (var i = 0; i < count; i += 50)
@@ -39,7 +40,7 @@ public sealed class KillAndRestartSpec : IAsyncLifetime
 
         _member.Kill();
         _member.Start();
-        await AwaitAsync(async () => (await Send("admin", "{ hello: 1 }")).Body.GetValue("isWritablePrimary", false).AsBoolean);
+        await Poll.UntilAsync(async () => (await Send("admin", "{ hello: 1 }")).Body.GetValue("isWritablePrimary", false).AsBoolean, "the restarted member is primary", Deadline);
 
         var docsAfter = (await Send("app", "{ find: 'things', sort: { n: 1 } }")).EnsureOk()["cursor"]["firstBatch"].AsBsonArray;
         Assert.Equal(250, docsAfter.Count);
@@ -54,25 +55,6 @@ public sealed class KillAndRestartSpec : IAsyncLifetime
     private Task<CommandReply> Send(string db, string command) =>
         _transport.SendAsync(_member.Host, new CommandRequest(db, BsonDocument.Parse(command)), CommandTimeout);
 
-    /// <summary>Polls a condition until it holds, with a deadline; connection errors while the process starts count as "not yet".</summary>
-    private static async Task AwaitAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        Exception? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (ReplicaException e)
-            {
-                last = e;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"condition not met within 60 s (last error: {last?.Message})");
-    }
 
     public async Task DisposeAsync()
     {
