@@ -23,6 +23,7 @@ public sealed record MemberDurableState(long Term, int? VotedFor, ReplicaSetConf
             throw new InvalidOperationException($"term may not go back from {Term} to {changed.Term}"),
         TermChanged changed => this with { Term = changed.Term, VotedFor = changed.VotedFor },
         ConfigInstalled installed => this with { Config = installed.Config },
+        RollbackApplied rollback => this with { LastOpTime = rollback.CommonPoint, LastWallMillis = rollback.CommonWallMillis },
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "unknown member event"),
     };
 }

@@ -14,3 +14,9 @@ public sealed record TermChanged(long Term, int? VotedFor) : IMemberEvent;
 
 /// <summary>A replica set config was installed (initiate, reconfig, or learned from a heartbeat).</summary>
 public sealed record ConfigInstalled(ReplicaSetConfig Config) : IMemberEvent;
+
+/// <summary>
+/// Everything after <paramref name="CommonPoint"/> was rolled back: the journal stays append-only, and
+/// this marker voids the entries before it that are newer than the common point.
+/// </summary>
+public sealed record RollbackApplied(OpTime CommonPoint, long CommonWallMillis) : IMemberEvent;

@@ -91,17 +91,16 @@ public sealed partial class ReplicaMember
             ElectionMillis = report.ElectionMillis,
             Message = "",
         });
-        LearnPosition(new MemberPosition(report.MemberId, report.Applied, report.Durable, report.Term));
-
         if (report.Term > _durable.Term)
         {
             UpdateTerm(report.Term, $"member {report.MemberId} is in term {report.Term}");
             return;
         }
+        LearnPosition(new MemberPosition(report.MemberId, report.Applied, report.Durable, report.Term));
         if (report.State == MemberState.Primary && report.Term == _durable.Term && report.MemberId != Me?.Id)
         {
             _primaryId = report.MemberId;
-            if (report.CommitPoint > _commitPoint) _commitPoint = report.CommitPoint;
+            LearnCommitPoint(report.CommitPoint);
             if (_state == MemberState.Secondary) ResetElectionTimer();
         }
         else if (_primaryId == report.MemberId)

@@ -110,29 +110,31 @@ public sealed partial class ReplicaMember
         if (_fetcher is null || !Sender.Equals(_fetcher)) return;
         var batch = fetched.Batch;
         if (batch.SourceTerm > _durable.Term) UpdateTerm(batch.SourceTerm, "the sync source is in a newer term");
-        if (batch.CommitPoint > _commitPoint) _commitPoint = batch.CommitPoint;
         if (batch.AfterNotFound)
         {
             var lastFetched = _durable.LastOpTime;
-            var message = batch.SourceOldest > lastFetched
-                ? $"too stale to catch up: this member's newest entry {lastFetched} is older than its sync source's oldest {batch.SourceOldest}; a resync is needed"
-                : $"this member's newest entry {lastFetched} is not in its sync source's oplog: its history diverged and needs a rollback";
-            _log.Warning(message);
-            _infoMessage = message;
-            StopFetcher(message);
-            Become(Recovering);
+            var sourceId = _syncSourceId!.Value;
+            if (batch.SourceOldest > lastFetched)
+            {
+                GoRecovering($"too stale to catch up: this member's newest entry {lastFetched} is older than its sync source's oldest {batch.SourceOldest}; a resync is needed");
+                return;
+            }
+            StopFetcher("this member's history diverged from its sync source's");
+            StartRollback(sourceId, batch.SourceOldest);
             return;
         }
         var fetcher = _fetcher;
         var entries = batch.Entries.Where(e => e.OpTime > _durable.LastOpTime).ToList();
         if (entries.Count == 0)
         {
+            LearnCommitPoint(batch.CommitPoint);
             fetcher.Tell(new FetchMore(_durable.LastOpTime, _durable.Term));
             return;
         }
         PersistAsync(new OplogAppended(entries), appended =>
         {
             ApplyFetched(appended);
+            LearnCommitPoint(batch.CommitPoint);
             fetcher.Tell(new FetchMore(_durable.LastOpTime, _durable.Term));
         });
     }
@@ -152,6 +154,14 @@ public sealed partial class ReplicaMember
         LearnPosition(SelfPosition());
         ReportPositionUpstream();
         AnswerParkedFetches();
+    }
+
+    private void GoRecovering(string message)
+    {
+        _log.Warning(message);
+        _infoMessage = message;
+        StopFetcher(message);
+        Become(Recovering);
     }
 
     // ---- Progress and the commit point ------------------------------------------------------------
@@ -178,13 +188,30 @@ public sealed partial class ReplicaMember
         MemberSelection(source.Host).Tell(new UpdatePosition(_positions.Values.ToList()), Self);
     }
 
+    /// <summary>
+    /// Only members whose newest durable entry is in this primary's term count: such a member holds this
+    /// primary's history up to there, while an OpTime from another branch says nothing about it.
+    /// </summary>
     private void AdvanceCommitPoint()
     {
-        var durable = _positions.ToDictionary(p => p.Key, p => p.Value.Durable);
+        var durable = _positions.Where(p => p.Value.Durable.Term == _durable.Term).ToDictionary(p => p.Key, p => p.Value.Durable);
         var next = CommitPoint.Compute(Config!, _durable.Term, durable, _commitPoint);
         if (next <= _commitPoint) return;
         _commitPoint = next;
         CheckWaiters();
+    }
+
+    /// <summary>
+    /// A commit point heard from another member counts here only as far as it lies on this member's own
+    /// history: not past its newest entry, and in the same term (MongoDB's rule). A commit point of a
+    /// branch this member diverged from must not let it read, or prune, its divergent entries as committed.
+    /// </summary>
+    private void LearnCommitPoint(OpTime heard)
+    {
+        var last = _durable.LastOpTime;
+        var bound = heard <= last ? heard : last;
+        if (bound <= _commitPoint || bound.Term != heard.Term) return;
+        _commitPoint = bound;
     }
 
     private IReadOnlyDictionary<int, MemberProgress> Progress() =>

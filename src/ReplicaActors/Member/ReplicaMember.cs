@@ -53,6 +53,12 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         });
         Recover<TermChanged>(e => _durable = _durable.Apply(e));
         Recover<ConfigInstalled>(e => _durable = _durable.Apply(e));
+        Recover<RollbackApplied>(e =>
+        {
+            _durable = _durable.Apply(e);
+            _window.TruncateAfter(e.CommonPoint);
+            _unappliedTail.RemoveAll(entry => entry.OpTime > e.CommonPoint);
+        });
         Recover<RecoveryCompleted>(_ => OnRecovered());
     }
 
@@ -185,6 +191,15 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         CommonHandlers();
     }
 
+    /// <summary>ROLLBACK: finding the common point with the sync source, then undoing what follows it.</summary>
+    private void Rollback()
+    {
+        _state = MemberState.Rollback;
+        Command<CommandRequest>(HandleCommand);
+        Command<RollbackProbe>(OnRollbackProbe);
+        CommonHandlers();
+    }
+
     /// <summary>RECOVERING: alive but not readable (fell off its source's oplog, or its history diverged).</summary>
     private void Recovering()
     {
@@ -224,6 +239,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<ElectionHandoff>(_ => { });
         Command<StepDownDeadline>(_ => { });
         Command<TakeoverTick>(_ => { });
+        Command<RollbackProbe>(_ => { });
     }
 
     // ---- Config ----------------------------------------------------------------------------------

@@ -78,6 +78,14 @@ public sealed class OplogWindow(long maxBytes)
         return count <= 0 ? [] : _entries.GetRange(first, count);
     }
 
+    /// <summary>The entries held at or after <paramref name="from"/>, oldest first.</summary>
+    public IReadOnlyList<OplogEntry> From(OpTime from)
+    {
+        var first = _start;
+        while (first < _entries.Count && _entries[first].OpTime < from) first++;
+        return _entries.GetRange(first, _entries.Count - first);
+    }
+
     private int IndexOf(OpTime opTime)
     {
         int lo = _start, hi = _entries.Count - 1;

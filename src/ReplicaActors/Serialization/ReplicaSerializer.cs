@@ -21,6 +21,7 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
     private const string OplogAppendedManifest = "OA";
     private const string TermChangedManifest = "TC";
     private const string ConfigInstalledManifest = "CI";
+    private const string RollbackAppliedManifest = "RB";
 
     /// <summary>Member-to-member messages, by manifest; their BSON shapes are in <see cref="MemberWire"/>.</summary>
     private static readonly Dictionary<string, Type> MemberMessages = new()
@@ -46,6 +47,7 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
         OplogAppended => OplogAppendedManifest,
         TermChanged => TermChangedManifest,
         ConfigInstalled => ConfigInstalledManifest,
+        RollbackApplied => RollbackAppliedManifest,
         _ when MemberManifests.TryGetValue(o.GetType(), out var manifest) => manifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a ReplicaActors message", nameof(o)),
     };
@@ -62,6 +64,7 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
         OplogAppended a => new BsonDocument("entries", new BsonArray(a.Entries.Select(e => e.ToBson()))),
         TermChanged t => new BsonDocument { { "term", t.Term }, { "votedFor", t.VotedFor is { } v ? v : BsonNull.Value } },
         ConfigInstalled c => c.Config.ToBson(),
+        RollbackApplied r => new BsonDocument { { "common", r.CommonPoint.ToBson() }, { "wall", r.CommonWallMillis } },
         _ when MemberManifests.ContainsKey(obj.GetType()) => MemberWire.Write(obj),
         _ => throw new ArgumentException($"{obj.GetType()} is not a ReplicaActors message", nameof(obj)),
     };
@@ -73,6 +76,7 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
         OplogAppendedManifest => new OplogAppended(doc["entries"].AsBsonArray.Select(e => OplogEntry.FromBson(e.AsBsonDocument)).ToArray()),
         TermChangedManifest => new TermChanged(doc["term"].ToInt64(), doc["votedFor"].IsBsonNull ? null : doc["votedFor"].ToInt32()),
         ConfigInstalledManifest => new ConfigInstalled(ReplicaSetConfig.FromBson(doc)),
+        RollbackAppliedManifest => new RollbackApplied(OpTimeBson.FromBson(doc["common"].AsBsonDocument), doc["wall"].ToInt64()),
         _ when MemberMessages.TryGetValue(manifest, out var type) => MemberWire.Read(type, doc),
         _ => throw new System.Runtime.Serialization.SerializationException($"unknown ReplicaActors manifest '{manifest}'"),
     };
