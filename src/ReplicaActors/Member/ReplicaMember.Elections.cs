@@ -3,6 +3,7 @@ using Akka.Event;
 using MongoDB.Bson;
 using ReplicaActors.Config;
 using ReplicaActors.Consensus;
+using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
@@ -15,6 +16,8 @@ public sealed partial class ReplicaMember
     private DateTimeOffset _frozenUntil = DateTimeOffset.MinValue;
     private DateTimeOffset? _electionDate;
     private PendingStepDown? _pendingStepDown;
+    private OpTime? _catchUpTarget;
+    private long _stepDowns;
     private long _stepDownRequests;
 
     private sealed record PendingStepDown(long Id, long StepDownSecs, IActorRef ReplyTo);
@@ -140,18 +143,52 @@ public sealed partial class ReplicaMember
     }
 
     /// <summary>
-    /// Drain first: batches fetched before the win are journaled and applied (their persist callbacks
-    /// run before the deferred one), so the new term's first entry follows everything this member had.
+    /// Catch-up first: a fresher member (it had entries of the old primary this member never got) is
+    /// tailed until this member has them or the catch-up timeout passes, so fewer writes are rolled back.
     /// </summary>
     private void BecomePrimary()
     {
         Timers.Cancel(TimerKeys.Election);
         Timers.Cancel(TimerKeys.Takeover);
         StopFetcher("this member won an election");
+        var freshest = _peers.Values
+            .Where(p => p.Up && p.Applied > _durable.LastOpTime && Config!.FindById(p.Id) is { ArbiterOnly: false })
+            .MaxBy(p => p.Applied);
+        if (freshest is null)
+        {
+            CompleteElection();
+            return;
+        }
+        _catchUpTarget = freshest.Applied;
+        _log.Info("elected in term {0}; catching up to {1} from member {2} before taking writes", _durable.Term, freshest.Applied, freshest.Id);
+        Become(CatchingUp);
+        StartFetcher(freshest.Id, "catch-up after election");
+        if (Config!.Settings.CatchUpTimeoutMillis >= 0)
+            Timers.StartSingleTimer(TimerKeys.CatchUp, new CatchUpTimeout(_durable.Term), TimeSpan.FromMilliseconds(Config.Settings.CatchUpTimeoutMillis));
+    }
+
+    private void OnCatchUpTimeout(CatchUpTimeout timeout)
+    {
+        if (timeout.Term != _durable.Term || _catchUpTarget is null) return;
+        _log.Info("catch-up timed out at {0} (target {1}); taking writes now", _durable.LastOpTime, _catchUpTarget);
+        CompleteElection();
+    }
+
+    /// <summary>
+    /// Drain: batches fetched before this point are journaled and applied (their persist callbacks run
+    /// before the deferred one), so the new term's first entry follows everything this member had.
+    /// </summary>
+    private void CompleteElection()
+    {
+        _catchUpTarget = null;
+        Timers.Cancel(TimerKeys.CatchUp);
+        StopFetcher("this member is taking writes");
         var term = _durable.Term;
+        var stepDowns = _stepDowns;
         DeferAsync(term, _ =>
         {
-            if (_durable.Term != term) return;
+            // A newer term or a step-down (lost majority while catching up) since the win cancels it.
+            if (_durable.Term != term || _stepDowns != stepDowns) return;
             _primaryId = Me!.Id;
             _electionDate = DateTimeOffset.UtcNow;
             _lostMajoritySince = null;
@@ -209,6 +246,9 @@ public sealed partial class ReplicaMember
     private void StepDown(string reason)
     {
         _log.Info("stepping down from PRIMARY: {0}", reason);
+        _stepDowns++;
+        _catchUpTarget = null;
+        Timers.Cancel(TimerKeys.CatchUp);
         _primaryId = null;
         _electionDate = null;
         FailWaitersOnStepDown();

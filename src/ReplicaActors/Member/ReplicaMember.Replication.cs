@@ -74,13 +74,20 @@ public sealed partial class ReplicaMember
             return;
         }
         _infoMessage = null;
+        StartFetcher(sourceId, choice.Reason);
+    }
+
+    private void StartFetcher(int sourceId, string reason)
+    {
+        var config = Config!;
+        var source = config.FindById(sourceId)!;
         _syncSourceId = sourceId;
         _fetcher = Context.ActorOf(
-            OplogFetcher.Props(sourceId, MemberSelection(source.Host), self.Id, _durable.LastOpTime, _durable.Term,
+            OplogFetcher.Props(sourceId, MemberSelection(source.Host), Me!.Id, _durable.LastOpTime, _durable.Term,
                 TimeSpan.FromSeconds(config.Settings.HeartbeatTimeoutSecs) + _settings.FetchAwaitData),
             FetcherName + ++_fetcherCount);
         Context.Watch(_fetcher);
-        _log.Info("syncing from {0}: {1}", source.Host, choice.Reason);
+        _log.Info("syncing from {0}: {1}", source.Host, reason);
     }
 
     private void StopFetcher(string reason)
@@ -152,7 +159,11 @@ public sealed partial class ReplicaMember
         _window.Append(appended.Entries, EntrySize);
         _recentWrites.Record(appended.Entries);
         LearnPosition(SelfPosition());
-        ReportPositionUpstream();
+        if (_catchUpTarget is { } target)
+        {
+            if (_durable.LastOpTime >= target) CompleteElection();
+        }
+        else ReportPositionUpstream();
         AnswerParkedFetches();
     }
 

@@ -14,7 +14,7 @@ public sealed partial class ReplicaMember
     {
         var reply = new BsonDocument
         {
-            { "isWritablePrimary", _state == MemberState.Primary },
+            { "isWritablePrimary", _state == MemberState.Primary && _catchUpTarget is null },
             { "secondary", _state == MemberState.Secondary },
         };
         if (Config is not { } config)

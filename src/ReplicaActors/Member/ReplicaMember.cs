@@ -183,6 +183,23 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         CommonHandlers();
     }
 
+    /// <summary>
+    /// Elected, catching up before taking writes: PRIMARY to the other members (so they hold no election),
+    /// but not writable to clients yet.
+    /// </summary>
+    private void CatchingUp()
+    {
+        _state = MemberState.Primary;
+        Command<CommandRequest>(request =>
+        {
+            if (WriteCommandExecutor.IsWrite(request.Name))
+                Sender.Tell(CommandReply.Error(ErrorCode.NotWritablePrimary, "not writable yet: this newly elected primary is catching up"));
+            else HandleCommand(request);
+        });
+        Command<CatchUpTimeout>(OnCatchUpTimeout);
+        CommonHandlers();
+    }
+
     /// <summary>ARBITER: votes, holds no data, never stands.</summary>
     private void Arbiter()
     {
@@ -240,6 +257,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<StepDownDeadline>(_ => { });
         Command<TakeoverTick>(_ => { });
         Command<RollbackProbe>(_ => { });
+        Command<CatchUpTimeout>(_ => { });
     }
 
     // ---- Config ----------------------------------------------------------------------------------
