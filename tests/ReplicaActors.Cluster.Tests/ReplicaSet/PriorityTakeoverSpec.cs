@@ -16,11 +16,11 @@ public sealed class PriorityTakeoverSpec(ITestOutputHelper output) : ReplicaSetS
         await InitiateAsync(priorities: [2, 1, 1]);
         await ReplicaSet.WaitForPrimaryAsync(Timeouts.Election, where: m => m == preferred);
 
-        (await ReplicaSet.SendAsync(preferred, "admin", "{ replSetStepDown: 2, force: true }")).EnsureOk();
+        (await ReplicaSet.SendAsync(preferred, "admin", "{ replSetStepDown: 2, secondaryCatchUpPeriodSecs: 1, force: true }")).EnsureOk();
 
         var interim = await ReplicaSet.WaitForPrimaryAsync(Timeouts.Election, where: m => m != preferred);
         Assert.NotSame(preferred, interim);
-        (await ReplicaSet.InsertAsync(interim, new BsonDocument("_id", "under-priority-1"), "{ w: 'majority', wtimeout: 10000 }")).EnsureOk();
+        (await ReplicaSet.InsertAsync(interim, new BsonDocument("_id", "under-priority-1"), "{ w: 'majority', wtimeout: 5000 }")).EnsureAcknowledged();
         await ReplicaSet.WaitForPrimaryAsync(Timeouts.Election, where: m => m == preferred);
         Assert.Same(preferred, await ReplicaSet.WaitForPrimaryAsync(Timeouts.StepDown));
         Assert.True((await ReplicaSet.FindAsync(preferred)).Any(d => d["_id"] == "under-priority-1"), "the member that took over lacks the interim primary's write");

@@ -12,9 +12,13 @@ public sealed class RejoinSpec(ITestOutputHelper output) : ReplicaSetSpec(output
     [Fact]
     public async Task A_restarted_old_primary_comes_back_as_secondary_with_the_new_primarys_majority_write()
     {
+        var first = await ReplicaSet.WaitForPrimaryAsync();
+        // Every member holds all the old primary wrote (its election no-op included): rejoining needs no rollback.
+        (await ReplicaSet.InsertAsync(first, new BsonDocument("_id", "before"), "{ w: 3, wtimeout: 5000 }")).EnsureAcknowledged();
         var old = await ReplicaSet.KillPrimaryAsync();
+        Assert.Same(first, old);
         var successor = await ReplicaSet.WaitForPrimaryAsync(Timeouts.Election);
-        (await ReplicaSet.InsertAsync(successor, new BsonDocument("_id", "while-away"), "{ w: 'majority', wtimeout: 10000 }")).EnsureOk();
+        (await ReplicaSet.InsertAsync(successor, new BsonDocument("_id", "while-away"), "{ w: 'majority', wtimeout: 5000 }")).EnsureAcknowledged();
 
         await ReplicaSet.RestartAsync(old);
 

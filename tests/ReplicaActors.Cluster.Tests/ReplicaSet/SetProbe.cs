@@ -75,6 +75,14 @@ internal static class SetProbe
             { "writeConcern", BsonDocument.Parse(writeConcern) },
         });
 
+    /// <summary>The body of a reply that is ok and whose write concern was met (no writeConcernError).</summary>
+    public static BsonDocument EnsureAcknowledged(this CommandReply reply)
+    {
+        var body = reply.EnsureOk();
+        Assert.False(body.Contains("writeConcernError"), $"write concern not met: {body}");
+        return body;
+    }
+
     /// <summary>Every document of <c>app.things</c> on that member, read with the given read preference mode and read concern level.</summary>
     public static async Task<BsonArray> FindAsync(this ReplicaSetFixture set, FixtureMember member, string readPreference = "primary", string readConcern = "local")
     {

@@ -30,7 +30,7 @@ public sealed class StepDownFreezeStepUpSpec(ITestOutputHelper output) : Replica
         var secondaries = ReplicaSet.Members.Where(m => m != primary).ToList();
         var frozen = secondaries[0];
         // Both secondaries equally fresh: the other one must get the frozen one's vote.
-        (await ReplicaSet.InsertAsync(primary, new BsonDocument("_id", "everywhere"), "{ w: 3, wtimeout: 10000 }")).EnsureOk();
+        (await ReplicaSet.InsertAsync(primary, new BsonDocument("_id", "everywhere"), "{ w: 3, wtimeout: 5000 }")).EnsureAcknowledged();
         (await ReplicaSet.SendAsync(frozen, "admin", "{ replSetFreeze: 30 }")).EnsureOk();
 
         await ReplicaSet.KillAsync(primary);
@@ -45,7 +45,7 @@ public sealed class StepDownFreezeStepUpSpec(ITestOutputHelper output) : Replica
         var primary = await ReplicaSet.WaitForPrimaryAsync();
         var secondary = ReplicaSet.Members.First(m => m != primary);
         // Voters refuse a candidate staler than themselves: catch it up first.
-        (await ReplicaSet.InsertAsync(primary, new BsonDocument("_id", "everywhere"), "{ w: 3, wtimeout: 10000 }")).EnsureOk();
+        (await ReplicaSet.InsertAsync(primary, new BsonDocument("_id", "everywhere"), "{ w: 3, wtimeout: 5000 }")).EnsureAcknowledged();
 
         (await ReplicaSet.SendAsync(secondary, "admin", "{ replSetStepUp: 1 }")).EnsureOk();
 
