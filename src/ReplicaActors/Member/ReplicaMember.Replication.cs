@@ -184,7 +184,10 @@ public sealed partial class ReplicaMember
         if (position.MemberId < 0) return;
         if (_positions.TryGetValue(position.MemberId, out var known) && known.Durable >= position.Durable && known.Applied >= position.Applied) return;
         _positions[position.MemberId] = position;
-        if (_state == MemberState.Primary) AdvanceCommitPoint();
+        if (_state != MemberState.Primary) return;
+        AdvanceCommitPoint();
+        // Not only majority waits: w: N, tags and j: true can be met by a member the commit point does not need.
+        CheckWaiters();
     }
 
     private void OnUpdatePosition(UpdatePosition update)
@@ -207,9 +210,7 @@ public sealed partial class ReplicaMember
     {
         var durable = _positions.Where(p => p.Value.Durable.Term == _durable.Term).ToDictionary(p => p.Key, p => p.Value.Durable);
         var next = CommitPoint.Compute(Config!, _durable.Term, durable, _commitPoint);
-        if (next <= _commitPoint) return;
-        _commitPoint = next;
-        CheckWaiters();
+        if (next > _commitPoint) _commitPoint = next;
     }
 
     /// <summary>
