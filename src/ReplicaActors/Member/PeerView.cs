@@ -17,7 +17,8 @@ public sealed record PeerView(
     int? SyncSourceId,
     long Term,
     long ElectionMillis,
-    string Message)
+    string Message,
+    DateTimeOffset? UpSince = null)
 {
     public static PeerView NeverHeard(int id) =>
         new(id, MemberState.Unknown, false, null, null, OpTime.Null, OpTime.Null, 0, null, -1, 0, "no heartbeat received from this member yet");

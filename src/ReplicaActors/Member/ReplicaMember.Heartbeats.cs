@@ -90,6 +90,7 @@ public sealed partial class ReplicaMember
             Term = report.Term,
             ElectionMillis = report.ElectionMillis,
             Message = "",
+            UpSince = peer.Up ? peer.UpSince : now,
         });
         if (report.Term > _durable.Term)
         {

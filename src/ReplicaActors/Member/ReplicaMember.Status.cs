@@ -123,6 +123,7 @@ public sealed partial class ReplicaMember
             { "self", false },
             { "lastHeartbeatMessage", peer.Message },
         };
+        if (peer.Up && peer.UpSince is { } since) status.Add("uptime", (long)(now - since).TotalSeconds);
         if (peer.LastHeartbeat is { } sent) status.Add("lastHeartbeat", new BsonDateTime(sent.UtcDateTime));
         if (peer.LastHeartbeatReceived is { } received) status.Add("lastHeartbeatRecv", new BsonDateTime(received.UtcDateTime));
         if (peer.State == MemberState.Primary && peer.ElectionMillis > 0)
