@@ -1,0 +1,64 @@
+using Akka.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace ReplicaActors.Hosting;
+
+/// <summary>
+/// An embedded member's settings, in mongod's terms. Bindable from the <c>ReplicaSet</c> configuration section
+/// (appsettings.json, environment, command line) or set in code. The named settings win over <see cref="Hocon"/>,
+/// which wins over the <see cref="Profile"/>, which wins over the embedded reference config.
+/// </summary>
+public sealed class ReplicaSetMemberOptions
+{
+    public const string SectionName = "ReplicaSet";
+
+    /// <summary>The replica set this member belongs to (mongod's <c>--replSet</c>). Required.</summary>
+    public string ReplSetName { get; set; } = "";
+
+    /// <summary>Address Akka remoting binds and advertises; the member's host is <c>BindIp:Port</c>.</summary>
+    public string BindIp { get; set; } = "127.0.0.1";
+
+    /// <summary>Akka remoting port, the member's replica-set port; 0 takes any free port.</summary>
+    public int Port { get; set; } = 27017;
+
+    /// <summary>Folder for the member's journal (oplog.db) and documents (data.db).</summary>
+    public string DbPath { get; set; } = "data";
+
+    /// <summary>A profile shipped in <c>hocon/</c> beside the application (<c>mongodb</c>, <c>fast</c>), or null for the reference defaults.</summary>
+    public string? Profile { get; set; }
+
+    /// <summary>Extra HOCON over the profile: any <c>replica-actors</c> or <c>akka</c> key.</summary>
+    public string? Hocon { get; set; }
+
+    public static ReplicaSetMemberOptions FromConfiguration(IConfiguration configuration)
+    {
+        var options = new ReplicaSetMemberOptions();
+        configuration.GetSection(SectionName).Bind(options);
+        return options;
+    }
+
+    /// <summary>The HOCON overrides a member starts from, as <c>ReplicaActors.Node</c> builds them from its flags and files.</summary>
+    public Akka.Configuration.Config ToOverrides()
+    {
+        var named = ConfigurationFactory.ParseString($$"""
+            replica-actors.member {
+              replSet = {{Quote(ReplSetName)}}
+              bind-ip = {{Quote(BindIp)}}
+              port = {{Port}}
+              dbpath = {{Quote(DbPath)}}
+            }
+            """);
+        var config = named.WithFallback(ConfigurationFactory.ParseString(Hocon ?? ""));
+        return Profile is null ? config : config.WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(ProfilePath(Profile))));
+    }
+
+    private static string ProfilePath(string profile)
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, "hocon", profile + ".conf");
+        if (!File.Exists(file))
+            throw new ConfigurationException($"ReplicaSet:Profile '{profile}' names no profile: {file} does not exist");
+        return file;
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}
