@@ -11,7 +11,7 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var replSet = new Option<string>("--replSet") { Description = "Name of the replica set this member belongs to", Required = true };
+        var replSet = new Option<string?>("--replSet") { Description = "Name of the replica set this member belongs to (or replica-actors.member.replSet in a --config file)" };
         var port = new Option<int?>("--port") { Description = "Port of this member (its replica-set host is BIND_IP:PORT)" };
         var dbpath = new Option<string?>("--dbpath") { Description = "Folder for this member's oplog journal and documents" };
         var bindIp = new Option<string?>("--bind_ip") { Description = "Address to bind and advertise (default 127.0.0.1)" };
@@ -23,7 +23,7 @@ public static class Program
             replSet, port, dbpath, bindIp, configFiles, profile,
         };
         root.SetAction(async (parse, _) => await RunMemberAsync(() => NodeConfig.Build(
-            parse.GetValue(replSet)!, parse.GetValue(port), parse.GetValue(dbpath), parse.GetValue(bindIp),
+            parse.GetValue(replSet), parse.GetValue(port), parse.GetValue(dbpath), parse.GetValue(bindIp),
             parse.GetValue(configFiles) ?? [], parse.GetValue(profile))));
         root.Add(LaunchCommand.Create());
         return await root.Parse(args).InvokeAsync();

@@ -39,6 +39,25 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     /// <summary>The fixture's client transport. A restart replaces it (see <see cref="RestartAsync"/>): read it anew, do not keep it.</summary>
     public ICommandTransport Transport => _transport;
 
+    /// <summary>
+    /// A replica-set-aware client over every member, as an application would use one: writes go to the
+    /// primary, reads by read preference, one retry when the primary changes. Created on first use.
+    /// </summary>
+    public IReplicaSetClient Client => _client ??= new ReplicaSetClient(
+        _members.Select(m => m.Host), new CurrentTransport(this),
+        new ReplicaSetClientOptions { HeartbeatFrequency = TimeSpan.FromMilliseconds(200), ServerSelectionTimeout = Options.StartupTimeout });
+
+    private IReplicaSetClient? _client;
+
+    /// <summary>Always the fixture's current transport, which a restart replaces.</summary>
+    private sealed class CurrentTransport(ReplicaSetFixture fixture) : ICommandTransport
+    {
+        public Task<CommandReply> SendAsync(string host, CommandRequest request, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+            fixture._transport.SendAsync(host, request, timeout, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     /// <summary>Starts every member and, unless <see cref="ReplicaSetFixtureOptions.Initiate"/> is off, initiates the set and waits for a primary.</summary>
     public static async Task<ReplicaSetFixture> StartAsync(ReplicaSetFixtureOptions options)
     {
@@ -159,6 +178,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     /// <summary>Kills every running member and deletes every member's folder.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_client is not null) await _client.DisposeAsync().ConfigureAwait(false);
         foreach (var member in _members.Where(m => m.IsRunning)) await member.Stopped().CrashAsync().ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);
         try

@@ -1,3 +1,5 @@
+using MongoDB.Bson;
+using ReplicaActors.Protocol;
 using ReplicaActors.TestKit;
 using Xunit.Abstractions;
 
@@ -19,5 +21,9 @@ public sealed class ReadmeExampleSpec(ITestOutputHelper output) : ReplicaSetSpec
 
         var count = (await ReplicaSet.SendAsync(next, "shop", "{ count: 'orders' }")).EnsureOk();
         Assert.Equal(1, count["n"].ToInt32());
+
+        // The fixture's client finds the new primary by itself.
+        var inserted = await ReplicaSet.Client.RunCommandAsync(new CommandRequest("shop", BsonDocument.Parse("{ insert: 'orders', documents: [{ _id: 2 }] }")));
+        Assert.Equal(1, inserted.EnsureOk()["n"].ToInt32());
     }
 }
