@@ -90,6 +90,7 @@ public sealed partial class ReplicaMember
             Term = report.Term,
             ElectionMillis = report.ElectionMillis,
             Message = "",
+            ConfigVersionAndTerm = ReportedConfig(report),
         });
         if (report.Term > _durable.Term)
         {
