@@ -69,11 +69,7 @@ public sealed class ReconfigSpec(ITestOutputHelper output) : ReplicaSetSpec(outp
 
         (await ReconfigAsync(primary, NextVersion(config))).EnsureOk();
 
-        await SetProbe.UntilAsync($"{removed} reports REMOVED", Timeouts.Replication, async () =>
-        {
-            var status = await ReplicaSet.SendAsync(removed, "admin", "{ replSetGetStatus: 1 }");
-            return (status.Ok && status.Body["myState"] == (int)MemberState.Removed, status.Body.ToString());
-        });
+        await UntilRemovedAsync(removed);
         var read = await Assert.ThrowsAsync<ReplicaException>(() => ReplicaSet.FindAsync(removed, readPreference: "secondaryPreferred"));
         Assert.Equal(ErrorCode.NotPrimaryOrSecondary, read.Code);
         Assert.Same(primary, await ReplicaSet.WaitForPrimaryAsync());
@@ -86,6 +82,25 @@ public sealed class ReconfigSpec(ITestOutputHelper output) : ReplicaSetSpec(outp
         await ReplicaSet.UntilMemberAsync($"{removed} is SECONDARY again", Timeouts.Election, removed, SetProbe.IsSecondaryAsync);
         await SetProbe.UntilAsync($"{removed} has the write made while it was removed", Timeouts.Replication,
             () => ReplicaSet.LookForAsync(removed, "while-removed", readPreference: "secondaryPreferred"));
+    }
+
+    [Fact]
+    public async Task A_forced_reconfig_on_a_secondary_removes_the_primary_and_the_others_elect_a_new_one()
+    {
+        var primary = await ReplicaSet.WaitForPrimaryAsync();
+        var secondary = ReplicaSet.Members.First(m => m != primary);
+        await ReplicaSet.UntilMemberAsync($"{secondary} is SECONDARY", Timeouts.Election, secondary, SetProbe.IsSecondaryAsync);
+        var config = await ConfigAsync(secondary);
+        var version = config["version"].ToInt64();
+        config["members"].AsBsonArray.Remove(config["members"].AsBsonArray.Single(m => m["host"] == primary.Host));
+
+        (await ReplicaSet.SendAsync(secondary, "admin", new BsonDocument { { "replSetReconfig", config }, { "force", true } })).EnsureOk();
+
+        var forced = await ConfigAsync(secondary);
+        Assert.True(forced["version"].ToInt64() >= version + 10_000, $"a forced config jumps its version far ahead: {forced}");
+        Assert.Equal(-1, forced["term"].ToInt64());
+        await UntilRemovedAsync(primary);
+        Assert.NotSame(primary, await ReplicaSet.WaitForPrimaryAsync(Timeouts.Election, where: m => m != primary));
     }
 
     [Theory]
@@ -108,6 +123,14 @@ public sealed class ReconfigSpec(ITestOutputHelper output) : ReplicaSetSpec(outp
 
     private async Task<BsonDocument> ConfigAsync(FixtureMember member) =>
         (await ReplicaSet.SendAsync(member, "admin", "{ replSetGetConfig: 1 }")).EnsureOk()["config"].AsBsonDocument;
+
+    /// <summary>Waits for the member's status to say REMOVED (myState 10): it learns the config without it from a heartbeat reply.</summary>
+    private Task UntilRemovedAsync(FixtureMember member) =>
+        SetProbe.UntilAsync($"{member} reports REMOVED", Timeouts.Election, async () =>
+        {
+            var status = await ReplicaSet.SendAsync(member, "admin", "{ replSetGetStatus: 1 }");
+            return (status.Ok && status.Body["myState"] == (int)MemberState.Removed, status.Body.ToString());
+        });
 
     private static BsonDocument NextVersion(BsonDocument config) =>
         new(config) { ["version"] = config["version"].ToInt64() + 1 };
