@@ -24,6 +24,12 @@ public sealed record CliCommand(
     /// <summary>The read preference given on the line (reads only); null means primary.</summary>
     public Func<ParseResult, ReadPreference?> ReadPreferenceOf { get; init; } = _ => null;
 
+    /// <summary>
+    /// Set for commands that edit what the set holds: the request <see cref="Build"/> makes only reads it, and this
+    /// turns that reply into the command actually sent (rs add reads the config, then sends the edited one).
+    /// </summary>
+    public Func<ParseResult, BsonDocument, CommandRequest>? Then { get; init; }
+
     /// <summary>Set for commands that can redraw their reply live until Ctrl-C.</summary>
     public LiveView? Live { get; init; }
 

@@ -43,6 +43,11 @@ public sealed class CommandRunner(GlobalOptions globals, Func<ICommandTransport>
             if (!json && cli.Live is { } live && live.Interval(parseResult) is { } interval)
                 return await WatchAsync(client, request, readPreference, live, interval, cancellationToken);
             reply = (await client.RunCommandAsync(request, readPreference, cancellationToken)).Body;
+            if (cli.Then is { } then && ReplyErrors.CommandError(reply) is null)
+            {
+                request = then(parseResult, reply);
+                reply = (await client.RunCommandAsync(request, readPreference, cancellationToken)).Body;
+            }
         }
         catch (ReplicaException e)
         {

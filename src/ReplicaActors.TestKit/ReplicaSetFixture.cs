@@ -17,7 +17,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
 {
     private static readonly TimeSpan LoggerStartTimeout = TimeSpan.FromSeconds(5);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "ra-fixture-" + Guid.NewGuid().ToString("N"));
-    private readonly FixtureMember[] _members;
+    private readonly List<FixtureMember> _members;
     private AkkaCommandTransport _transport = new(clientOverrides: FixtureConfig.Client);
     private readonly ITestOutputHelper? _log;
 
@@ -27,12 +27,12 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
         _log = options.Output is { } output ? new PrefixedOutput(output, "[fixture] ") : null;
         _members = Enumerable.Range(0, options.MemberCount)
             .Select(i => new FixtureMember(i, isArbiter: i >= options.Members, Path.Combine(_root, $"m{i}")))
-            .ToArray();
+            .ToList();
     }
 
     public ReplicaSetFixtureOptions Options { get; }
 
-    /// <summary>Every member, running or killed, in config order (an arbiter last).</summary>
+    /// <summary>Every member, running or killed, in config order (an arbiter last, then extra members).</summary>
     public IReadOnlyList<FixtureMember> Members => _members;
 
     /// <summary>The fixture's client; it speaks the members' throttled protocol.</summary>
@@ -78,6 +78,18 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
             await fixture.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts one more member, in no config: it waits in STARTUP until a reconfig adds it (its <c>_id</c> there
+    /// should be its <see cref="FixtureMember.Index"/>) and a heartbeat brings it the config.
+    /// </summary>
+    public async Task<FixtureMember> StartExtraMemberAsync()
+    {
+        var member = new FixtureMember(_members.Count, isArbiter: false, Path.Combine(_root, $"m{_members.Count}"));
+        _members.Add(member);
+        await StartMemberAsync(member, port: 0).ConfigureAwait(false);
+        return member;
     }
 
     /// <summary>Ends the member's ActorSystem abruptly (no cluster leave, like a crash), then closes its store.</summary>

@@ -1,3 +1,4 @@
+using ReplicaActors.Config;
 using ReplicaActors.Consensus;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
@@ -22,6 +23,9 @@ public sealed record PeerView(
 {
     public static PeerView NeverHeard(int id) =>
         new(id, MemberState.Unknown, false, null, null, OpTime.Null, OpTime.Null, 0, null, -1, 0, "no heartbeat received from this member yet");
+
+    /// <summary>The config the member last said it holds; a reconfig waits for a majority to hold the current one.</summary>
+    public ConfigVersionAndTerm? ConfigVersionAndTerm { get; init; }
 
     public MemberView ToMemberView() => new(Id, Up ? State : MemberState.Down, Up, Applied, Durable, PingMillis, SyncSourceId);
 }

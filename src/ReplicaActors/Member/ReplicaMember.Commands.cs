@@ -37,6 +37,9 @@ public sealed partial class ReplicaMember
                     break;
                 case "replSetInitiate":
                     throw new ReplicaException(ErrorCode.AlreadyInitialized, $"already initialized: this member has config version {Config?.Version} of set '{Config?.Name}'");
+                case "replSetReconfig":
+                    Reconfig(request);
+                    break;
                 case "replSetStepDown":
                     StepDownCommand(request);
                     break;

@@ -205,7 +205,7 @@ public sealed partial class ReplicaMember
         var replyTo = Sender;
         if (Config is not { } config || Me is not { } self)
         {
-            replyTo.Tell(new VoteReply(-1, request.DryRun, _durable.Term, false, "this member has no config"));
+            replyTo.Tell(new VoteReply(-1, request.DryRun, _durable.Term, false, Config is null ? "this member has no config" : "removed"));
             return;
         }
         var voter = new VoterState(config, self.Id, _durable.Term, _durable.LastOpTime,

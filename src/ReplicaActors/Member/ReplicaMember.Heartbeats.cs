@@ -91,6 +91,7 @@ public sealed partial class ReplicaMember
             ElectionMillis = report.ElectionMillis,
             Message = "",
             UpSince = peer.Up ? peer.UpSince : now,
+            ConfigVersionAndTerm = ReportedConfig(report),
         });
         if (report.Term > _durable.Term)
         {

@@ -272,6 +272,8 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
 
         if (config.FindByHost(_settings.Host) is not { } self)
         {
+            if (_state == MemberState.Primary) StepDown("this member is not in the new config");
+            Timers.Cancel(TimerKeys.Election);
             StopFetcher("this member is not in the config");
             Become(Removed);
             return;
