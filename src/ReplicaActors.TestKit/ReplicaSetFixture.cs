@@ -92,6 +92,36 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
         return member;
     }
 
+    /// <summary>
+    /// Starts one more member and adds it to the set through the primary (replSetReconfig, as
+    /// <c>rs add</c> does), then waits until it is a SECONDARY. Returns the new member.
+    /// </summary>
+    public async Task<FixtureMember> AddMemberAsync(TimeSpan? timeout = null)
+    {
+        var deadline = timeout ?? Options.StartupTimeout;
+        var primary = await WaitForPrimaryAsync(deadline).ConfigureAwait(false);
+        var member = await StartExtraMemberAsync().ConfigureAwait(false);
+        // The current config must be committed first; right after a start or an earlier reconfig the
+        // heartbeats saying so may still be on their way.
+        await Eventually.UntilAsync($"{member} is added to the config", deadline, async () =>
+        {
+            var config = (await SendAsync(primary, "admin", "{ replSetGetConfig: 1 }").ConfigureAwait(false)).EnsureOk()["config"].AsBsonDocument;
+            config["version"] = config["version"].ToInt64() + 1;
+            config["members"].AsBsonArray.Add(new BsonDocument { { "_id", member.Index }, { "host", member.Host } });
+            var reply = await SendAsync(primary, "admin", new BsonDocument("replSetReconfig", config)).ConfigureAwait(false);
+            if (reply.Ok) return ((object?)true, "");
+            if (reply.Body.GetValue("errmsg", "").AsString.Contains("not yet committed")) return (null, reply.Body.ToString());
+            reply.EnsureOk();
+            return (null, "");
+        }).ConfigureAwait(false);
+        await Eventually.UntilAsync($"{member} becomes SECONDARY", deadline, async () =>
+        {
+            var hello = (await SendAsync(member, "admin", "{ hello: 1 }").ConfigureAwait(false)).Body;
+            return hello.GetValue("secondary", false).AsBoolean ? ((object?)true, "") : (null, hello.ToString());
+        }).ConfigureAwait(false);
+        return member;
+    }
+
     /// <summary>Ends the member's ActorSystem abruptly (no cluster leave, like a crash), then closes its store.</summary>
     public async Task KillAsync(FixtureMember member)
     {
