@@ -23,6 +23,7 @@ public static class RsPalette
         RsReconfigCommands.Remove(runner),
         StepDown(runner),
         Freeze(runner),
+        SyncFrom(runner),
         StepUp(runner),
     };
 
@@ -92,6 +93,17 @@ public static class RsPalette
             (request, _, output) => output.Console.WriteLine(request.Command["replSetFreeze"].AsInt32 == 0
                 ? "member unfrozen"
                 : $"member frozen for {request.Command["replSetFreeze"]} s")));
+        return command;
+    }
+
+    private static Command SyncFrom(CommandRunner runner)
+    {
+        var source = new Argument<string>("SOURCE") { Description = "host:port of the member to sync from" };
+        var command = new Command("syncfrom", "Make the first host sync from SOURCE (for its next choice of sync source)") { source };
+        runner.Bind(command, new CliCommand(
+            parseResult => new CommandRequest(Admin, new BsonDocument("replSetSyncFrom", parseResult.GetValue(source))),
+            (request, reply, output) => output.Console.WriteLine(
+                $"syncing from {reply.GetValue("syncFromRequested", request.Command["replSetSyncFrom"])}{(reply.GetValue("prevSyncTarget", "").AsString is { Length: > 0 } previous ? $" (was {previous})" : "")}")));
         return command;
     }
 

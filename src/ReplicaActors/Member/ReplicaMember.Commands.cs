@@ -49,6 +49,9 @@ public sealed partial class ReplicaMember
                 case "replSetStepUp":
                     StepUp();
                     break;
+                case "replSetSyncFrom":
+                    SyncFrom(request);
+                    break;
                 case var name when WriteCommandExecutor.IsWrite(name):
                     throw NotWritable();
                 case var name when ReadCommandExecutor.IsRead(name):

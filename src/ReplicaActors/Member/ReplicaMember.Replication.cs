@@ -90,6 +90,22 @@ public sealed partial class ReplicaMember
         _log.Info("syncing from {0}: {1}", source.Host, reason);
     }
 
+    /// <summary>replSetSyncFrom: the next sync source is the one named (checked now), chosen at once; later choices are automatic again.</summary>
+    private void SyncFrom(CommandRequest request)
+    {
+        if (_state != MemberState.Secondary || Config is not { } config || Me is not { } self)
+            throw new ReplicaException(ErrorCode.NotSecondary, $"replSetSyncFrom: this member is {_state.ToDisplay()}; only a secondary chooses a sync source");
+        if (!request.Command[0].IsString)
+            throw new ReplicaException(ErrorCode.TypeMismatch, $"replSetSyncFrom takes a host:port string, got {request.Command[0].BsonType}");
+        var host = request.Command[0].AsString;
+        SyncSourceSelector.ValidateSyncFrom(new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(),
+            config.Settings.ChainingAllowed, HealthyPrimaryId()), host);
+        var previous = _syncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "";
+        _forcedSyncSourceId = config.FindByHost(host)!.Id;
+        MaintainSyncSource(config);
+        Sender.Tell(CommandReply.Success(new MongoDB.Bson.BsonDocument { { "syncFromRequested", host }, { "prevSyncTarget", previous } }));
+    }
+
     private void StopFetcher(string reason)
     {
         if (_fetcher is null) return;

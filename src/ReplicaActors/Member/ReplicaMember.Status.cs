@@ -107,6 +107,9 @@ public sealed partial class ReplicaMember
     {
         var peer = _peers.GetValueOrDefault(member.Id) ?? PeerView.NeverHeard(member.Id);
         var state = peer.Up ? peer.State : peer.LastHeartbeatReceived is null ? MemberState.Unknown : MemberState.Down;
+        // Position reports arrive with every replicated batch, heartbeats only every interval: show the fresher.
+        if (_positions.TryGetValue(member.Id, out var position))
+            peer = peer with { Applied = OpTime.Max(peer.Applied, position.Applied), Durable = OpTime.Max(peer.Durable, position.Durable) };
         var status = new BsonDocument
         {
             { "_id", member.Id },

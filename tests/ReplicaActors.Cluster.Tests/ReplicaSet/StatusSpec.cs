@@ -19,8 +19,10 @@ public sealed class StatusSpec(ITestOutputHelper output) : ReplicaSetSpec(output
         {
             var reply = (await ReplicaSet.SendAsync(primary, "admin", "{ replSetGetStatus: 1 }")).EnsureOk();
             var members = reply["members"].AsBsonArray.Select(m => m.AsBsonDocument).ToList();
+            var primaryOptime = members.Single(m => m["self"].AsBoolean)["optime"];
             var settled = members.All(m => m["health"].ToInt32() == 1 && m.Contains("uptime"))
-                && members.Where(m => !m["self"].AsBoolean).All(m => m.Contains("lastHeartbeat") && m["syncSourceHost"].AsString.Length > 0);
+                && members.Where(m => !m["self"].AsBoolean).All(m => m.Contains("lastHeartbeat") && m["syncSourceHost"].AsString.Length > 0
+                    && m["optime"] == primaryOptime);
             return settled ? ((BsonDocument?)reply, "") : (null, reply.ToString());
         });
 

@@ -16,6 +16,7 @@ public class CommandDocumentTests
         { "rs stepdown 30 --catchup 5 --force", "admin", "{replSetStepDown: 30, secondaryCatchUpPeriodSecs: 5, force: true}" },
         { "rs freeze 120", "admin", "{replSetFreeze: 120}" },
         { "rs freeze 0", "admin", "{replSetFreeze: 0}" },
+        { "rs syncfrom h2:27017", "admin", "{replSetSyncFrom: 'h2:27017'}" },
         { "rs stepup", "admin", "{replSetStepUp: 1}" },
         { "db insert shop.orders {a:1}", "shop", "{insert: 'orders', documents: [{a: 1}], ordered: true}" },
         { "db insert shop.orders [{a:1},{_id:2}]", "shop", "{insert: 'orders', documents: [{a: 1}, {_id: 2}], ordered: true}" },
