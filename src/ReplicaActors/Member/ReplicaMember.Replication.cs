@@ -24,6 +24,9 @@ public sealed partial class ReplicaMember
     private IActorRef? _fetcher;
     private int _fetcherCount;
     private string? _infoMessage;
+    private IActorRef? _delayedApplier;
+    private TimeSpan _applyDelay;
+    private int _delayedApplierCount;
 
     /// <summary>A fetch with nothing new to return yet: answered when entries arrive or its wait ends.</summary>
     private sealed record ParkedFetch(FetchOplog Request, IActorRef ReplyTo, DateTimeOffset Deadline);
@@ -123,6 +126,13 @@ public sealed partial class ReplicaMember
 
     private void OnTerminated(Terminated terminated)
     {
+        if (terminated.ActorRef.Equals(_delayedApplier))
+        {
+            // Its pending entries are in the journal and the window: a new one is seeded with them.
+            _delayedApplier = null;
+            if (Me is { } self) MaintainDelayedApplier(self);
+            return;
+        }
         if (!terminated.ActorRef.Equals(_fetcher)) return;
         _fetcher = null;
         _syncSourceId = null;
@@ -162,14 +172,14 @@ public sealed partial class ReplicaMember
         });
     }
 
-    /// <summary>One store transaction per fetched batch; progress goes upstream at once so w:majority waits are short.</summary>
+    /// <summary>
+    /// One store transaction per fetched batch; progress goes upstream at once so w:majority waits are
+    /// short. A delayed member journals the batch now (its durable position counts) and applies it when due.
+    /// </summary>
     private void ApplyFetched(OplogAppended appended)
     {
-        using (var batch = _store.BeginBatch())
-        {
-            foreach (var entry in appended.Entries) batch.Apply(entry);
-            batch.Commit();
-        }
+        if (_delayedApplier is { } delayed) delayed.Tell(new DelayEntries(appended.Entries));
+        else ApplyToStore(appended.Entries);
         _durable = _durable.Apply(appended);
         _lastIssued = _durable.LastOpTime.Ts;
         _window.Append(appended.Entries, EntrySize);
@@ -189,6 +199,46 @@ public sealed partial class ReplicaMember
         _infoMessage = message;
         StopFetcher(message);
         Become(Recovering);
+    }
+
+    private void ApplyToStore(IReadOnlyList<OplogEntry> entries)
+    {
+        using var batch = _store.BeginBatch();
+        foreach (var entry in entries) batch.Apply(entry);
+        batch.Commit();
+    }
+
+    // ---- Delayed members ---------------------------------------------------------------------------
+
+    /// <summary>A member with secondaryDelaySecs gets a delayed-apply child; one whose delay was removed applies what it held.</summary>
+    private void MaintainDelayedApplier(MemberConfig self)
+    {
+        var delay = TimeSpan.FromSeconds(self.SecondaryDelaySecs);
+        if (_delayedApplier is not null && delay == _applyDelay) return;
+        if (_delayedApplier is { } old)
+        {
+            Context.Unwatch(old);
+            Context.Stop(old);
+            _delayedApplier = null;
+        }
+        _applyDelay = delay;
+        var unapplied = _window.After(_store.AppliedOpTime, int.MaxValue) ?? [];
+        if (delay == TimeSpan.Zero)
+        {
+            if (unapplied.Count > 0) ApplyToStore(unapplied);
+            return;
+        }
+        _delayedApplier = Context.ActorOf(DelayedApplier.Props(delay), "delayed-applier-" + ++_delayedApplierCount);
+        Context.Watch(_delayedApplier);
+        if (unapplied.Count > 0) _delayedApplier.Tell(new DelayEntries(unapplied));
+    }
+
+    private void OnApplyDue(ApplyDue due)
+    {
+        if (!Sender.Equals(_delayedApplier)) return;
+        ApplyToStore(due.Entries);
+        LearnPosition(SelfPosition());
+        ReportPositionUpstream();
     }
 
     // ---- Progress and the commit point ------------------------------------------------------------

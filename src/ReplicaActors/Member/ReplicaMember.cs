@@ -86,10 +86,13 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
 
     /// <summary>
     /// Readers are stateless: a failed read was answered with an error already, so restart them.
-    /// The fetcher is stopped, not restarted: the member notices (Terminated) and picks a source anew.
+    /// The fetcher and the delayed applier are stopped, not restarted: the member notices (Terminated)
+    /// and picks a source anew, or seeds a new applier from the journal's entries it has not applied.
     /// </summary>
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(e =>
-        Sender.Path.Name.StartsWith(FetcherName, StringComparison.Ordinal) ? Directive.Stop : Directive.Restart));
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(_ =>
+        Sender.Path.Name.StartsWith(FetcherName, StringComparison.Ordinal) || Sender.Path.Name.StartsWith("delayed-applier-", StringComparison.Ordinal)
+            ? Directive.Stop
+            : Directive.Restart));
 
     protected override void PostStop()
     {
@@ -101,14 +104,15 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void OnRecovered()
     {
         // Entries the journal made durable but the store had not committed when the process died.
-        if (_unappliedTail.Count > 0)
+        // A delayed member leaves them to its delayed applier (started with the config, below).
+        if (_unappliedTail.Count > 0 && Me is not { SecondaryDelaySecs: > 0 })
         {
             using var batch = _store.BeginBatch();
             foreach (var entry in _unappliedTail) batch.Apply(entry);
             batch.Commit();
             _log.Info("re-applied {0} oplog entries from the journal after {1}", _unappliedTail.Count, _unappliedTail[0].OpTime);
-            _unappliedTail.Clear();
         }
+        _unappliedTail.Clear();
         _lastIssued = _durable.LastOpTime.Ts;
         _log.Info("member {0} recovered: term {1}, last oplog entry {2}, config version {3}",
             _settings.Host, _durable.Term, _durable.LastOpTime, _durable.Config?.Version.ToString() ?? "none");
@@ -248,6 +252,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<UpdatePosition>(OnUpdatePosition);
         Command<WriteConcernTimeout>(OnWriteConcernTimeout);
         Command<ClusterEvent.UnreachableMember>(OnUnreachable);
+        Command<ApplyDue>(OnApplyDue);
         Command<InitiateChecked>(checkedInitiate => checkedInitiate.ReplyTo.Tell(CommandReply.Error(ErrorCode.AlreadyInitialized, "already initialized")));
         // Ticks and replies from a role this member no longer has.
         Command<ElectionTimeoutTick>(_ => { });
@@ -283,6 +288,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
             Become(Arbiter);
             return;
         }
+        MaintainDelayedApplier(self);
         if (_state == MemberState.Primary && config.FindById(self.Id) is not null) return;
         BecomeSecondary();
         // A set whose only voter is this member needs nobody else's vote.
