@@ -13,8 +13,10 @@ internal static class InsertLoad
         var collection = $"bench_{DateTime.UtcNow:HHmmss}";
         await Run(client, collection, options.Clients, writeConcern, TimeSpan.FromSeconds(options.WarmupSeconds), record: false);
         var clock = Stopwatch.StartNew();
+        var cpu = new ServerCpu(options.Pids);
         var all = await Run(client, collection, options.Clients, writeConcern, TimeSpan.FromSeconds(options.Seconds), record: true);
         var elapsed = clock.Elapsed.TotalSeconds;
+        var cores = cpu.Cores();
         all.Sort();
         double P(double q) => all.Count == 0 ? 0 : all[Math.Min(all.Count - 1, (int)(q * all.Count))];
         return new BsonDocument
@@ -22,6 +24,7 @@ internal static class InsertLoad
             { "mode", "insert" }, { "w", options.W }, { "clients", options.Clients }, { "ops", all.Count },
             { "ops_per_s", Math.Round(all.Count / elapsed, 1) }, { "p50_ms", Math.Round(P(0.50), 2) },
             { "p99_ms", Math.Round(P(0.99), 2) }, { "p999_ms", Math.Round(P(0.999), 2) },
+            { "server_cores", Math.Round(cores, 2) },
         };
     }
 
