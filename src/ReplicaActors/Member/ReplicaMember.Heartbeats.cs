@@ -114,6 +114,11 @@ public sealed partial class ReplicaMember
     /// <summary>A newer config seen in a heartbeat is installed (or the first one, on a member still in STARTUP).</summary>
     private bool AdoptConfig(MongoDB.Bson.BsonDocument offered)
     {
+        // Every heartbeat carries the sender's config; almost always it is this member's own. Compare
+        // version and term first, and parse and validate only a config that may be newer.
+        if (Config is { } current && offered.TryGetValue("version", out var version) && version.IsNumeric
+            && !(new ConfigVersionAndTerm(version.ToInt64(), offered.GetValue("term", ReplicaSetConfig.UninitializedTerm).ToInt64()) > current.VersionAndTerm))
+            return false;
         ReplicaSetConfig config;
         try
         {
