@@ -1,3 +1,4 @@
+using ReplicaActors.Member;
 using Akka.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -42,10 +43,10 @@ public sealed class ReplicaSetMemberOptions
     {
         var named = ConfigurationFactory.ParseString($$"""
             replica-actors.member {
-              replSet = {{Quote(ReplSetName)}}
-              bind-ip = {{Quote(BindIp)}}
+              replSet = {{ReplicaActorsConfig.Quote(ReplSetName)}}
+              bind-ip = {{ReplicaActorsConfig.Quote(BindIp)}}
               port = {{Port}}
-              dbpath = {{Quote(DbPath)}}
+              dbpath = {{ReplicaActorsConfig.Quote(DbPath)}}
             }
             """);
         var config = named.WithFallback(ConfigurationFactory.ParseString(Hocon ?? ""));
@@ -59,6 +60,4 @@ public sealed class ReplicaSetMemberOptions
             throw new ConfigurationException($"ReplicaSet:Profile '{profile}' names no profile: {file} does not exist");
         return file;
     }
-
-    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -1,3 +1,4 @@
+using ReplicaActors.Member;
 using Akka.Configuration;
 
 namespace ReplicaActors.Node;
@@ -8,10 +9,10 @@ public static class NodeConfig
     public static Akka.Configuration.Config Build(string? replSet, int? port, string? dbpath, string? bindIp, IEnumerable<FileInfo> files, string? profile)
     {
         var flags = new List<string>();
-        if (replSet is { } r) flags.Add($"replica-actors.member.replSet = {Quote(r)}");
+        if (replSet is { } r) flags.Add($"replica-actors.member.replSet = {ReplicaActorsConfig.Quote(r)}");
         if (port is { } p) flags.Add($"replica-actors.member.port = {p}");
-        if (dbpath is { } d) flags.Add($"replica-actors.member.dbpath = {Quote(d)}");
-        if (bindIp is { } b) flags.Add($"replica-actors.member.bind-ip = {Quote(b)}");
+        if (dbpath is { } d) flags.Add($"replica-actors.member.dbpath = {ReplicaActorsConfig.Quote(d)}");
+        if (bindIp is { } b) flags.Add($"replica-actors.member.bind-ip = {ReplicaActorsConfig.Quote(b)}");
         flags.Add("akka.loggers = [\"ReplicaActors.Node.JsonStdoutLogger, ReplicaActors.Node\"]");
 
         var config = ConfigurationFactory.ParseString(string.Join("\n", flags));
@@ -48,6 +49,4 @@ public static class NodeConfig
             throw new ConfigurationException($"config file {file.FullName} is not valid HOCON: {e.Message}");
         }
     }
-
-    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -63,5 +63,6 @@ public static class ReplicaActorsConfig
         command.ExecuteNonQuery();
     }
 
-    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    /// <summary>A value as a quoted HOCON string (paths and names may hold backslashes, quotes or spaces).</summary>
+    public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

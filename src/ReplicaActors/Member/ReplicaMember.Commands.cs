@@ -183,11 +183,7 @@ public sealed partial class ReplicaMember
             var noop = new OplogEntry(NextOpTime(now)(), now.ToUnixTimeMilliseconds(), OpType.Noop, "", new BsonDocument("msg", "initiating set"), null);
             Persist(new OplogAppended([noop]), appended =>
             {
-                using (var batch = _store.BeginBatch())
-                {
-                    batch.Apply(noop);
-                    batch.Commit();
-                }
+                ApplyToStore([noop]);
                 _durable = _durable.Apply(appended);
                 _window.Append(appended.Entries, EntrySize);
                 _log.Info("initiated set '{0}' with config version {1}: {2} member(s)", config.Name, config.Version, config.Members.Count);

@@ -107,9 +107,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         // A delayed member leaves them to its delayed applier (started with the config, below).
         if (_unappliedTail.Count > 0 && Me is not { SecondaryDelaySecs: > 0 })
         {
-            using var batch = _store.BeginBatch();
-            foreach (var entry in _unappliedTail) batch.Apply(entry);
-            batch.Commit();
+            ApplyToStore(_unappliedTail);
             _log.Info("re-applied {0} oplog entries from the journal after {1}", _unappliedTail.Count, _unappliedTail[0].OpTime);
         }
         _unappliedTail.Clear();
@@ -306,9 +304,10 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
 
     private Address MemberAddress(string host)
     {
-        var colon = host.LastIndexOf(':');
+        // Config validation guarantees every member host parses.
+        HostAndPort.TryParse(host, out var parsed);
         var protocol = Cluster.Get(Context.System).SelfAddress.Protocol;
-        return new Address(protocol, ReplicaActorsConfig.SystemName, host[..colon], int.Parse(host[(colon + 1)..]));
+        return new Address(protocol, ReplicaActorsConfig.SystemName, parsed.Host, parsed.Port);
     }
 
     private ActorSelection MemberSelection(string host) =>

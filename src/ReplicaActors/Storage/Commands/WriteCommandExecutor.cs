@@ -209,7 +209,7 @@ public sealed class WriteCommandExecutor(int maxDocumentBytes)
     private static void EnsureNewId(StoreBatch batch, Namespace ns, BsonValue id)
     {
         if (batch.FindById(ns, id) is not null)
-            throw new ReplicaException(ErrorCode.DuplicateKey, $"E11000 duplicate key error collection: {ns} index: _id_ dup key: {{ _id: {id.ToJson()} }}");
+            throw DuplicateKeyError.Create(ns.Full, IndexSpec.IdIndexName, ["_id"], [id]);
     }
 
     /// <summary>MongoDB keeps <c>_id</c> as the first field and generates an ObjectId when it is missing.</summary>
