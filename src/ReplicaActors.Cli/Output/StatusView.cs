@@ -40,7 +40,25 @@ public static class StatusView
                 Text(member, "configVersion"),
                 new Text(member.TryGetValue("self", out var self) && self.ToBoolean() ? "yes" : ""));
         }
-        return new Rows(new Text(Summary(reply)), table);
+        var lines = new List<IRenderable> { new Text(Summary(reply)) };
+        if (Oplog(reply) is { } oplog) lines.Add(new Text(oplog));
+        lines.Add(table);
+        // Why this member is not readable (RECOVERING, no sync source): the first thing an operator needs.
+        foreach (var member in members.Where(m => m.GetValue("self", false).ToBoolean() && m.GetValue("infoMessage", "").ToString() != ""))
+            lines.Add(new Text($"{ReplyFields.Plain(member.GetValue("name", ""))}: {ReplyFields.Plain(member["infoMessage"])}"));
+        return new Rows(lines);
+    }
+
+    /// <summary>The answering member's oplog against its cap, one line.</summary>
+    private static string? Oplog(BsonDocument reply)
+    {
+        if (!reply.TryGetValue("oplog", out var value) || value is not BsonDocument oplog) return null;
+        var line = $"oplog {Number(oplog, "sizeBytes")?.ToString(CultureInfo.InvariantCulture) ?? "?"} of {Number(oplog, "capBytes")?.ToString(CultureInfo.InvariantCulture) ?? "?"} bytes";
+        if (oplog.TryGetValue("firstOpTime", out var first) && oplog.TryGetValue("lastOpTime", out var last))
+            line += $", entries {FormatOptime(first)} to {FormatOptime(last)}";
+        if (oplog.TryGetValue("truncatedThrough", out var truncated) && truncated is BsonDocument t && t.GetValue("t", -1).ToInt64() >= 0)
+            line += $", truncated through {FormatOptime(truncated)}";
+        return line;
     }
 
     private static string Summary(BsonDocument reply)

@@ -13,6 +13,7 @@ public sealed record MemberSettings(
     int ReaderCount,
     long OplogSizeBytes,
     double OplogMinRetentionHours,
+    TimeSpan OplogTruncateInterval,
     long OplogWindowBytes,
     int FetchBatchEntries,
     TimeSpan FetchAwaitData,
@@ -21,6 +22,8 @@ public sealed record MemberSettings(
 {
     /// <summary>The member's replica-set host: its Akka remoting endpoint.</summary>
     public string Host => $"{BindIp}:{Port}";
+
+    public Oplog.OplogCap OplogCap => new(OplogSizeBytes, TimeSpan.FromHours(OplogMinRetentionHours));
 
     /// <summary>Port 0 asks the OS for a free port (tests); the member's host is then the port it got.</summary>
     public MemberSettings BoundTo(Akka.Actor.ActorSystem system) =>
@@ -40,6 +43,7 @@ public sealed record MemberSettings(
             member.GetInt("reader-count"),
             ra.GetLong("oplog.size-bytes"),
             ra.GetDouble("oplog.min-retention-hours"),
+            ra.GetTimeSpan("oplog.truncate-interval"),
             ra.GetByteSize("oplog.window-bytes") ?? 64L * 1024 * 1024,
             ra.GetInt("replication.batch-entries"),
             ra.GetTimeSpan("replication.await-data"),
@@ -59,5 +63,7 @@ public sealed record MemberSettings(
             throw new ConfigurationException("replica-actors.member: max-document-bytes, max-writes-per-batch and reader-count must be positive");
         if (OplogWindowBytes <= 0 || FetchBatchEntries <= 0 || FetchAwaitData <= TimeSpan.Zero || MaintenanceInterval <= TimeSpan.Zero)
             throw new ConfigurationException("replica-actors: oplog.window-bytes, replication.batch-entries, replication.await-data and replication.maintenance-interval must be positive");
+        if (OplogSizeBytes <= 0 || OplogMinRetentionHours < 0 || OplogTruncateInterval <= TimeSpan.Zero)
+            throw new ConfigurationException($"replica-actors.oplog: size-bytes ({OplogSizeBytes}) and truncate-interval must be positive, min-retention-hours ({OplogMinRetentionHours}) not negative");
     }
 }

@@ -8,6 +8,9 @@ internal sealed record HeartbeatTick;
 /// <summary>Frequent housekeeping: expired fetch waits, lost-majority and step-down checks, history pruning.</summary>
 internal sealed record MaintenanceTick;
 
+/// <summary>Time to check the oplog against its size cap (replica-actors.oplog.truncate-interval).</summary>
+internal sealed record TruncationTick;
+
 internal sealed record ElectionTimeoutTick(long Term);
 
 internal sealed record ElectionRoundTimeout(long Term, bool DryRun);
@@ -27,6 +30,7 @@ internal static class TimerKeys
 {
     public const string Heartbeat = "heartbeat";
     public const string Maintenance = "maintenance";
+    public const string Truncation = "oplog-truncation";
     public const string Election = "election";
     public const string ElectionRound = "election-round";
     public const string StepDown = "step-down";

@@ -184,8 +184,7 @@ public sealed partial class ReplicaMember
             Persist(new OplogAppended([noop]), appended =>
             {
                 ApplyToStore([noop]);
-                _durable = _durable.Apply(appended);
-                _window.Append(appended.Entries, EntrySize);
+                Journaled(appended);
                 _log.Info("initiated set '{0}' with config version {1}: {2} member(s)", config.Name, config.Version, config.Members.Count);
                 replyTo.Tell(CommandReply.Success(new BsonDocument("info", $"initiated set '{config.Name}'")));
                 OnConfigKnown(config);

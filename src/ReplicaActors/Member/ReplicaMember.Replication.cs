@@ -149,7 +149,8 @@ public sealed partial class ReplicaMember
             var sourceId = _syncSourceId!.Value;
             if (batch.SourceOldest > lastFetched)
             {
-                GoRecovering($"too stale to catch up: this member's newest entry {lastFetched} is older than its sync source's oldest {batch.SourceOldest}; a resync is needed");
+                GoRecovering($"fell off its sync source's oplog: this member's newest entry {lastFetched} is older than the oldest entry {batch.SourceOldest} " +
+                    $"that {Config?.FindById(sourceId)?.Host ?? $"member {sourceId}"} still holds (its oplog was truncated past it); too stale to catch up by tailing: run `rs resync` for a fresh initial sync");
                 return;
             }
             StopFetcher("this member's history diverged from its sync source's");
@@ -180,9 +181,8 @@ public sealed partial class ReplicaMember
     {
         if (_delayedApplier is { } delayed) delayed.Tell(new DelayEntries(appended.Entries));
         else ApplyToStore(appended.Entries);
-        _durable = _durable.Apply(appended);
+        Journaled(appended);
         _lastIssued = _durable.LastOpTime.Ts;
-        _window.Append(appended.Entries, EntrySize);
         _recentWrites.Record(appended.Entries);
         LearnPosition(SelfPosition());
         if (_catchUpTarget is { } target)

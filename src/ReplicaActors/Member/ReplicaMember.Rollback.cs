@@ -96,6 +96,7 @@ public sealed partial class ReplicaMember
         {
             _durable = _durable.Apply(e);
             _window.TruncateAfter(e.CommonPoint);
+            _journalOplog.RolledBackTo(e.CommonPoint);
             _lastIssued = e.CommonPoint.Ts;
             _positions.Remove(Me!.Id);
             LearnPosition(SelfPosition());

@@ -75,8 +75,20 @@ public sealed partial class ReplicaMember
                 }
             },
             { "members", new BsonArray(config.Members.Select(m => m.Host == _settings.Host ? SelfStatus(config, m, now) : PeerStatus(config, m, now))) },
+            { "oplog", OplogStatus() },
         };
     }
+
+    /// <summary>The journal's oplog against its cap: truncation shows as the first entry moving on.</summary>
+    private BsonDocument OplogStatus() => new()
+    {
+        { "sizeBytes", _journalOplog.TotalBytes },
+        { "capBytes", _settings.OplogSizeBytes },
+        { "minRetentionHours", _settings.OplogMinRetentionHours },
+        { "firstOpTime", _journalOplog.First.ToBson() },
+        { "lastOpTime", _journalOplog.Last.ToBson() },
+        { "truncatedThrough", _journalOplog.DeletedThrough.ToBson() },
+    };
 
     private BsonDocument SelfStatus(ReplicaSetConfig config, MemberConfig member, DateTimeOffset now)
     {

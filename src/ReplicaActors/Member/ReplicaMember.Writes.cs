@@ -80,8 +80,7 @@ public sealed partial class ReplicaMember
         PersistAsync(new OplogAppended(prepared.Entries), appended =>
         {
             _groupCommit.Complete();
-            _durable = _durable.Apply(appended);
-            _window.Append(appended.Entries, EntrySize);
+            Journaled(appended);
             LearnPosition(SelfPosition());
             AnswerParkedFetches();
             foreach (var done in prepared.Writes) Complete(done);

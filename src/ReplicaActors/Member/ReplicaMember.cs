@@ -43,11 +43,12 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         _writer = new WriteCommandExecutor(settings.MaxDocumentBytes);
         _groupCommit = new GroupCommit(settings.MaxWritesPerBatch);
         _window = new OplogWindow(settings.OplogWindowBytes);
+        _journalOplog = new JournalOplog(settings.OplogSizeBytes);
 
+        Recover<SnapshotOffer>(RecoverSnapshot);
         Recover<OplogAppended>(e =>
         {
-            _durable = _durable.Apply(e);
-            _window.Append(e.Entries, EntrySize);
+            Journaled(e);
             var applied = _store.AppliedOpTime;
             _unappliedTail.AddRange(e.Entries.Where(entry => entry.OpTime > applied));
         });
@@ -57,6 +58,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         {
             _durable = _durable.Apply(e);
             _window.TruncateAfter(e.CommonPoint);
+            _journalOplog.RolledBackTo(e.CommonPoint);
             _unappliedTail.RemoveAll(entry => entry.OpTime > e.CommonPoint);
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
@@ -112,6 +114,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         }
         _unappliedTail.Clear();
         _lastIssued = _durable.LastOpTime.Ts;
+        Timers.StartPeriodicTimer(TimerKeys.Truncation, new TruncationTick(), _settings.OplogTruncateInterval);
         _log.Info("member {0} recovered: term {1}, last oplog entry {2}, config version {3}",
             _settings.Host, _durable.Term, _durable.LastOpTime, _durable.Config?.Version.ToString() ?? "none");
         if (_durable.Config is { } config) OnConfigKnown(config);
@@ -134,7 +137,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private static long EntrySize(OplogEntry entry) => 96 + entry.Ns.Length + (entry.O.ElementCount * 32L);
+    private static long EntrySize(OplogEntry entry) => BsonSize.Of(entry);
 
     // ---- Behaviors -------------------------------------------------------------------------------
 
@@ -240,6 +243,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     {
         Command<HeartbeatTick>(_ => OnHeartbeatTick());
         Command<MaintenanceTick>(_ => OnMaintenanceTick());
+        TruncationHandlers();
         Command<Heartbeat>(OnHeartbeat);
         Command<HeartbeatReply>(OnHeartbeatReply);
         Command<RequestVote>(OnRequestVote);

@@ -45,6 +45,20 @@ public sealed class OplogWindow(long maxBytes)
         }
     }
 
+    /// <summary>
+    /// Forgets every entry up to <paramref name="opTime"/>: the journal no longer holds them (the oplog
+    /// was truncated), so a fetch from before the window's oldest entry is told it is too old.
+    /// </summary>
+    public void ForgetThrough(OpTime opTime)
+    {
+        HoldsBeginning = false;
+        while (Count > 0 && _entries[_start].OpTime <= opTime)
+        {
+            _bytes -= _sizes[_start];
+            _start++;
+        }
+    }
+
     /// <summary>Forgets every entry after <paramref name="opTime"/> (rollback).</summary>
     public void TruncateAfter(OpTime opTime)
     {

@@ -22,6 +22,7 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
     private const string TermChangedManifest = "TC";
     private const string ConfigInstalledManifest = "CI";
     private const string RollbackAppliedManifest = "RB";
+    private const string MemberSnapshotManifest = "SN";
 
     /// <summary>Member-to-member messages, by manifest; their BSON shapes are in <see cref="MemberWire"/>.</summary>
     private static readonly Dictionary<string, Type> MemberMessages = new()
@@ -48,6 +49,7 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
         TermChanged => TermChangedManifest,
         ConfigInstalled => ConfigInstalledManifest,
         RollbackApplied => RollbackAppliedManifest,
+        MemberSnapshot => MemberSnapshotManifest,
         _ when MemberManifests.TryGetValue(o.GetType(), out var manifest) => manifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a ReplicaActors message", nameof(o)),
     };
@@ -65,6 +67,12 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
         TermChanged t => new BsonDocument { { "term", t.Term }, { "votedFor", t.VotedFor is { } v ? v : BsonNull.Value } },
         ConfigInstalled c => c.Config.ToBson(),
         RollbackApplied r => new BsonDocument { { "common", r.CommonPoint.ToBson() }, { "wall", r.CommonWallMillis } },
+        MemberSnapshot s => new BsonDocument
+        {
+            { "term", s.State.Term }, { "votedFor", s.State.VotedFor is { } v ? v : BsonNull.Value },
+            { "config", s.State.Config is { } c ? c.ToBson() : BsonNull.Value },
+            { "last", s.State.LastOpTime.ToBson() }, { "wall", s.State.LastWallMillis }, { "deleted", s.OplogDeletedThrough.ToBson() },
+        },
         _ when MemberManifests.ContainsKey(obj.GetType()) => MemberWire.Write(obj),
         _ => throw new ArgumentException($"{obj.GetType()} is not a ReplicaActors message", nameof(obj)),
     };
@@ -77,6 +85,11 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
         TermChangedManifest => new TermChanged(doc["term"].ToInt64(), doc["votedFor"].IsBsonNull ? null : doc["votedFor"].ToInt32()),
         ConfigInstalledManifest => new ConfigInstalled(ReplicaSetConfig.FromBson(doc)),
         RollbackAppliedManifest => new RollbackApplied(OpTimeBson.FromBson(doc["common"].AsBsonDocument), doc["wall"].ToInt64()),
+        MemberSnapshotManifest => new MemberSnapshot(
+            new MemberDurableState(doc["term"].ToInt64(), doc["votedFor"].IsBsonNull ? null : doc["votedFor"].ToInt32(),
+                doc["config"].IsBsonNull ? null : ReplicaSetConfig.FromBson(doc["config"].AsBsonDocument),
+                OpTimeBson.FromBson(doc["last"].AsBsonDocument), doc["wall"].ToInt64()),
+            OpTimeBson.FromBson(doc["deleted"].AsBsonDocument)),
         _ when MemberMessages.TryGetValue(manifest, out var type) => MemberWire.Read(type, doc),
         _ => throw new System.Runtime.Serialization.SerializationException($"unknown ReplicaActors manifest '{manifest}'"),
     };

@@ -16,8 +16,10 @@ public sealed class DocumentStore : IDisposable
 
     private readonly SqliteConnection writer;
     private readonly WalCheckpointer checkpointer;
+    private readonly Lock durableLock = new();
     private StoreBatch? openBatch;
     private string? temporaryDirectory;
+    private OpTime durableApplied = OpTime.Null;
 
     private DocumentStore(string dataFile, string connectionString)
     {
@@ -31,7 +33,15 @@ public sealed class DocumentStore : IDisposable
         sql.Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " + WalCheckpointer.DisableAutomaticCheckpoints);
         sql.Execute(StoreSchema.Sql);
         Reader = new StoreReader(connectionString);
-        checkpointer = new WalCheckpointer(dataFile, TimeSpan.FromSeconds(1));
+        checkpointer = new WalCheckpointer(dataFile, TimeSpan.FromSeconds(1), connection =>
+        {
+            using var read = new SqlSession(connection, null);
+            var applied = MetaTable.Read(read, MetaTable.Applied);
+            return () =>
+            {
+                lock (durableLock) durableApplied = applied;
+            };
+        });
     }
 
     /// <summary>Opens (creating if needed) the store in the member's data directory (mongod's --dbpath).</summary>
@@ -67,6 +77,19 @@ public sealed class DocumentStore : IDisposable
 
     /// <summary>The newest oplog entry whose change is committed here: re-apply the journal after it.</summary>
     public OpTime AppliedOpTime => Reader.AppliedOpTime;
+
+    /// <summary>
+    /// The newest applied OpTime known to be on disk: commits run with synchronous=NORMAL, so only a
+    /// completed checkpoint (about every second) makes them survive a power loss. The journal may be
+    /// truncated only before this point, since recovery re-applies the journal from the store's applied OpTime.
+    /// </summary>
+    public OpTime DurableAppliedOpTime
+    {
+        get
+        {
+            lock (durableLock) return durableApplied;
+        }
+    }
 
     public StoreBatch BeginBatch()
     {

@@ -12,11 +12,18 @@ public sealed class WalCheckpointer : IDisposable
 {
     private readonly string _connectionString;
     private readonly Timer _timer;
+    private readonly Func<SqliteConnection, Action>? _beforeCheckpoint;
     private int _running;
 
-    public WalCheckpointer(string file, TimeSpan interval)
+    /// <param name="beforeCheckpoint">
+    /// Reads something from the file just before each checkpoint and returns what to do once a checkpoint
+    /// has copied the whole WAL: such a checkpoint fsyncs the WAL before copying and the database after, so
+    /// what was read is then on disk even where commits are not fsynced (synchronous=NORMAL).
+    /// </param>
+    public WalCheckpointer(string file, TimeSpan interval, Func<SqliteConnection, Action>? beforeCheckpoint = null)
     {
         _connectionString = new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
+        _beforeCheckpoint = beforeCheckpoint;
         _timer = new Timer(_ => Checkpoint(), null, interval, interval);
     }
 
@@ -31,10 +38,13 @@ public sealed class WalCheckpointer : IDisposable
         {
             using var connection = new SqliteConnection(_connectionString);
             connection.Open();
+            var onComplete = _beforeCheckpoint?.Invoke(connection);
             using var command = connection.CreateCommand();
             // PASSIVE copies what it can without waiting for readers or the writer; the next round does the rest.
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-            command.ExecuteNonQuery();
+            using var result = command.ExecuteReader();
+            // One row: busy, frames in the WAL, frames copied.
+            if (onComplete is not null && result.Read() && result.GetInt64(0) == 0 && result.GetInt64(1) == result.GetInt64(2)) onComplete();
         }
         catch (SqliteException)
         {

@@ -40,6 +40,32 @@ public class StatusViewTests
     }
 
     [Fact]
+    public async Task The_oplog_line_shows_its_size_against_the_cap_and_how_far_it_was_truncated()
+    {
+        var reply = BsonDocument.Parse(Status);
+        reply["oplog"] = BsonDocument.Parse("""
+            { sizeBytes: NumberLong(3900), capBytes: NumberLong(4096), minRetentionHours: 0.0,
+              firstOpTime: { ts: Timestamp(990, 1), t: NumberLong(3) }, lastOpTime: { ts: Timestamp(1000, 4), t: NumberLong(3) },
+              truncatedThrough: { ts: Timestamp(989, 7), t: NumberLong(3) } }
+            """);
+
+        var rows = await Rows(reply.ToJson());
+
+        Assert.Equal("oplog 3900 of 4096 bytes, entries 990:1 (term 3) to 1000:4 (term 3), truncated through 989:7 (term 3)", rows[1].Trim());
+    }
+
+    [Fact]
+    public async Task A_member_that_says_why_it_is_not_readable_gets_a_line_after_the_table()
+    {
+        var reply = BsonDocument.Parse(Status);
+        reply["members"][0]["infoMessage"] = "fell off its sync source's oplog; run `rs resync`";
+
+        var rows = await Rows(reply.ToJson());
+
+        Assert.Equal("h1:1: fell off its sync source's oplog; run `rs resync`", rows[^1].Trim());
+    }
+
+    [Fact]
     public async Task A_secondary_row_shows_its_lag_behind_the_primary_ping_source_and_heartbeat_age()
     {
         var rows = await Rows(Status);

@@ -69,4 +69,20 @@ public class OplogWindowTests
         Assert.Equal(Entry(104).OpTime, window.Newest);
         Assert.True(window.HoldsBeginning);
     }
+
+    [Fact]
+    public void Forgetting_truncated_entries_makes_fetches_behind_them_too_old()
+    {
+        var window = new OplogWindow(maxBytes: 1000);
+        window.Append(Entries(10), _ => 10);
+
+        window.ForgetThrough(Entry(4).OpTime);
+
+        Assert.False(window.HoldsBeginning);
+        Assert.Equal(Entry(5).OpTime, window.Oldest);
+        Assert.Equal(6, window.Count);
+        Assert.Null(window.After(OpTime.Null, 10));
+        Assert.Null(window.After(Entry(3).OpTime, 10));
+        Assert.Equal([6u, 7u], window.After(Entry(5).OpTime, 2)!.Select(e => e.OpTime.Ts.Seconds));
+    }
 }

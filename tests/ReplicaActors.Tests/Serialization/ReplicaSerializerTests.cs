@@ -35,6 +35,8 @@ public sealed class ReplicaSerializerTests : IDisposable
         new FetchOplog(1, Time, 3),
         new OplogBatch(0, 3, Time, [Entry], false, OpTime.Null),
         new UpdatePosition([new MemberPosition(1, Time, Time, 3), new MemberPosition(2, OpTime.Null, OpTime.Null, 2)]),
+        new MemberSnapshot(new MemberDurableState(4, 1, ReplicaActors.Config.ReplicaSetConfig.FromBson(Report.Config!), Time, 1_700_000_000_123), Time with { Term = 2 }),
+        new MemberSnapshot(MemberDurableState.Empty, OpTime.Null),
     };
 
     [Theory]
