@@ -26,7 +26,8 @@ public abstract class CappedOplogSpecBase(ITestOutputHelper output) : ReplicaSet
         ExtraHocon = $"replica-actors.oplog {{ size-bytes = {CapBytes}, truncate-interval = 200ms }}",
     };
 
-    protected async Task InsertBatchesAsync(FixtureMember primary, int from, int batches)
+    /// <summary>Inserts batches of 5 documents of about 100 bytes, one batch per command, each waiting for <paramref name="writeConcern"/>.</summary>
+    protected async Task InsertBatchesAsync(FixtureMember primary, int from, int batches, string writeConcern = "{ w: 'majority' }")
     {
         var pad = new string('x', 60);
         for (var b = 0; b < batches; b++)
@@ -34,7 +35,7 @@ public abstract class CappedOplogSpecBase(ITestOutputHelper output) : ReplicaSet
             var documents = new BsonArray(Enumerable.Range(from + (b * 5), 5).Select(i => new BsonDocument { { "_id", i }, { "pad", pad } }));
             (await ReplicaSet.SendAsync(primary, "app", new BsonDocument
             {
-                { "insert", "things" }, { "documents", documents }, { "writeConcern", new BsonDocument("w", "majority") },
+                { "insert", "things" }, { "documents", documents }, { "writeConcern", BsonDocument.Parse(writeConcern) },
             })).EnsureAcknowledged();
         }
     }
@@ -71,7 +72,7 @@ public sealed class CappedOplogFallOffSpec(ITestOutputHelper output) : CappedOpl
     public async Task A_secondary_whose_source_truncated_past_it_goes_recovering_and_says_it_needs_a_resync()
     {
         var primary = await ReplicaSet.WaitForPrimaryAsync();
-        await InsertBatchesAsync(primary, from: 0, batches: 1);
+        await InsertBatchesAsync(primary, from: 0, batches: 1, writeConcern: "{ w: 3 }");
         var behind = ReplicaSet.Members.First(m => m != primary);
         var left = OpTimeBson.FromBson((await ReplicaSet.SendAsync(behind, "admin", "{ replSetGetStatus: 1 }")).EnsureOk()["optimes"]["durableOpTime"].AsBsonDocument);
         await ReplicaSet.KillAsync(behind);
@@ -133,4 +134,64 @@ public sealed class CappedOplogSpec(ITestOutputHelper output) : CappedOplogSpecB
         await InsertBatchesAsync(member, from: 100, batches: 1);
         Assert.Equal(105, (await ReplicaSet.FindAsync(member)).Count);
     }
+}
+
+/// <summary>A delayed member holds journaled entries it has not applied yet: its oplog grows past the cap rather than lose them.</summary>
+public sealed class CappedOplogDelayedSpec(ITestOutputHelper output) : CappedOplogSpecBase(output)
+{
+    private const int DelaySecs = 3;
+    private const string AllJournaled = "{ w: 3, j: true }";
+
+    protected override int Members => 2;
+
+    [Fact]
+    public async Task A_delayed_member_never_truncates_what_it_has_not_applied()
+    {
+        var primary = await ReplicaSet.WaitForPrimaryAsync();
+        var delayed = await ReplicaSet.StartExtraMemberAsync();
+        await Eventually.UntilAsync("the delayed member is added", Timeouts.Replication, async () =>
+        {
+            var config = (await ReplicaSet.SendAsync(primary, "admin", "{ replSetGetConfig: 1 }")).EnsureOk()["config"].AsBsonDocument;
+            config["version"] = config["version"].ToInt64() + 1;
+            config["members"].AsBsonArray.Add(new BsonDocument
+            {
+                { "_id", delayed.Index }, { "host", delayed.Host }, { "priority", 0 }, { "hidden", true }, { "secondaryDelaySecs", DelaySecs },
+            });
+            var reply = await ReplicaSet.SendAsync(primary, "admin", new BsonDocument("replSetReconfig", config));
+            return reply.Ok ? ((object?)true, "") : (null, reply.Body.ToString());
+        });
+        // w: 3 with j counts the delayed member's journal: each batch reaches it as a batch of its own, and it never
+        // lags its source by more than one batch, which with a cap this small would drop it off the source's oplog.
+        await InsertBatchesAsync(primary, from: 0, batches: 10, writeConcern: AllJournaled);
+        await SetProbe.UntilAsync($"{delayed} applies the first writes and truncates", Timeouts.Replication + TimeSpan.FromSeconds(DelaySecs), async () =>
+        {
+            var status = await StatusAsync(delayed);
+            return (Count(status) == 50 && !OpTimeBson.FromBson(status["oplog"]["truncatedThrough"].AsBsonDocument).IsNull, status.ToString());
+        });
+
+        await InsertBatchesAsync(primary, from: 50, batches: 10, writeConcern: AllJournaled);
+        var grewPastCap = false;
+        var deadline = DateTimeOffset.UtcNow + Timeouts.Replication + TimeSpan.FromSeconds(DelaySecs);
+        for (var status = await StatusAsync(delayed); Count(status) < 100; status = await StatusAsync(delayed))
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"{delayed} did not apply the second writes: {status}");
+            var applied = OpTimeBson.FromBson(status["optimes"]["appliedOpTime"].AsBsonDocument);
+            var oplog = status["oplog"].AsBsonDocument;
+            Assert.True(OpTimeBson.FromBson(oplog["truncatedThrough"].AsBsonDocument) < applied, $"truncated past what was applied ({applied}): {oplog}");
+            grewPastCap |= oplog["sizeBytes"].ToInt64() > CapBytes;
+            // Sampling interval: a tight loop of status reads would starve the set's heartbeats on two cores.
+            await Task.Delay(100);
+        }
+        Assert.True(grewPastCap, "the delayed member's oplog never held more than its cap while entries waited for their delay");
+    }
+
+    private async Task<BsonDocument> StatusAsync(FixtureMember member)
+    {
+        var status = (await ReplicaSet.SendAsync(member, "admin", "{ replSetGetStatus: 1 }")).EnsureOk();
+        var count = (await ReplicaSet.SendAsync(member, "app", "{ count: 'things', $readPreference: { mode: 'secondaryPreferred' } }")).EnsureOk()["n"].ToInt32();
+        status["count"] = count;
+        return status;
+    }
+
+    private static int Count(BsonDocument status) => status["count"].ToInt32();
 }

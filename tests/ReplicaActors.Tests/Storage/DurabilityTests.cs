@@ -1,0 +1,24 @@
+using ReplicaActors.Oplog;
+using static ReplicaActors.Tests.Storage.Ops;
+
+namespace ReplicaActors.Tests.Storage;
+
+/// <summary>The store's durable applied OpTime: what a completed checkpoint has put on disk, which bounds oplog truncation.</summary>
+public class DurabilityTests : StoreSpec
+{
+    [Fact]
+    public void Nothing_is_durable_in_a_new_store()
+    {
+        Assert.Equal(OpTime.Null, store.DurableAppliedOpTime);
+    }
+
+    [Fact]
+    public void Applied_entries_become_durable_with_the_next_checkpoint()
+    {
+        store.ApplyAll(Insert(1, "app.users", Doc("{ _id: 1 }")), Insert(2, "app.users", Doc("{ _id: 2 }")));
+
+        // The checkpointer runs every second.
+        Assert.True(SpinWait.SpinUntil(() => store.DurableAppliedOpTime == At(2), TimeSpan.FromSeconds(10)),
+            $"durable applied {store.DurableAppliedOpTime}, applied {store.AppliedOpTime}");
+    }
+}
