@@ -149,17 +149,7 @@ public sealed class CappedOplogDelayedSpec(ITestOutputHelper output) : CappedOpl
     {
         var primary = await ReplicaSet.WaitForPrimaryAsync();
         var delayed = await ReplicaSet.StartExtraMemberAsync();
-        await Eventually.UntilAsync("the delayed member is added", Timeouts.Replication, async () =>
-        {
-            var config = (await ReplicaSet.SendAsync(primary, "admin", "{ replSetGetConfig: 1 }")).EnsureOk()["config"].AsBsonDocument;
-            config["version"] = config["version"].ToInt64() + 1;
-            config["members"].AsBsonArray.Add(new BsonDocument
-            {
-                { "_id", delayed.Index }, { "host", delayed.Host }, { "priority", 0 }, { "hidden", true }, { "secondaryDelaySecs", DelaySecs },
-            });
-            var reply = await ReplicaSet.SendAsync(primary, "admin", new BsonDocument("replSetReconfig", config));
-            return reply.Ok ? ((object?)true, "") : (null, reply.Body.ToString());
-        });
+        await ReplicaSet.AddDelayedAsync(primary, delayed, DelaySecs, Timeouts.Replication);
         // w: 3 with j counts the delayed member's journal: each batch reaches it as a batch of its own, and it never
         // lags its source by more than one batch, which with a cap this small would drop it off the source's oplog.
         await InsertBatchesAsync(primary, from: 0, batches: 10, writeConcern: AllJournaled);

@@ -16,17 +16,7 @@ public sealed class DelayedMemberSpec(ITestOutputHelper output) : ReplicaSetSpec
     {
         var primary = await ReplicaSet.WaitForPrimaryAsync();
         var delayed = await ReplicaSet.StartExtraMemberAsync();
-        await Eventually.UntilAsync("the delayed member is added", TimeSpan.FromSeconds(20), async () =>
-        {
-            var config = (await ReplicaSet.SendAsync(primary, "admin", "{ replSetGetConfig: 1 }")).EnsureOk()["config"].AsBsonDocument;
-            config["version"] = config["version"].ToInt64() + 1;
-            config["members"].AsBsonArray.Add(new BsonDocument
-            {
-                { "_id", delayed.Index }, { "host", delayed.Host }, { "priority", 0 }, { "hidden", true }, { "secondaryDelaySecs", DelaySecs },
-            });
-            var reply = await ReplicaSet.SendAsync(primary, "admin", new BsonDocument("replSetReconfig", config));
-            return reply.Ok ? ((object?)true, "") : (null, reply.Body.ToString());
-        });
+        await ReplicaSet.AddDelayedAsync(primary, delayed, DelaySecs, TimeSpan.FromSeconds(20));
         await Eventually.UntilAsync($"{delayed} is a secondary", TimeSpan.FromSeconds(30), async () =>
         {
             var hello = (await ReplicaSet.SendAsync(delayed, "admin", "{ hello: 1 }")).Body;

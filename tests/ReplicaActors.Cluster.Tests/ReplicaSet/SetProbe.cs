@@ -54,6 +54,20 @@ internal static class SetProbe
     public static Task UntilMemberAsync(this ReplicaSetFixture set, string what, TimeSpan timeout, FixtureMember member, Func<ReplicaSetFixture, FixtureMember, Task<bool>> test) =>
         UntilAsync(what, timeout, async () => (await test(set, member), await set.DescribeAsync()));
 
+    /// <summary>Adds a started extra member to the config through the primary: hidden, priority 0, delayed by <paramref name="delaySecs"/>.</summary>
+    public static Task AddDelayedAsync(this ReplicaSetFixture set, FixtureMember primary, FixtureMember member, int delaySecs, TimeSpan timeout) =>
+        Eventually.UntilAsync($"{member} is added as a delayed member", timeout, async () =>
+        {
+            var config = (await set.SendAsync(primary, "admin", "{ replSetGetConfig: 1 }")).EnsureOk()["config"].AsBsonDocument;
+            config["version"] = config["version"].ToInt64() + 1;
+            config["members"].AsBsonArray.Add(new BsonDocument
+            {
+                { "_id", member.Index }, { "host", member.Host }, { "priority", 0 }, { "hidden", true }, { "secondaryDelaySecs", delaySecs },
+            });
+            var reply = await set.SendAsync(primary, "admin", new BsonDocument("replSetReconfig", config));
+            return reply.Ok ? ((object?)true, "") : (null, reply.Body.ToString());
+        });
+
     /// <summary>The running members that say they are the writable primary.</summary>
     public static async Task<IReadOnlyList<FixtureMember>> PrimariesAsync(this ReplicaSetFixture set)
     {
