@@ -105,7 +105,8 @@ public sealed partial class ReplicaMember
             { "optimeDate", new BsonDateTime(applied.Date.UtcDateTime) },
             { "syncSourceHost", _syncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "" },
             { "syncSourceId", _syncSourceId ?? -1 },
-            { "infoMessage", _infoMessage ?? "" },
+            // A note left from before an election (no sync source, say) says nothing about a primary.
+            { "infoMessage", _state == MemberState.Primary ? "" : _infoMessage ?? "" },
             { "configVersion", config.Version },
             { "configTerm", config.Term },
             { "self", true },
