@@ -59,7 +59,7 @@ public sealed partial class ReplicaMember
     {
         var config = Config ?? throw NotYetInitialized();
         var now = DateTimeOffset.UtcNow;
-        return new BsonDocument
+        var status = new BsonDocument
         {
             { "set", config.Name },
             { "date", new BsonDateTime(now.UtcDateTime) },
@@ -76,6 +76,8 @@ public sealed partial class ReplicaMember
             },
             { "members", new BsonArray(config.Members.Select(m => m.Host == _settings.Host ? SelfStatus(config, m, now) : PeerStatus(config, m, now))) },
         };
+        if (InitialSyncStatus(now) is { } initialSync) status.Add("initialSyncStatus", initialSync);
+        return status;
     }
 
     private BsonDocument SelfStatus(ReplicaSetConfig config, MemberConfig member, DateTimeOffset now)

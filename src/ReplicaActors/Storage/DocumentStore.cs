@@ -90,6 +90,46 @@ public sealed class DocumentStore : IDisposable
     public IReadOnlyDictionary<Namespace, IReadOnlyList<BsonDocument>> RollbackTo(OpTime common) =>
         InTransaction("roll back", sql => StoreRollback.To(sql, common));
 
+    /// <summary>Sets the durable "initial sync in progress" marker, before the oplog and the data are discarded.</summary>
+    public void MarkInitialSync() => InTransaction("mark an initial sync", sql =>
+    {
+        StoreClone.Mark(sql);
+        return 0;
+    });
+
+    /// <summary>Deletes every collection, document and index, and marks an initial sync as running, in one transaction.</summary>
+    public void WipeForInitialSync() => InTransaction("wipe for initial sync", sql =>
+    {
+        StoreClone.Wipe(sql);
+        return 0;
+    });
+
+    /// <summary>Clears the marker: the data is complete and consistent with the oplog.</summary>
+    public void FinishInitialSync() => InTransaction("finish initial sync", sql =>
+    {
+        StoreClone.Finish(sql);
+        return 0;
+    });
+
+    /// <summary>Initial sync: creates the collection (if new) and loads cloned documents, all in one transaction.</summary>
+    public void LoadCloned(Namespace ns, OpTime createdAt, IReadOnlyList<BsonDocument> documents) => InTransaction("load cloned documents", sql =>
+    {
+        var changes = new StoreChanges(sql);
+        changes.EnsureCollection(ns, createdAt, null);
+        StoreClone.InsertDocuments(sql, ns, documents);
+        return 0;
+    });
+
+    /// <summary>Initial sync: builds the collection's cloned secondary indexes over its loaded documents.</summary>
+    public void BuildClonedIndexes(Namespace ns, IReadOnlyList<IndexSpec> indexes) => InTransaction("build cloned indexes", sql =>
+    {
+        var changes = new StoreChanges(sql);
+        var existing = Catalog.SecondaryIndexes(sql, ns.Full);
+        foreach (var index in indexes.Where(i => i.Name != IndexSpec.IdIndexName && existing.All(e => e.Name != i.Name)))
+            changes.CreateIndex(ns.Full, index, null);
+        return 0;
+    });
+
     public void Dispose()
     {
         checkpointer.Dispose();

@@ -1,0 +1,171 @@
+using MongoDB.Bson;
+using ReplicaActors.TestKit;
+using Xunit.Abstractions;
+
+namespace ReplicaActors.Cluster.Tests.ReplicaSet;
+
+/// <summary>
+/// Initial sync of a member added to a set holding data in two databases: every document and index is
+/// cloned, writes made during the sync arrive too, and the member becomes SECONDARY.
+/// </summary>
+public sealed class InitialSyncSpec(ITestOutputHelper output) : ReplicaSetSpec(output)
+{
+    private const int Orders = 3000;
+    private const int People = 2000;
+
+    // Small batches: the clone takes many round trips, so writes land while it runs.
+    protected override ReplicaSetFixtureOptions Options => new()
+    {
+        Members = 3,
+        Journal = FixtureJournal.InMemory,
+        ExtraHocon = "replica-actors.initial-sync { batch-documents = 100, retry-delay = 200ms, source-timeout = 2s }",
+    };
+
+    [Fact]
+    public async Task An_added_member_clones_every_document_and_index_and_gets_the_writes_made_during_the_sync()
+    {
+        var primary = await ReplicaSet.WaitForPrimaryAsync();
+        await InitialSyncData.LoadAsync(ReplicaSet, primary, Orders, People);
+
+        using var writing = new CancellationTokenSource();
+        var writer = InitialSyncData.WriteWhileAsync(ReplicaSet, writing.Token);
+        var added = await ReplicaSet.AddMemberAsync(TimeSpan.FromSeconds(60));
+        await writing.CancelAsync();
+        var liveWrites = await writer;
+
+        Assert.Equal(Orders, await InitialSyncData.CountAsync(ReplicaSet, added, "shop", "orders"));
+        Assert.Equal(People, await InitialSyncData.CountAsync(ReplicaSet, added, "crm", "people"));
+        Assert.Equal(0, await InitialSyncData.CountAsync(ReplicaSet, added, "crm", "empty"));
+        var indexes = await InitialSyncData.IndexesAsync(ReplicaSet, added, "shop", "orders");
+        Assert.Contains(indexes, i => i["name"] == "code_1" && i.GetValue("unique", false).ToBoolean());
+        Assert.Contains(indexes, i => i["name"] == "_id_");
+        Assert.True(liveWrites > 0, "no write landed during the sync");
+        await SetProbe.UntilAsync($"{added} has the {liveWrites} writes made during the sync", Timeouts.Replication, async () =>
+        {
+            var count = await InitialSyncData.CountAsync(ReplicaSet, added, "shop", "live");
+            return (count == liveWrites, $"{count} of {liveWrites}");
+        });
+        var status = (await ReplicaSet.SendAsync(added, "admin", "{ replSetGetStatus: 1 }")).EnsureOk();
+        Assert.False(status["optimes"]["durableOpTime"]["ts"].IsBsonNull);
+        Assert.False(status.Contains("initialSyncStatus"));
+    }
+
+    [Fact]
+    public async Task A_secondary_told_to_resync_clones_again_and_a_primary_refuses()
+    {
+        var primary = await ReplicaSet.WaitForPrimaryAsync();
+        await InitialSyncData.LoadAsync(ReplicaSet, primary, 500, 200);
+        var secondary = ReplicaSet.Members.First(m => m != primary);
+        await SetProbe.UntilAsync($"{secondary} has the orders", Timeouts.Replication, async () =>
+        {
+            var count = await InitialSyncData.CountAsync(ReplicaSet, secondary, "shop", "orders");
+            return (count == 500, $"{count}");
+        });
+
+        var refused = await ReplicaSet.SendAsync(primary, "admin", "{ resync: 1 }");
+        Assert.False(refused.Ok);
+        Assert.Equal("NotSecondary", refused.Body["codeName"].AsString);
+        Assert.Contains("PRIMARY", refused.Body["errmsg"].AsString);
+
+        (await ReplicaSet.SendAsync(secondary, "admin", "{ resync: 1 }")).EnsureOk();
+        await ReplicaSet.UntilMemberAsync($"{secondary} is SECONDARY again", Timeouts.Replication, secondary, SetProbe.IsSecondaryAsync);
+        Assert.Equal(500, await InitialSyncData.CountAsync(ReplicaSet, secondary, "shop", "orders"));
+        Assert.Equal(200, await InitialSyncData.CountAsync(ReplicaSet, secondary, "crm", "people"));
+        (await ReplicaSet.SendAsync(primary, "shop", "{ insert: 'orders', documents: [{ _id: 'after', code: 'after' }], writeConcern: { w: 3, wtimeout: 10000 } }")).EnsureAcknowledged();
+        Assert.Equal(501, await InitialSyncData.CountAsync(ReplicaSet, secondary, "shop", "orders"));
+    }
+
+    [Fact]
+    public async Task When_the_sync_source_dies_the_attempt_is_retried_on_another_member()
+    {
+        var primary = await ReplicaSet.WaitForPrimaryAsync();
+        await InitialSyncData.LoadAsync(ReplicaSet, primary, Orders, People);
+        var secondaries = ReplicaSet.Members.Where(m => m != primary).ToList();
+        foreach (var secondary in secondaries)
+            await SetProbe.UntilAsync($"{secondary} has the people", Timeouts.Replication, async () =>
+            {
+                var count = await InitialSyncData.CountAsync(ReplicaSet, secondary, "crm", "people");
+                return (count == People, $"{count}");
+            });
+        var added = await ReplicaSet.StartExtraMemberAsync();
+        var config = (await ReplicaSet.SendAsync(primary, "admin", "{ replSetGetConfig: 1 }")).EnsureOk()["config"].AsBsonDocument;
+        config["version"] = config["version"].ToInt64() + 1;
+        config["members"].AsBsonArray.Add(new BsonDocument { { "_id", added.Index }, { "host", added.Host }, { "priority", 0 } });
+        (await ReplicaSet.SendAsync(primary, "admin", new BsonDocument("replSetReconfig", config))).EnsureOk();
+
+        var source = await Eventually.UntilAsync($"{added} is cloning", Timeouts.Replication, async () =>
+        {
+            var sync = (await ReplicaSet.SendAsync(added, "admin", "{ replSetGetStatus: 1 }")).Body.GetValue("initialSyncStatus", BsonNull.Value);
+            return sync is BsonDocument doc && doc.GetValue("phase", "").AsString == "cloning" && doc["documents"]["documentsCopied"].ToInt64() > 0
+                ? (doc["syncSourceHost"].AsString, "")
+                : (null, sync.ToString()!);
+        });
+        var victim = ReplicaSet.Members.Single(m => m.Host == source);
+        await ReplicaSet.KillAsync(victim);
+
+        var failure = await Eventually.UntilAsync($"{added} fails the attempt on {victim}", Timeouts.Replication, async () =>
+        {
+            var body = (await ReplicaSet.SendAsync(added, "admin", "{ replSetGetStatus: 1 }")).Body;
+            var sync = body.GetValue("initialSyncStatus", BsonNull.Value);
+            return sync is BsonDocument doc && doc.GetValue("failedInitialSyncAttempts", 0).ToInt32() >= 1
+                ? (doc["lastFailure"].AsString, "")
+                : (null, body.ToString());
+        });
+        Assert.Contains(victim.Host, failure);
+        await ReplicaSet.UntilMemberAsync($"{added} becomes SECONDARY from another source", TimeSpan.FromSeconds(40), added, SetProbe.IsSecondaryAsync);
+        Assert.Equal(Orders, await InitialSyncData.CountAsync(ReplicaSet, added, "shop", "orders"));
+        Assert.Equal(People, await InitialSyncData.CountAsync(ReplicaSet, added, "crm", "people"));
+    }
+}
+
+/// <summary>The data the initial sync specs clone, and how they look at it on one member.</summary>
+internal static class InitialSyncData
+{
+    /// <summary>shop.orders (with a unique index on code), crm.people and an empty crm.empty, all majority-acknowledged.</summary>
+    public static async Task LoadAsync(ReplicaSetFixture set, FixtureMember primary, int orders, int people)
+    {
+        (await set.SendAsync(primary, "shop", "{ createIndexes: 'orders', indexes: [{ key: { code: 1 }, name: 'code_1', unique: true }] }")).EnsureOk();
+        (await set.SendAsync(primary, "crm", "{ create: 'empty' }")).EnsureOk();
+        await InsertAsync(set, primary, "shop", "orders", orders, i => new BsonDocument { { "_id", i }, { "code", $"c{i}" }, { "total", i * 1.5 } });
+        await InsertAsync(set, primary, "crm", "people", people, i => new BsonDocument { { "_id", $"p{i}" }, { "name", $"person {i}" }, { "tags", new BsonArray { "a", i % 7 } } });
+    }
+
+    /// <summary>Writes one document at a time into shop.live until cancelled; returns how many were acknowledged.</summary>
+    public static async Task<int> WriteWhileAsync(ReplicaSetFixture set, CancellationToken cancel)
+    {
+        var written = 0;
+        while (!cancel.IsCancellationRequested)
+        {
+            var primary = await set.WaitForPrimaryAsync();
+            var reply = await set.SendAsync(primary, "shop", new BsonDocument
+            {
+                { "insert", "live" }, { "documents", new BsonArray { new BsonDocument { { "_id", written }, { "at", DateTime.UtcNow } } } },
+            });
+            reply.EnsureAcknowledged();
+            written++;
+            await Task.Delay(20, CancellationToken.None);
+        }
+        return written;
+    }
+
+    public static async Task<long> CountAsync(ReplicaSetFixture set, FixtureMember member, string db, string collection) =>
+        (await set.SendAsync(member, db, new BsonDocument { { "count", collection }, { "$readPreference", new BsonDocument("mode", "secondaryPreferred") } }))
+            .EnsureOk()["n"].ToInt64();
+
+    public static async Task<IReadOnlyList<BsonDocument>> IndexesAsync(ReplicaSetFixture set, FixtureMember member, string db, string collection) =>
+        (await set.SendAsync(member, db, new BsonDocument { { "listIndexes", collection }, { "$readPreference", new BsonDocument("mode", "secondaryPreferred") } }))
+            .EnsureOk()["cursor"]["firstBatch"].AsBsonArray.Select(i => i.AsBsonDocument).ToList();
+
+    private static async Task InsertAsync(ReplicaSetFixture set, FixtureMember primary, string db, string collection, int count, Func<int, BsonDocument> make)
+    {
+        const int batch = 500;
+        for (var first = 0; first < count; first += batch)
+        {
+            var documents = new BsonArray(Enumerable.Range(first, Math.Min(batch, count - first)).Select(make));
+            (await set.SendAsync(primary, db, new BsonDocument
+            {
+                { "insert", collection }, { "documents", documents }, { "writeConcern", new BsonDocument("w", "majority") },
+            })).EnsureAcknowledged();
+        }
+    }
+}
