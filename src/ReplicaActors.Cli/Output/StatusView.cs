@@ -40,7 +40,7 @@ public static class StatusView
                 Text(member, "configVersion"),
                 new Text(member.TryGetValue("self", out var self) && self.ToBoolean() ? "yes" : ""));
         }
-        return new Rows(new Text(Summary(reply)), table);
+        return new Rows([new Text(Summary(reply)), table, .. InitialSyncView.Sections(reply, members)]);
     }
 
     private static string Summary(BsonDocument reply)

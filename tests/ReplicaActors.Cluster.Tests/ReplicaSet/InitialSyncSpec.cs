@@ -169,3 +169,66 @@ internal static class InitialSyncData
         }
     }
 }
+
+/// <summary>
+/// Kill and restart around an initial sync, on the SQLite journal: killed mid-clone, a member starts over from a
+/// wiped store (its sources' small oplog windows no longer hold the set's first entries, so nothing but a fresh
+/// clone could fill it); after the sync, a restart finds a consistent oplog and store.
+/// </summary>
+public sealed class InitialSyncRestartSpec(ITestOutputHelper output) : ReplicaSetSpec(output)
+{
+    private const int Orders = 3000;
+    private const int People = 1000;
+
+    protected override ReplicaSetFixtureOptions Options => new()
+    {
+        Members = 3,
+        ExtraHocon = """
+            replica-actors.initial-sync { batch-documents = 50, retry-delay = 200ms, source-timeout = 2s }
+            replica-actors.oplog.window-bytes = 256KiB
+            """,
+    };
+
+    [Fact]
+    public async Task A_member_killed_mid_sync_syncs_again_from_scratch_and_restarts_cleanly_afterwards()
+    {
+        var primary = await ReplicaSet.WaitForPrimaryAsync();
+        await InitialSyncData.LoadAsync(ReplicaSet, primary, Orders, People);
+        var added = await ReplicaSet.StartExtraMemberAsync();
+        var config = (await ReplicaSet.SendAsync(primary, "admin", "{ replSetGetConfig: 1 }")).EnsureOk()["config"].AsBsonDocument;
+        config["version"] = config["version"].ToInt64() + 1;
+        config["members"].AsBsonArray.Add(new BsonDocument { { "_id", added.Index }, { "host", added.Host }, { "priority", 0 }, { "votes", 0 } });
+        (await ReplicaSet.SendAsync(primary, "admin", new BsonDocument("replSetReconfig", config))).EnsureOk();
+        await Eventually.UntilAsync($"{added} has cloned some documents", Timeouts.Replication, async () =>
+        {
+            var sync = (await ReplicaSet.SendAsync(added, "admin", "{ replSetGetStatus: 1 }")).Body.GetValue("initialSyncStatus", BsonNull.Value);
+            return sync is BsonDocument doc && doc.GetValue("phase", "").AsString == "cloning" && doc["documents"]["documentsCopied"].ToInt64() > 0
+                ? ((object?)true, "")
+                : (null, sync.ToString()!);
+        });
+
+        await ReplicaSet.KillAsync(added);
+        await ReplicaSet.RestartAsync(added);
+
+        await ReplicaSet.UntilMemberAsync($"{added} becomes SECONDARY after its restart", TimeSpan.FromSeconds(40), added, SetProbe.IsSecondaryAsync);
+        await AssertAllDataAsync(added);
+
+        (await ReplicaSet.SendAsync(primary, "shop", "{ insert: 'orders', documents: [{ _id: 'after', code: 'after' }], writeConcern: { w: 'majority' } }")).EnsureAcknowledged();
+        await ReplicaSet.KillAsync(added);
+        await ReplicaSet.RestartAsync(added);
+        await ReplicaSet.UntilMemberAsync($"{added} is SECONDARY after a plain restart", Timeouts.Replication, added, SetProbe.IsSecondaryAsync);
+        await SetProbe.UntilAsync($"{added} has the write made after its sync", Timeouts.Replication, async () =>
+        {
+            var count = await InitialSyncData.CountAsync(ReplicaSet, added, "shop", "orders");
+            return (count == Orders + 1, $"{count}");
+        });
+        Assert.Equal(People, await InitialSyncData.CountAsync(ReplicaSet, added, "crm", "people"));
+    }
+
+    private async Task AssertAllDataAsync(FixtureMember member)
+    {
+        Assert.Equal(Orders, await InitialSyncData.CountAsync(ReplicaSet, member, "shop", "orders"));
+        Assert.Equal(People, await InitialSyncData.CountAsync(ReplicaSet, member, "crm", "people"));
+        Assert.Contains(await InitialSyncData.IndexesAsync(ReplicaSet, member, "shop", "orders"), i => i["name"] == "code_1");
+    }
+}
