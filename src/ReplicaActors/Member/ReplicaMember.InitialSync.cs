@@ -52,9 +52,8 @@ public sealed partial class ReplicaMember
         var reader = _store.Reader;
         var collections = !request.ListCollections ? [] : reader.ListDatabases()
             .Where(db => db.Name != "local")
-            .SelectMany(db => reader.ListCollections(db.Name).Select(c => new Namespace(db.Name, c.Name)).Select(ns => new CloneCollection(
-                ns.Full, reader.ListCollections(ns.Db).First(c => c.Name == ns.Collection).CreatedAt,
-                reader.ListIndexes(ns).Select(i => i.ToBson()).ToList(), reader.Count(ns), reader.CollectionBytes(ns))))
+            .SelectMany(db => reader.ListCollections(db.Name).Select(c => (Ns: new Namespace(db.Name, c.Name), c.CreatedAt)))
+            .Select(c => new CloneCollection(c.Ns.Full, c.CreatedAt, reader.ListIndexes(c.Ns).Select(i => i.ToBson()).ToList(), reader.Count(c.Ns), reader.CollectionBytes(c.Ns)))
             .ToList();
         Sender.Tell(new CloneCatalog(selfId, held[0], collections, ""));
     }

@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using ReplicaActors.Protocol;
 using ReplicaActors.TestKit;
 using Xunit.Abstractions;
 
@@ -18,14 +19,13 @@ public sealed class InitialSyncSpec(ITestOutputHelper output) : ReplicaSetSpec(o
     {
         Members = 3,
         Journal = FixtureJournal.InMemory,
-        ExtraHocon = "replica-actors.initial-sync { batch-documents = 100, retry-delay = 200ms, source-timeout = 2s }",
+        ExtraHocon = InitialSyncData.Hocon + "replica-actors.initial-sync.batch-documents = 100",
     };
 
     [Fact]
     public async Task An_added_member_clones_every_document_and_index_and_gets_the_writes_made_during_the_sync()
     {
-        var primary = await ReplicaSet.WaitForPrimaryAsync();
-        await InitialSyncData.LoadAsync(ReplicaSet, primary, Orders, People);
+        await InitialSyncData.LoadAsync(ReplicaSet, Orders, People);
 
         using var writing = new CancellationTokenSource();
         var writer = InitialSyncData.WriteWhileAsync(ReplicaSet, writing.Token);
@@ -53,8 +53,8 @@ public sealed class InitialSyncSpec(ITestOutputHelper output) : ReplicaSetSpec(o
     [Fact]
     public async Task A_secondary_told_to_resync_clones_again_and_a_primary_refuses()
     {
+        await InitialSyncData.LoadAsync(ReplicaSet, 500, 200);
         var primary = await ReplicaSet.WaitForPrimaryAsync();
-        await InitialSyncData.LoadAsync(ReplicaSet, primary, 500, 200);
         var secondary = ReplicaSet.Members.First(m => m != primary);
         await SetProbe.UntilAsync($"{secondary} has the orders", Timeouts.Replication, async () =>
         {
@@ -71,15 +71,15 @@ public sealed class InitialSyncSpec(ITestOutputHelper output) : ReplicaSetSpec(o
         await ReplicaSet.UntilMemberAsync($"{secondary} is SECONDARY again", Timeouts.Replication, secondary, SetProbe.IsSecondaryAsync);
         Assert.Equal(500, await InitialSyncData.CountAsync(ReplicaSet, secondary, "shop", "orders"));
         Assert.Equal(200, await InitialSyncData.CountAsync(ReplicaSet, secondary, "crm", "people"));
-        (await ReplicaSet.SendAsync(primary, "shop", "{ insert: 'orders', documents: [{ _id: 'after', code: 'after' }], writeConcern: { w: 3, wtimeout: 10000 } }")).EnsureAcknowledged();
+        (await InitialSyncData.WriteAsync(ReplicaSet, "shop", "{ insert: 'orders', documents: [{ _id: 'after', code: 'after' }], writeConcern: { w: 3, wtimeout: 10000 } }")).EnsureAcknowledged();
         Assert.Equal(501, await InitialSyncData.CountAsync(ReplicaSet, secondary, "shop", "orders"));
     }
 
     [Fact]
     public async Task When_the_sync_source_dies_the_attempt_is_retried_on_another_member()
     {
+        await InitialSyncData.LoadAsync(ReplicaSet, Orders, People);
         var primary = await ReplicaSet.WaitForPrimaryAsync();
-        await InitialSyncData.LoadAsync(ReplicaSet, primary, Orders, People);
         var secondaries = ReplicaSet.Members.Where(m => m != primary).ToList();
         foreach (var secondary in secondaries)
             await SetProbe.UntilAsync($"{secondary} has the people", Timeouts.Replication, async () =>
@@ -87,11 +87,7 @@ public sealed class InitialSyncSpec(ITestOutputHelper output) : ReplicaSetSpec(o
                 var count = await InitialSyncData.CountAsync(ReplicaSet, secondary, "crm", "people");
                 return (count == People, $"{count}");
             });
-        var added = await ReplicaSet.StartExtraMemberAsync();
-        var config = (await ReplicaSet.SendAsync(primary, "admin", "{ replSetGetConfig: 1 }")).EnsureOk()["config"].AsBsonDocument;
-        config["version"] = config["version"].ToInt64() + 1;
-        config["members"].AsBsonArray.Add(new BsonDocument { { "_id", added.Index }, { "host", added.Host }, { "priority", 0 } });
-        (await ReplicaSet.SendAsync(primary, "admin", new BsonDocument("replSetReconfig", config))).EnsureOk();
+        var added = await InitialSyncData.AddAsync(ReplicaSet, primary, new BsonDocument("priority", 0));
 
         var source = await Eventually.UntilAsync($"{added} is cloning", Timeouts.Replication, async () =>
         {
@@ -121,14 +117,39 @@ public sealed class InitialSyncSpec(ITestOutputHelper output) : ReplicaSetSpec(o
 /// <summary>The data the initial sync specs clone, and how they look at it on one member.</summary>
 internal static class InitialSyncData
 {
+    /// <summary>
+    /// Quick retries on a silent source; a longer election timeout than the fast profile's, so that a primary
+    /// busy with the bulk load on two shared cores is not taken for dead (these specs are about sync, not elections).
+    /// </summary>
+    public const string Hocon = """
+        replica-actors.initial-sync { retry-delay = 200ms, source-timeout = 2s }
+        replica-actors.config-defaults.electionTimeoutMillis = 4000
+
+        """;
+
     /// <summary>shop.orders (with a unique index on code), crm.people and an empty crm.empty, all majority-acknowledged.</summary>
-    public static async Task LoadAsync(ReplicaSetFixture set, FixtureMember primary, int orders, int people)
+    public static async Task LoadAsync(ReplicaSetFixture set, int orders, int people)
     {
-        (await set.SendAsync(primary, "shop", "{ createIndexes: 'orders', indexes: [{ key: { code: 1 }, name: 'code_1', unique: true }] }")).EnsureOk();
-        (await set.SendAsync(primary, "crm", "{ create: 'empty' }")).EnsureOk();
-        await InsertAsync(set, primary, "shop", "orders", orders, i => new BsonDocument { { "_id", i }, { "code", $"c{i}" }, { "total", i * 1.5 } });
-        await InsertAsync(set, primary, "crm", "people", people, i => new BsonDocument { { "_id", $"p{i}" }, { "name", $"person {i}" }, { "tags", new BsonArray { "a", i % 7 } } });
+        (await WriteAsync(set, "shop", "{ createIndexes: 'orders', indexes: [{ key: { code: 1 }, name: 'code_1', unique: true }] }")).EnsureOk();
+        (await WriteAsync(set, "crm", "{ create: 'empty' }")).EnsureOk();
+        await InsertAsync(set, "shop", "orders", orders, i => new BsonDocument { { "_id", i }, { "code", $"c{i}" }, { "total", i * 1.5 } });
+        await InsertAsync(set, "crm", "people", people, i => new BsonDocument { { "_id", $"p{i}" }, { "name", $"person {i}" }, { "tags", new BsonArray { "a", i % 7 } } });
     }
+
+    /// <summary>Starts one more member and adds it through <paramref name="primary"/> with the given member fields, without waiting for it.</summary>
+    public static async Task<FixtureMember> AddAsync(ReplicaSetFixture set, FixtureMember primary, BsonDocument fields)
+    {
+        var added = await set.StartExtraMemberAsync();
+        var config = (await set.SendAsync(primary, "admin", "{ replSetGetConfig: 1 }")).EnsureOk()["config"].AsBsonDocument;
+        config["version"] = config["version"].ToInt64() + 1;
+        config["members"].AsBsonArray.Add(new BsonDocument { { "_id", added.Index }, { "host", added.Host } }.AddRange(fields));
+        (await set.SendAsync(primary, "admin", new BsonDocument("replSetReconfig", config))).EnsureOk();
+        return added;
+    }
+
+    /// <summary>Through the set's client: to whichever member is primary, retried once (same write id) if the primary changes.</summary>
+    public static Task<CommandReply> WriteAsync(ReplicaSetFixture set, string db, string command) =>
+        set.Client.RunCommandAsync(new CommandRequest(db, BsonDocument.Parse(command)));
 
     /// <summary>Writes one document at a time into shop.live until cancelled; returns how many were acknowledged.</summary>
     public static async Task<int> WriteWhileAsync(ReplicaSetFixture set, CancellationToken cancel)
@@ -136,11 +157,10 @@ internal static class InitialSyncData
         var written = 0;
         while (!cancel.IsCancellationRequested)
         {
-            var primary = await set.WaitForPrimaryAsync();
-            var reply = await set.SendAsync(primary, "shop", new BsonDocument
+            var reply = await set.Client.RunCommandAsync(new CommandRequest("shop", new BsonDocument
             {
                 { "insert", "live" }, { "documents", new BsonArray { new BsonDocument { { "_id", written }, { "at", DateTime.UtcNow } } } },
-            });
+            }));
             reply.EnsureAcknowledged();
             written++;
             await Task.Delay(20, CancellationToken.None);
@@ -156,16 +176,16 @@ internal static class InitialSyncData
         (await set.SendAsync(member, db, new BsonDocument { { "listIndexes", collection }, { "$readPreference", new BsonDocument("mode", "secondaryPreferred") } }))
             .EnsureOk()["cursor"]["firstBatch"].AsBsonArray.Select(i => i.AsBsonDocument).ToList();
 
-    private static async Task InsertAsync(ReplicaSetFixture set, FixtureMember primary, string db, string collection, int count, Func<int, BsonDocument> make)
+    private static async Task InsertAsync(ReplicaSetFixture set, string db, string collection, int count, Func<int, BsonDocument> make)
     {
-        const int batch = 500;
+        const int batch = 250;
         for (var first = 0; first < count; first += batch)
         {
             var documents = new BsonArray(Enumerable.Range(first, Math.Min(batch, count - first)).Select(make));
-            (await set.SendAsync(primary, db, new BsonDocument
+            (await set.Client.RunCommandAsync(new CommandRequest(db, new BsonDocument
             {
                 { "insert", collection }, { "documents", documents }, { "writeConcern", new BsonDocument("w", "majority") },
-            })).EnsureAcknowledged();
+            }))).EnsureAcknowledged();
         }
     }
 }
@@ -183,8 +203,8 @@ public sealed class InitialSyncRestartSpec(ITestOutputHelper output) : ReplicaSe
     protected override ReplicaSetFixtureOptions Options => new()
     {
         Members = 3,
-        ExtraHocon = """
-            replica-actors.initial-sync { batch-documents = 50, retry-delay = 200ms, source-timeout = 2s }
+        ExtraHocon = InitialSyncData.Hocon + """
+            replica-actors.initial-sync.batch-documents = 50
             replica-actors.oplog.window-bytes = 256KiB
             """,
     };
@@ -192,13 +212,8 @@ public sealed class InitialSyncRestartSpec(ITestOutputHelper output) : ReplicaSe
     [Fact]
     public async Task A_member_killed_mid_sync_syncs_again_from_scratch_and_restarts_cleanly_afterwards()
     {
-        var primary = await ReplicaSet.WaitForPrimaryAsync();
-        await InitialSyncData.LoadAsync(ReplicaSet, primary, Orders, People);
-        var added = await ReplicaSet.StartExtraMemberAsync();
-        var config = (await ReplicaSet.SendAsync(primary, "admin", "{ replSetGetConfig: 1 }")).EnsureOk()["config"].AsBsonDocument;
-        config["version"] = config["version"].ToInt64() + 1;
-        config["members"].AsBsonArray.Add(new BsonDocument { { "_id", added.Index }, { "host", added.Host }, { "priority", 0 }, { "votes", 0 } });
-        (await ReplicaSet.SendAsync(primary, "admin", new BsonDocument("replSetReconfig", config))).EnsureOk();
+        await InitialSyncData.LoadAsync(ReplicaSet, Orders, People);
+        var added = await InitialSyncData.AddAsync(ReplicaSet, await ReplicaSet.WaitForPrimaryAsync(), new BsonDocument { { "priority", 0 }, { "votes", 0 } });
         await Eventually.UntilAsync($"{added} has cloned some documents", Timeouts.Replication, async () =>
         {
             var sync = (await ReplicaSet.SendAsync(added, "admin", "{ replSetGetStatus: 1 }")).Body.GetValue("initialSyncStatus", BsonNull.Value);
@@ -213,7 +228,7 @@ public sealed class InitialSyncRestartSpec(ITestOutputHelper output) : ReplicaSe
         await ReplicaSet.UntilMemberAsync($"{added} becomes SECONDARY after its restart", TimeSpan.FromSeconds(40), added, SetProbe.IsSecondaryAsync);
         await AssertAllDataAsync(added);
 
-        (await ReplicaSet.SendAsync(primary, "shop", "{ insert: 'orders', documents: [{ _id: 'after', code: 'after' }], writeConcern: { w: 'majority' } }")).EnsureAcknowledged();
+        (await InitialSyncData.WriteAsync(ReplicaSet, "shop", "{ insert: 'orders', documents: [{ _id: 'after', code: 'after' }], writeConcern: { w: 'majority' } }")).EnsureAcknowledged();
         await ReplicaSet.KillAsync(added);
         await ReplicaSet.RestartAsync(added);
         await ReplicaSet.UntilMemberAsync($"{added} is SECONDARY after a plain restart", Timeouts.Replication, added, SetProbe.IsSecondaryAsync);
