@@ -114,6 +114,41 @@ public sealed class InitialSyncSpec(ITestOutputHelper output) : ReplicaSetSpec(o
     }
 }
 
+/// <summary>A secondary that fell off its sources' oplog goes RECOVERING, says to resync, and a resync brings it back.</summary>
+public sealed class TooStaleResyncSpec(ITestOutputHelper output) : ReplicaSetSpec(output)
+{
+    protected override ReplicaSetFixtureOptions Options => new()
+    {
+        Members = 3,
+        Journal = FixtureJournal.InMemory,
+        ExtraHocon = InitialSyncData.Hocon + "replica-actors.oplog.window-bytes = 256KiB",
+    };
+
+    [Fact]
+    public async Task A_too_stale_secondary_goes_recovering_and_rs_resync_makes_it_secondary_again()
+    {
+        var primary = await ReplicaSet.WaitForPrimaryAsync();
+        var stale = ReplicaSet.Members.First(m => m != primary);
+        await ReplicaSet.PartitionAsync(stale);
+        await InitialSyncData.LoadAsync(ReplicaSet, 3000, 1000);
+        await ReplicaSet.HealAsync();
+
+        var message = await Eventually.UntilAsync($"{stale} goes RECOVERING", Timeouts.Election, async () =>
+        {
+            var status = (await ReplicaSet.SendAsync(stale, "admin", "{ replSetGetStatus: 1 }")).EnsureOk();
+            var self = status["members"].AsBsonArray.Select(m => m.AsBsonDocument).Single(m => m.GetValue("self", false).ToBoolean());
+            return self["stateStr"] == "RECOVERING" ? (self["infoMessage"].AsString, "") : (null, self.ToString());
+        });
+        Assert.Contains("too stale", message);
+        Assert.Contains("rs resync", message);
+
+        (await ReplicaSet.SendAsync(stale, "admin", "{ resync: 1 }")).EnsureOk();
+        await ReplicaSet.UntilMemberAsync($"{stale} is SECONDARY after its resync", Timeouts.Replication, stale, SetProbe.IsSecondaryAsync);
+        Assert.Equal(3000, await InitialSyncData.CountAsync(ReplicaSet, stale, "shop", "orders"));
+        Assert.Equal(1000, await InitialSyncData.CountAsync(ReplicaSet, stale, "crm", "people"));
+    }
+}
+
 /// <summary>The data the initial sync specs clone, and how they look at it on one member.</summary>
 internal static class InitialSyncData
 {
