@@ -46,6 +46,7 @@ public static class StatusView
         // Why this member is not readable (RECOVERING, no sync source): the first thing an operator needs.
         foreach (var member in members.Where(m => m.GetValue("self", false).ToBoolean() && m.GetValue("infoMessage", "").ToString() != ""))
             lines.Add(new Text($"{ReplyFields.Plain(member.GetValue("name", ""))}: {ReplyFields.Plain(member["infoMessage"])}"));
+        lines.AddRange(InitialSyncView.Sections(reply, members));
         return new Rows(lines);
     }
 

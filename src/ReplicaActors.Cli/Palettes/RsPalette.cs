@@ -25,6 +25,7 @@ public static class RsPalette
         Freeze(runner),
         SyncFrom(runner),
         StepUp(runner),
+        Resync(runner),
     };
 
     private static Command Hello(CommandRunner runner) =>
@@ -110,6 +111,10 @@ public static class RsPalette
     private static Command StepUp(CommandRunner runner) =>
         Simple(runner, "stepup", "Ask the first host to stand for election now", "replSetStepUp",
             (_, _, output) => output.Console.WriteLine("election started"));
+
+    private static Command Resync(CommandRunner runner) =>
+        Simple(runner, "resync", "Discard the first host's data and run a fresh initial sync (a SECONDARY or RECOVERING member; a PRIMARY refuses)", "resync",
+            (_, reply, output) => output.Console.WriteLine(reply.GetValue("info", "resync started").AsString));
 
     private static Command Initiate(CommandRunner runner)
     {

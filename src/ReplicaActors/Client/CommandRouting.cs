@@ -27,7 +27,7 @@ public static class CommandRouting
         ["find", "count", "distinct", "aggregate", "listIndexes", "listCollections", "listDatabases"];
 
     private static readonly HashSet<string> Admin =
-        ["hello", "isMaster", "ping", "buildInfo", "serverStatus", "replSetGetStatus", "replSetGetConfig", "replSetInitiate", "replSetFreeze", "replSetStepUp", "replSetSyncFrom"];
+        ["hello", "isMaster", "ping", "buildInfo", "serverStatus", "replSetGetStatus", "replSetGetConfig", "replSetInitiate", "replSetFreeze", "replSetStepUp", "replSetSyncFrom", "resync"];
 
     private static readonly HashSet<ErrorCode> Retryable =
     [

@@ -49,3 +49,24 @@ public sealed record MemberPosition(int MemberId, OpTime Applied, OpTime Durable
 
 /// <summary>Progress reported upstream along the sync-source chain, so the primary can advance the commit point.</summary>
 public sealed record UpdatePosition(IReadOnlyList<MemberPosition> Positions) : IReplicaMessage;
+
+/// <summary>
+/// Initial sync asks a source for its newest applied entry (the begin point, or later the stop point) and,
+/// with <paramref name="ListCollections"/>, for every collection it would clone.
+/// </summary>
+public sealed record CloneCatalogRequest(int FromId, bool ListCollections) : IReplicaMessage;
+
+/// <summary>A collection a source offers: namespace, creation OpTime, indexes (listIndexes' shape), document count and BSON bytes.</summary>
+public sealed record CloneCollection(string Ns, OpTime CreatedAt, IReadOnlyList<BsonDocument> Indexes, long Documents, long Bytes);
+
+/// <summary>
+/// The source's newest applied oplog entry and its collections (every database but <c>local</c>), or
+/// <paramref name="Error"/> (non-empty) saying why it cannot serve an initial sync.
+/// </summary>
+public sealed record CloneCatalog(int SourceId, OplogEntry? Newest, IReadOnlyList<CloneCollection> Collections, string Error) : IReplicaMessage;
+
+/// <summary>The next documents of <paramref name="Ns"/> after the _id key <paramref name="AfterKey"/> (empty: from the first).</summary>
+public sealed record CloneBatchRequest(int FromId, string Ns, byte[] AfterKey, int MaxDocuments, long MaxBytes) : IReplicaMessage;
+
+/// <summary>One batch of documents in _id key order, the last key sent, their bytes, and whether the collection ends here; or an error.</summary>
+public sealed record CloneBatch(string Ns, IReadOnlyList<BsonDocument> Documents, byte[] LastKey, long Bytes, bool Done, string Error) : IReplicaMessage;

@@ -20,6 +20,9 @@ public sealed record MemberSettings(
     TimeSpan MaintenanceInterval,
     Akka.Configuration.Config ConfigDefaults)
 {
+    /// <summary>How a member with no data clones a sync source (<c>replica-actors.initial-sync</c>).</summary>
+    public InitialSyncSettings InitialSync { get; init; } = InitialSyncSettings.Default;
+
     /// <summary>The member's replica-set host: its Akka remoting endpoint.</summary>
     public string Host => $"{BindIp}:{Port}";
 
@@ -49,6 +52,7 @@ public sealed record MemberSettings(
             ra.GetTimeSpan("replication.await-data"),
             ra.GetTimeSpan("replication.maintenance-interval"),
             ra.GetConfig("config-defaults"));
+        settings = settings with { InitialSync = InitialSyncSettings.From(ra.GetConfig("initial-sync")) };
         settings.Validate();
         return settings;
     }

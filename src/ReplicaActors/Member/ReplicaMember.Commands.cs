@@ -52,6 +52,9 @@ public sealed partial class ReplicaMember
                 case "replSetSyncFrom":
                     SyncFrom(request);
                     break;
+                case "resync":
+                    Resync();
+                    break;
                 case var name when WriteCommandExecutor.IsWrite(name):
                     throw NotWritable();
                 case var name when ReadCommandExecutor.IsRead(name):

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using ReplicaActors.Config;
+using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
@@ -29,8 +30,9 @@ public sealed partial class ReplicaMember
         Me?.Id ?? -1,
         _durable.Term,
         _state,
-        _store.AppliedOpTime,
-        _durable.LastOpTime,
+        // An initial-syncing member reports no optimes (MongoDB's rule): what it holds may yet be discarded.
+        _state == MemberState.Startup2 ? OpTime.Null : _store.AppliedOpTime,
+        _state == MemberState.Startup2 ? OpTime.Null : _durable.LastOpTime,
         _commitPoint,
         _syncSourceId,
         _electionDate?.ToUnixTimeMilliseconds() ?? 0,

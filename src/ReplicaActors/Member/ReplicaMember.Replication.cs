@@ -189,8 +189,10 @@ public sealed partial class ReplicaMember
         {
             if (_durable.LastOpTime >= target) CompleteElection();
         }
-        else ReportPositionUpstream();
+        // An initial-syncing member's entries may yet be discarded: they count toward no write concern.
+        else if (_state != MemberState.Startup2) ReportPositionUpstream();
         AnswerParkedFetches();
+        if (_state == MemberState.Startup2) CompleteInitialSyncIfConsistent();
     }
 
     private void GoRecovering(string message)
@@ -204,7 +206,19 @@ public sealed partial class ReplicaMember
     private void ApplyToStore(IReadOnlyList<OplogEntry> entries)
     {
         using var batch = _store.BeginBatch();
-        foreach (var entry in entries) batch.Apply(entry);
+        foreach (var entry in entries)
+        {
+            // Initial sync re-applies entries over a clone that may hold later states: a unique key a later state
+            // took is expected there, and the later entries restore the final state (MongoDB tolerates this too).
+            try
+            {
+                batch.Apply(entry);
+            }
+            catch (ReplicaException e) when (e.Code == ErrorCode.DuplicateKey && _state == MemberState.Startup2)
+            {
+                _log.Debug("initial sync skipped {0}: {1}", entry.OpTime, e.Message);
+            }
+        }
         batch.Commit();
     }
 

@@ -94,9 +94,7 @@ public sealed partial class ReplicaMember
         var files = WriteRollbackFiles(undone);
         Persist(new RollbackApplied(common.OpTime, common.WallMillis), e =>
         {
-            _durable = _durable.Apply(e);
-            _window.TruncateAfter(e.CommonPoint);
-            _journalOplog.RolledBackTo(e.CommonPoint);
+            RolledBack(e);
             _lastIssued = e.CommonPoint.Ts;
             _positions.Remove(Me!.Id);
             LearnPosition(SelfPosition());

@@ -59,7 +59,7 @@ public sealed partial class ReplicaMember
     {
         var config = Config ?? throw NotYetInitialized();
         var now = DateTimeOffset.UtcNow;
-        return new BsonDocument
+        var status = new BsonDocument
         {
             { "set", config.Name },
             { "date", new BsonDateTime(now.UtcDateTime) },
@@ -77,6 +77,8 @@ public sealed partial class ReplicaMember
             { "members", new BsonArray(config.Members.Select(m => m.Host == _settings.Host ? SelfStatus(config, m, now) : PeerStatus(config, m, now))) },
             { "oplog", OplogStatus() },
         };
+        if (InitialSyncStatus(now) is { } initialSync) status.Add("initialSyncStatus", initialSync);
+        return status;
     }
 
     /// <summary>The journal's oplog against its cap: truncation shows as the first entry moving on.</summary>

@@ -26,6 +26,14 @@ public sealed partial class ReplicaMember
         _journalOplog.Add(LastSequenceNr, appended.Entries, _durable);
     }
 
+    /// <summary>Everything a journaled rollback marker voids, on the rollback, resync and recovery paths alike.</summary>
+    private void RolledBack(RollbackApplied rollback)
+    {
+        _durable = _durable.Apply(rollback);
+        _window.TruncateAfter(rollback.CommonPoint);
+        _journalOplog.RolledBackTo(rollback.CommonPoint);
+    }
+
     private void RecoverSnapshot(SnapshotOffer offer)
     {
         var snapshot = (MemberSnapshot)offer.Snapshot;

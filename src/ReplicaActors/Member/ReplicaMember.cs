@@ -56,9 +56,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Recover<ConfigInstalled>(e => _durable = _durable.Apply(e));
         Recover<RollbackApplied>(e =>
         {
-            _durable = _durable.Apply(e);
-            _window.TruncateAfter(e.CommonPoint);
-            _journalOplog.RolledBackTo(e.CommonPoint);
+            RolledBack(e);
             _unappliedTail.RemoveAll(entry => entry.OpTime > e.CommonPoint);
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
@@ -78,7 +76,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     protected override void PreStart()
     {
         _readers = Context.ActorOf(
-            ReaderActor.Props(new ReadCommandExecutor(_store))
+            ReaderActor.Props(new ReadCommandExecutor(_store), _store.Reader)
                 .WithRouter(new RoundRobinPool(_settings.ReaderCount))
                 .WithDispatcher("akka.actor.reader-dispatcher"),
             "readers");
@@ -90,11 +88,21 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     /// Readers are stateless: a failed read was answered with an error already, so restart them.
     /// The fetcher and the delayed applier are stopped, not restarted: the member notices (Terminated)
     /// and picks a source anew, or seeds a new applier from the journal's entries it has not applied.
+    /// The initial syncer is stopped too: its half-written clone is worthless, so the member fails the
+    /// attempt (naming the exception) and a new attempt starts from a wiped store.
     /// </summary>
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(_ =>
-        Sender.Path.Name.StartsWith(FetcherName, StringComparison.Ordinal) || Sender.Path.Name.StartsWith("delayed-applier-", StringComparison.Ordinal)
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(e =>
+    {
+        var child = Sender.Path.Name;
+        if (child.StartsWith(InitialSyncerName, StringComparison.Ordinal))
+        {
+            _initialSyncerCrash = $"{e.GetType().Name}: {e.Message}";
+            return Directive.Stop;
+        }
+        return child.StartsWith(FetcherName, StringComparison.Ordinal) || child.StartsWith("delayed-applier-", StringComparison.Ordinal)
             ? Directive.Stop
-            : Directive.Restart));
+            : Directive.Restart;
+    }));
 
     protected override void PostStop()
     {
@@ -106,8 +114,9 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void OnRecovered()
     {
         // Entries the journal made durable but the store had not committed when the process died.
-        // A delayed member leaves them to its delayed applier (started with the config, below).
-        if (_unappliedTail.Count > 0 && Me is not { SecondaryDelaySecs: > 0 })
+        // A delayed member leaves them to its delayed applier (started with the config, below); a member
+        // whose initial sync never finished discards them with its data and syncs again.
+        if (_unappliedTail.Count > 0 && Me is not { SecondaryDelaySecs: > 0 } && !_store.Reader.InitialSyncInProgress)
         {
             ApplyToStore(_unappliedTail);
             _log.Info("re-applied {0} oplog entries from the journal after {1}", _unappliedTail.Count, _unappliedTail[0].OpTime);
@@ -255,6 +264,8 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<WriteConcernTimeout>(OnWriteConcernTimeout);
         Command<ClusterEvent.UnreachableMember>(OnUnreachable);
         Command<ApplyDue>(OnApplyDue);
+        Command<CloneCatalogRequest>(OnCloneCatalogRequest);
+        Command<CloneBatchRequest>(OnCloneBatchRequest);
         Command<InitiateChecked>(checkedInitiate => checkedInitiate.ReplyTo.Tell(CommandReply.Error(ErrorCode.AlreadyInitialized, "already initialized")));
         // Ticks and replies from a role this member no longer has.
         Command<ElectionTimeoutTick>(_ => { });
@@ -265,6 +276,10 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<TakeoverTick>(_ => { });
         Command<RollbackProbe>(_ => { });
         Command<CatchUpTimeout>(_ => { });
+        Command<InitialSyncRetry>(_ => { });
+        Command<InitialSyncProgressed>(_ => { });
+        Command<InitialSyncCloned>(_ => { });
+        Command<InitialSyncFailed>(_ => { });
     }
 
     // ---- Config ----------------------------------------------------------------------------------
@@ -282,12 +297,22 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
             if (_state == MemberState.Primary) StepDown("this member is not in the new config");
             Timers.Cancel(TimerKeys.Election);
             StopFetcher("this member is not in the config");
+            StopInitialSyncer();
+            _syncRun = null;
             Become(Removed);
             return;
         }
         if (self.ArbiterOnly)
         {
             Become(Arbiter);
+            return;
+        }
+        if (_state == MemberState.Startup2) return;
+        if (NeedsInitialSync())
+        {
+            BeginInitialSync(_store.Reader.InitialSyncInProgress
+                ? "an earlier initial sync did not finish: its partial data is discarded and the sync starts over"
+                : "this member holds no data");
             return;
         }
         MaintainDelayedApplier(self);

@@ -52,6 +52,24 @@ internal static class MemberWire
             { "entries", new BsonArray(b.Entries.Select(e => e.ToBson())) }, { "missing", b.AfterNotFound }, { "oldest", b.SourceOldest.ToBson() },
         },
         UpdatePosition u => new BsonDocument("positions", new BsonArray(u.Positions.Select(Write))),
+        CloneCatalogRequest c => new BsonDocument { { "from", c.FromId }, { "list", c.ListCollections } },
+        CloneCatalog c => new BsonDocument
+        {
+            { "source", c.SourceId }, { "newest", c.Newest is { } n ? n.ToBson() : BsonNull.Value }, { "error", c.Error },
+            { "colls", new BsonArray(c.Collections.Select(k => new BsonDocument
+                {
+                    { "ns", k.Ns }, { "created", k.CreatedAt.ToBson() }, { "indexes", new BsonArray(k.Indexes) }, { "docs", k.Documents }, { "bytes", k.Bytes },
+                })) },
+        },
+        CloneBatchRequest c => new BsonDocument
+        {
+            { "from", c.FromId }, { "ns", c.Ns }, { "after", new BsonBinaryData(c.AfterKey) }, { "max", c.MaxDocuments }, { "maxBytes", c.MaxBytes },
+        },
+        CloneBatch c => new BsonDocument
+        {
+            { "ns", c.Ns }, { "docs", new BsonArray(c.Documents) }, { "last", new BsonBinaryData(c.LastKey) }, { "bytes", c.Bytes },
+            { "done", c.Done }, { "error", c.Error },
+        },
         _ => throw new ArgumentException($"{message.GetType()} is not a member message", nameof(message)),
     };
 
@@ -68,6 +86,14 @@ internal static class MemberWire
             d["entries"].AsBsonArray.Select(e => OplogEntry.FromBson(e.AsBsonDocument)).ToArray(), d["missing"].AsBoolean,
             OpTimeBson.FromBson(d["oldest"].AsBsonDocument)),
         nameof(UpdatePosition) => new UpdatePosition(d["positions"].AsBsonArray.Select(p => ReadPosition(p.AsBsonDocument)).ToArray()),
+        nameof(CloneCatalogRequest) => new CloneCatalogRequest(d["from"].ToInt32(), d["list"].AsBoolean),
+        nameof(CloneCatalog) => new CloneCatalog(d["source"].ToInt32(), d["newest"].IsBsonNull ? null : OplogEntry.FromBson(d["newest"].AsBsonDocument),
+            d["colls"].AsBsonArray.Select(k => k.AsBsonDocument).Select(k => new CloneCollection(k["ns"].AsString, OpTimeBson.FromBson(k["created"].AsBsonDocument),
+                k["indexes"].AsBsonArray.Select(i => i.AsBsonDocument).ToArray(), k["docs"].ToInt64(), k["bytes"].ToInt64())).ToArray(),
+            d["error"].AsString),
+        nameof(CloneBatchRequest) => new CloneBatchRequest(d["from"].ToInt32(), d["ns"].AsString, d["after"].AsByteArray, d["max"].ToInt32(), d["maxBytes"].ToInt64()),
+        nameof(CloneBatch) => new CloneBatch(d["ns"].AsString, d["docs"].AsBsonArray.Select(x => x.AsBsonDocument).ToArray(), d["last"].AsByteArray,
+            d["bytes"].ToInt64(), d["done"].AsBoolean, d["error"].AsString),
         _ => throw new ArgumentException($"{type} is not a member message", nameof(type)),
     };
 }

@@ -35,6 +35,10 @@ public sealed class ReplicaSerializer(ExtendedActorSystem system) : SerializerWi
         ["FO"] = typeof(FetchOplog),
         ["OB"] = typeof(OplogBatch),
         ["UP"] = typeof(UpdatePosition),
+        ["CQ"] = typeof(CloneCatalogRequest),
+        ["CC"] = typeof(CloneCatalog),
+        ["BQ"] = typeof(CloneBatchRequest),
+        ["BR"] = typeof(CloneBatch),
     };
 
     private static readonly Dictionary<Type, string> MemberManifests = MemberMessages.ToDictionary(kv => kv.Value, kv => kv.Key);

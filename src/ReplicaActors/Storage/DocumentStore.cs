@@ -20,6 +20,9 @@ public sealed class DocumentStore : IDisposable
     private StoreBatch? openBatch;
     private string? temporaryDirectory;
     private OpTime durableApplied = OpTime.Null;
+    // Bumped when the applied OpTime moves back (rollback, initial-sync wipe): a checkpoint that read the old
+    // history's applied OpTime must not publish it as durable for the new one.
+    private long history;
 
     private DocumentStore(string dataFile, string connectionString)
     {
@@ -35,11 +38,16 @@ public sealed class DocumentStore : IDisposable
         Reader = new StoreReader(connectionString);
         checkpointer = new WalCheckpointer(dataFile, TimeSpan.FromSeconds(1), connection =>
         {
+            long readIn;
+            lock (durableLock) readIn = history;
             using var read = new SqlSession(connection, null);
             var applied = MetaTable.Read(read, MetaTable.Applied);
             return () =>
             {
-                lock (durableLock) durableApplied = applied;
+                lock (durableLock)
+                {
+                    if (readIn == history) durableApplied = applied;
+                }
             };
         });
     }
@@ -110,8 +118,65 @@ public sealed class DocumentStore : IDisposable
     /// there, sets AppliedOpTime to it, and returns the documents discarded (their versions before the
     /// rollback), by namespace, for the rollback files.
     /// </summary>
-    public IReadOnlyDictionary<Namespace, IReadOnlyList<BsonDocument>> RollbackTo(OpTime common) =>
-        InTransaction("roll back", sql => StoreRollback.To(sql, common));
+    public IReadOnlyDictionary<Namespace, IReadOnlyList<BsonDocument>> RollbackTo(OpTime common)
+    {
+        var undone = InTransaction("roll back", sql => StoreRollback.To(sql, common));
+        AppliedMovedBack();
+        return undone;
+    }
+
+    /// <summary>Sets the durable "initial sync in progress" marker, before the oplog and the data are discarded.</summary>
+    public void MarkInitialSync() => InTransaction("mark an initial sync", sql =>
+    {
+        StoreClone.Mark(sql);
+        return 0;
+    });
+
+    /// <summary>Deletes every collection, document and index, and marks an initial sync as running, in one transaction.</summary>
+    public void WipeForInitialSync()
+    {
+        InTransaction("wipe for initial sync", sql =>
+        {
+            StoreClone.Wipe(sql);
+            return 0;
+        });
+        AppliedMovedBack();
+    }
+
+    private void AppliedMovedBack()
+    {
+        lock (durableLock)
+        {
+            history++;
+            durableApplied = OpTime.Min(durableApplied, AppliedOpTime);
+        }
+    }
+
+    /// <summary>Clears the marker: the data is complete and consistent with the oplog.</summary>
+    public void FinishInitialSync() => InTransaction("finish initial sync", sql =>
+    {
+        StoreClone.Finish(sql);
+        return 0;
+    });
+
+    /// <summary>Initial sync: creates the collection (if new) and loads cloned documents, all in one transaction.</summary>
+    public void LoadCloned(Namespace ns, OpTime createdAt, IReadOnlyList<BsonDocument> documents) => InTransaction("load cloned documents", sql =>
+    {
+        var changes = new StoreChanges(sql);
+        changes.EnsureCollection(ns, createdAt, null);
+        StoreClone.InsertDocuments(sql, ns, documents);
+        return 0;
+    });
+
+    /// <summary>Initial sync: builds the collection's cloned secondary indexes over its loaded documents.</summary>
+    public void BuildClonedIndexes(Namespace ns, IReadOnlyList<IndexSpec> indexes) => InTransaction("build cloned indexes", sql =>
+    {
+        var changes = new StoreChanges(sql);
+        var existing = Catalog.SecondaryIndexes(sql, ns.Full);
+        foreach (var index in indexes.Where(i => i.Name != IndexSpec.IdIndexName && existing.All(e => e.Name != i.Name)))
+            changes.CreateIndex(ns.Full, index, null);
+        return 0;
+    });
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using ReplicaActors.Oplog;
 
 namespace ReplicaActors.Storage;
@@ -7,3 +8,6 @@ public sealed record DatabaseInfo(string Name, long SizeOnDisk, bool Empty);
 
 /// <summary>A collection and the OpTime of the oplog entry that created it.</summary>
 public sealed record CollectionInfo(string Name, OpTime CreatedAt);
+
+/// <summary>One page of a collection for initial sync: its documents, the last _id key read, their BSON bytes, and whether the collection ends here.</summary>
+public sealed record ClonePage(IReadOnlyList<BsonDocument> Documents, byte[] LastKey, long Bytes, bool Done);

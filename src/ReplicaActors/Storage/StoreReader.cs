@@ -53,6 +53,25 @@ public sealed class StoreReader
     /// <summary>The BSON size of the database's documents, for listDatabases' sizeOnDisk.</summary>
     public long ApproximateSize(string db) => Read(sql => DocumentTable.Size(sql, db));
 
+    /// <summary>True while an initial sync has not finished refilling the store.</summary>
+    public bool InitialSyncInProgress => Read(StoreClone.InProgress);
+
+    /// <summary>Whether any collection exists: a member with no oplog and no data needs an initial sync.</summary>
+    public bool HasData => Read(StoreClone.HasData);
+
+    /// <summary>The BSON size of the collection's documents: initial sync's byte totals.</summary>
+    public long CollectionBytes(Namespace ns) => Read(sql => StoreClone.CollectionBytes(sql, ns.Full));
+
+    /// <summary>
+    /// A page of the collection in _id key order after <paramref name="afterKey"/> (empty: from the start), for a
+    /// member that clones from here; its own snapshot, so pages may see different moments (the oplog fixes that up).
+    /// </summary>
+    public ClonePage ClonePage(Namespace ns, byte[] afterKey, int maxDocuments, long maxBytes) => Read(sql =>
+    {
+        var (documents, lastKey, bytes, done) = StoreClone.Page(sql, ns.Full, afterKey, maxDocuments, maxBytes);
+        return new ClonePage(documents, lastKey, bytes, done);
+    });
+
     /// <summary>An asOf older than the pruned history cannot be answered: the versions it needs are gone.</summary>
     private static OpTime EnsureKept(SqlSession sql, OpTime asOf)
     {

@@ -18,6 +18,7 @@ public class CommandDocumentTests
         { "rs freeze 0", "admin", "{replSetFreeze: 0}" },
         { "rs syncfrom h2:27017", "admin", "{replSetSyncFrom: 'h2:27017'}" },
         { "rs stepup", "admin", "{replSetStepUp: 1}" },
+        { "rs resync", "admin", "{resync: 1}" },
         { "db insert shop.orders {a:1}", "shop", "{insert: 'orders', documents: [{a: 1}], ordered: true}" },
         { "db insert shop.orders [{a:1},{_id:2}]", "shop", "{insert: 'orders', documents: [{a: 1}, {_id: 2}], ordered: true}" },
         { "db insert shop.orders {a:1} --w majority --wtimeout 500 --j", "shop",

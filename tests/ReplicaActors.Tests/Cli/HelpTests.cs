@@ -16,7 +16,7 @@ public class HelpTests
     }
 
     [Theory]
-    [InlineData("rs", new[] { "hello", "status", "initiate", "conf", "reconfig", "add", "remove", "stepdown", "freeze", "syncfrom", "stepup" })]
+    [InlineData("rs", new[] { "hello", "status", "initiate", "conf", "reconfig", "add", "remove", "stepdown", "freeze", "syncfrom", "stepup", "resync" })]
     [InlineData("db", new[] { "insert", "find", "update", "delete", "count", "createIndex", "dropIndex", "indexes", "dbs", "collections", "drop", "dropDatabase" })]
     public async Task Palette_help_lists_every_command(string palette, string[] commands)
     {

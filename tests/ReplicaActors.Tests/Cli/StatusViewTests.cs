@@ -133,4 +133,60 @@ public class StatusViewTests
         Assert.Equal("set rs0, term 5, commit point 1704067790:1 (term 5)", lines[0].Trim());
         Assert.Contains(lines, l => l.Contains("h2:2") && l.Contains("1m 30s"));
     }
+
+    private const string Syncing = """
+        {
+          ok: 1, set: 'rs0', myState: 5, term: NumberLong(2),
+          members: [ { _id: 3, name: 'h4:4', health: 1, state: 5, stateStr: 'STARTUP2', self: true } ],
+          initialSyncStatus: {
+            failedInitialSyncAttempts: 1, maxFailedInitialSyncAttempts: 10, lastFailure: 'h2:2 did not answer within 2000 ms',
+            attempt: 2, syncSourceHost: 'h1:1', phase: 'cloning',
+            databases: { databasesCloned: 1, databasesToClone: 2 }, collections: { collectionsCloned: 2, collectionsToClone: 3 },
+            documents: { documentsCopied: 12000, documentsToCopy: 20000 },
+            approxTotalDataSize: 20971520, approxTotalBytesCopied: 10485760, fractionCloned: 0.5,
+            documentsPerSecond: 6000.4, remainingInitialSyncEstimatedMillis: 2100
+          }
+        }
+        """;
+
+    [Fact]
+    public void The_initial_sync_line_names_the_attempt_source_counts_rate_time_left_and_failures()
+    {
+        var line = InitialSyncView.Line(BsonDocument.Parse(Syncing)["initialSyncStatus"].AsBsonDocument);
+
+        Assert.Equal("initial sync attempt 2 of 10 from h1:1, cloning: databases 1/2, collections 2/3, documents 12,000/20,000, "
+            + "10.0 MB/20.0 MB, 6,000 docs/s, about 3 s left, 1 failed attempt(s), last: h2:2 did not answer within 2000 ms", line);
+    }
+
+    [Fact]
+    public async Task A_syncing_members_status_shows_the_line_and_a_bar_below_the_table()
+    {
+        var rows = await Rows(Syncing);
+
+        Assert.Contains(rows, r => r.StartsWith("initial sync attempt 2 of 10 from h1:1", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Trim().EndsWith("50%", StringComparison.Ordinal) && r.Contains('━'));
+    }
+
+    [Fact]
+    public async Task Another_members_status_points_to_the_syncing_members_own()
+    {
+        var rows = await Rows(Status.Replace("{ _id: 2, name: 'h3:3', health: 0, state: 8 }", "{ _id: 2, name: 'h3:3', health: 1, state: 5, stateStr: 'STARTUP2' }"));
+
+        Assert.Contains("h3:3 is in initial sync: 'rsctl h3:3 rs status' shows its progress", rows.Select(r => r.Trim()));
+    }
+
+    [Theory]
+    [InlineData(0.0, 0, "0%")]
+    [InlineData(0.25, 10, "25%")]
+    [InlineData(1.5, 40, "100%")]
+    public void The_bar_fills_its_share_of_forty_cells(double fraction, int filled, string percent)
+    {
+        var @out = new StringWriter();
+        new CliOutput(@out, TextWriter.Null, width: 200).Console.Write(InitialSyncView.Bar(fraction));
+
+        var bar = @out.ToString().Trim();
+        Assert.Equal(40, bar.Count(c => c == '━'));
+        Assert.EndsWith(percent, bar);
+        Assert.Equal(filled, InitialSyncView.FilledCells(fraction));
+    }
 }

@@ -37,6 +37,11 @@ public sealed class ReplicaSerializerTests : IDisposable
         new UpdatePosition([new MemberPosition(1, Time, Time, 3), new MemberPosition(2, OpTime.Null, OpTime.Null, 2)]),
         new MemberSnapshot(new MemberDurableState(4, 1, ReplicaActors.Config.ReplicaSetConfig.FromBson(Report.Config!), Time, 1_700_000_000_123), Time with { Term = 2 }),
         new MemberSnapshot(MemberDurableState.Empty, OpTime.Null),
+        new CloneCatalogRequest(3, true),
+        new CloneCatalog(0, Entry, [new CloneCollection("shop.items", Time, [BsonDocument.Parse("{ v: 2, key: { code: 1 }, name: 'code_1', unique: true }")], 10, 420)], ""),
+        new CloneCatalog(0, null, [], "it is ROLLBACK, not PRIMARY or SECONDARY"),
+        new CloneBatchRequest(3, "shop.items", [1, 2, 3], 100, 4096),
+        new CloneBatch("shop.items", [BsonDocument.Parse("{ _id: 1, code: 'a' }")], [4, 5], 30, false, ""),
     };
 
     [Theory]

@@ -21,4 +21,28 @@ public class DurabilityTests : StoreSpec
         Assert.True(SpinWait.SpinUntil(() => store.DurableAppliedOpTime == At(2), TimeSpan.FromSeconds(10)),
             $"durable applied {store.DurableAppliedOpTime}, applied {store.AppliedOpTime}");
     }
+
+    [Fact]
+    public void A_rollback_takes_the_durable_point_back_with_the_applied_one()
+    {
+        store.ApplyAll(Insert(1, "app.users", Doc("{ _id: 1 }")), Insert(2, "app.users", Doc("{ _id: 2 }")));
+        Assert.True(SpinWait.SpinUntil(() => store.DurableAppliedOpTime == At(2), TimeSpan.FromSeconds(10)));
+
+        store.RollbackTo(At(1));
+
+        // Entry 2 was undone: an entry of the new branch at its place is not on disk until a checkpoint says so.
+        Assert.Equal(At(1), store.DurableAppliedOpTime);
+    }
+
+    [Fact]
+    public void A_wipe_for_initial_sync_leaves_nothing_durable()
+    {
+        store.ApplyAll(Insert(1, "app.users", Doc("{ _id: 1 }")));
+        Assert.True(SpinWait.SpinUntil(() => store.DurableAppliedOpTime == At(1), TimeSpan.FromSeconds(10)));
+
+        store.MarkInitialSync();
+        store.WipeForInitialSync();
+
+        Assert.Equal(OpTime.Null, store.DurableAppliedOpTime);
+    }
 }
