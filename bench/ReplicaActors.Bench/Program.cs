@@ -5,9 +5,10 @@ using ReplicaActors.Client;
 // Load generator and failover prober for a running replica set; each mode prints one JSON line.
 //   insert   --hosts h1,h2,h3 --clients 16 --seconds 10 --warmup 2 --w majority
 //   failover --hosts h1,h2,h3 --pids p1,p2,p3 --trials 5
-if (args.Length == 0 || args[0] is not ("insert" or "failover"))
+//   lag      --hosts h1,h2,h3 --rate 1000 --seconds 10 --warmup 2
+if (args.Length == 0 || args[0] is not ("insert" or "failover" or "lag"))
 {
-    await Console.Error.WriteLineAsync("usage: ReplicaActors.Bench insert|failover --hosts h1,h2,h3 [options]");
+    await Console.Error.WriteLineAsync("usage: ReplicaActors.Bench insert|failover|lag --hosts h1,h2,h3 [options]");
     return 2;
 }
 var options = BenchOptions.Parse(args);
@@ -21,8 +22,11 @@ await using var client = new ReplicaSetClient(options.Hosts, transport, new Repl
 });
 await client.WaitForTopologyAsync(t => t.Primary is not null).WaitAsync(TimeSpan.FromSeconds(30));
 
-BsonDocument result = args[0] == "insert"
-    ? await InsertLoad.RunAsync(client, options)
-    : await FailoverTrials.RunAsync(client, transport, options);
+BsonDocument result = args[0] switch
+{
+    "insert" => await InsertLoad.RunAsync(client, options),
+    "lag" => await LagProbe.RunAsync(client, transport, options),
+    _ => await FailoverTrials.RunAsync(client, transport, options),
+};
 Console.WriteLine(result.ToJson());
 return 0;
