@@ -1,5 +1,4 @@
 using ReplicaActors.Config;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Consensus;
@@ -18,26 +17,26 @@ public static class ElectionTimeout
 
     /// <summary>
     /// The connection to the primary closed (its process is gone): waiting out the election timeout would only
-    /// confirm it. The electable secondaries stand in turns instead, the likeliest winner first (higher priority,
-    /// then the fresher oplog, then the lower id): each turn is the election timeout's random share wide, and a
-    /// member stands at a random point in the first half of its turn, so two members never run rounds at
-    /// once and split the vote.
+    /// confirm it. The electable secondaries stand in turns instead, higher priority first, then the lower id:
+    /// each turn is the election timeout's random share wide, and a member stands at a random point in the first
+    /// half of its turn, so two members never run rounds at once and split the vote. Freshness does not order
+    /// the turns: each member knows its own newest entry but the others' only from their last report, so under
+    /// writes each would think itself the freshest. A staler member that goes first is refused by a fresher
+    /// voter in its dry run, and the next turn elects.
     /// </summary>
     /// <param name="others">The other members as this one sees them; the lost primary is among them, down.</param>
-    public static TimeSpan AfterPrimaryConnectionLost(ReplicaSetConfig config, int selfId, OpTime selfDurable,
-        IReadOnlyList<MemberView> others, double random01, double jitterFraction = DefaultJitterFraction)
+    public static TimeSpan AfterPrimaryConnectionLost(ReplicaSetConfig config, int selfId, IReadOnlyList<MemberView> others,
+        double random01, double jitterFraction = DefaultJitterFraction)
     {
         var self = config.FindById(selfId) ?? throw new ArgumentException($"member {selfId} is not in the config", nameof(selfId));
         var turn = others.Count(view => view.Up && view.State == MemberState.Secondary
-            && config.FindById(view.Id) is { IsElectable: true } member && StandsBefore(member, view.Durable, self, selfDurable));
+            && config.FindById(view.Id) is { IsElectable: true } member && StandsBefore(member, self));
         var width = Jitter(config.Settings, random01: 0.5, jitterFraction) * 2;
         return width * turn + Jitter(config.Settings, random01, jitterFraction) / 2;
     }
 
-    private static bool StandsBefore(MemberConfig member, OpTime durable, MemberConfig self, OpTime selfDurable) =>
-        member.Priority != self.Priority ? member.Priority > self.Priority
-        : durable != selfDurable ? durable > selfDurable
-        : member.Id < self.Id;
+    private static bool StandsBefore(MemberConfig member, MemberConfig self) =>
+        member.Priority != self.Priority ? member.Priority > self.Priority : member.Id < self.Id;
 
     private static TimeSpan Jitter(ReplicaSetSettings settings, double random01, double jitterFraction)
     {

@@ -184,7 +184,7 @@ public sealed partial class ReplicaMember
         {
             _log.Info("the connection to the primary {0} closed: standing for election without waiting for the election timeout", member.Host);
             Timers.StartSingleTimer(TimerKeys.Election, new ElectionTimeoutTick(_durable.Term),
-                Consensus.ElectionTimeout.AfterPrimaryConnectionLost(config, self.Id, _durable.LastOpTime, OtherViews(), _random.NextDouble()));
+                Consensus.ElectionTimeout.AfterPrimaryConnectionLost(config, self.Id, OtherViews(), _random.NextDouble()));
         }
         MaintainSyncSource(config);
     }

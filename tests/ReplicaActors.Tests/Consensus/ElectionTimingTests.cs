@@ -31,14 +31,14 @@ public class ElectionTimeoutTests
     {
         { "alone in the first turn, at the start", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2)), [Down(0), Secondary(2, Op(100, 1))], 0.0, 0 },
         { "first turn, half way through its first half", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2)), [Down(0), Secondary(2, Op(100, 1))], 0.5, 37.5 },
-        { "a fresher secondary goes first", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2)), [Down(0), Secondary(2, Op(101, 1))], 0.0, 150 },
-        { "equally fresh: the lower id goes first", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2)), [Down(0), Secondary(2, Op(100, 1))], 0.999, 74.925 },
-        { "equally fresh, lower id 0 up", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2)), [Secondary(0, Op(100, 1)), Down(2)], 0.0, 150 },
-        { "a higher priority goes first though staler", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2, 2)), [Down(0), Secondary(2, Op(99, 1))], 0.0, 150 },
-        { "a lower priority waits though fresher", Set(ConfigMember(0), ConfigMember(1, 2), ConfigMember(2)), [Down(0), Secondary(2, Op(101, 1))], 0.0, 0 },
-        { "priority 0 never stands, so it takes no turn", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2, 0)), [Down(0), Secondary(2, Op(101, 1))], 0.0, 0 },
-        { "a down secondary takes no turn", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2)), [Down(0), Down(2, Op(101, 1))], 0.0, 0 },
-        { "third in line", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), ConfigMember(3)), [Down(0), Secondary(2, Op(101, 1)), Secondary(3, Op(102, 1))], 0.0, 300 },
+        { "the end of the first half of the first turn", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2)), [Down(0), Secondary(2, Op(100, 1))], 0.999, 74.925 },
+        { "a fresher secondary with a higher id still waits for the lower id", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2)), [Down(0), Secondary(2, Op(101, 1))], 0.0, 0 },
+        { "a lower id that is up goes first", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2)), [Secondary(0, Op(99, 1)), Down(2)], 0.0, 150 },
+        { "a higher priority goes first", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2, 2)), [Down(0), Secondary(2, Op(99, 1))], 0.0, 150 },
+        { "a lower priority with a lower id waits", Set(ConfigMember(0, 0.5), ConfigMember(1), ConfigMember(2)), [Secondary(0, Op(101, 1)), Down(2)], 0.0, 0 },
+        { "priority 0 never stands, so it takes no turn", Set(ConfigMember(0, 0), ConfigMember(1), ConfigMember(2)), [Secondary(0, Op(101, 1)), Down(2)], 0.0, 0 },
+        { "a down secondary takes no turn", Set(ConfigMember(0), ConfigMember(1), ConfigMember(2)), [Down(0, Op(101, 1)), Down(2)], 0.0, 0 },
+        { "third in line", Set(ConfigMember(0), ConfigMember(1, 0.5), ConfigMember(2), ConfigMember(3)), [Secondary(0, Op(100, 1)), Secondary(2, Op(100, 1)), Down(3)], 0.0, 300 },
     };
 
     [Theory]
@@ -47,7 +47,7 @@ public class ElectionTimeoutTests
     {
         config = config with { Settings = config.Settings with { ElectionTimeoutMillis = 1000 } };
 
-        Assert.True(Math.Abs(expectedMillis - ElectionTimeout.AfterPrimaryConnectionLost(config, 1, Op(100, 1), others, random01).TotalMilliseconds) < 0.001, because);
+        Assert.True(Math.Abs(expectedMillis - ElectionTimeout.AfterPrimaryConnectionLost(config, 1, others, random01).TotalMilliseconds) < 0.001, because);
     }
 
     [Theory]
@@ -59,6 +59,6 @@ public class ElectionTimeoutTests
     public void Random_numbers_and_fractions_out_of_range_are_programming_errors(double random01, double jitter)
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => ElectionTimeout.Next(ReplicaSetSettings.Default, random01, jitter));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ElectionTimeout.AfterPrimaryConnectionLost(SetOf(3), 0, Op(1, 1), [], random01, jitter));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ElectionTimeout.AfterPrimaryConnectionLost(SetOf(3), 0, [], random01, jitter));
     }
 }
