@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace ReplicaActors.Bench;
 
-/// <summary>A member process seen through /proc: checked before it is killed, restarted with its own command line.</summary>
-internal sealed record MemberProcess(int Pid, string[] CommandLine)
+/// <summary>
+/// A member process seen through /proc: checked before it is killed, restarted with its own command line and
+/// its DOTNET_* runtime settings (the launcher sets some, see LaunchCommand).
+/// </summary>
+internal sealed record MemberProcess(int Pid, string[] CommandLine, IReadOnlyList<KeyValuePair<string, string>> RuntimeSettings)
 {
     private const string NodeMarker = "ReplicaActors.Node";
 
@@ -16,7 +19,10 @@ internal sealed record MemberProcess(int Pid, string[] CommandLine)
         var portIndex = Array.IndexOf(args, "--port");
         if (!args.Any(a => a.Contains(NodeMarker)) || portIndex < 0 || portIndex + 1 >= args.Length || args[portIndex + 1] != port)
             throw new InvalidOperationException($"pid {pid} is not the ReplicaActors.Node member for {host} (cmdline: {string.Join(' ', args)})");
-        return new MemberProcess(pid, args);
+        var environ = File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var runtime = environ.Where(e => e.StartsWith("DOTNET_", StringComparison.Ordinal) && e.Contains('='))
+            .Select(e => KeyValuePair.Create(e[..e.IndexOf('=')], e[(e.IndexOf('=') + 1)..])).ToList();
+        return new MemberProcess(pid, args, runtime);
     }
 
     public void Kill() => Process.GetProcessById(Pid).Kill();
@@ -44,7 +50,8 @@ internal sealed record MemberProcess(int Pid, string[] CommandLine)
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         foreach (var arg in new[] { "-c", "exec \"$@\" >>\"$0\" 2>&1 </dev/null", log }.Concat(CommandLine))
             info.ArgumentList.Add(arg);
+        foreach (var (name, value) in RuntimeSettings) info.Environment[name] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not restart {string.Join(' ', CommandLine)}");
-        return new MemberProcess(process.Id, CommandLine);
+        return new MemberProcess(process.Id, CommandLine, RuntimeSettings);
     }
 }

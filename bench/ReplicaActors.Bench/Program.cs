@@ -6,9 +6,10 @@ using ReplicaActors.Client;
 //   insert   --hosts h1,h2,h3 --clients 16 --seconds 10 --warmup 2 --w majority
 //   failover --hosts h1,h2,h3 --pids p1,p2,p3 --trials 5
 //   initial-sync --hosts h1,h2,h3 --docs 100000 --doc-bytes 1024 --new-member h4 -- dotnet ReplicaActors.Node.dll --replSet rs0 --port P4 --dbpath D4
-if (args.Length == 0 || args[0] is not ("insert" or "failover" or "initial-sync"))
+//   lag      --hosts h1,h2,h3 --rate 1000 --seconds 10 --warmup 2
+if (args.Length == 0 || args[0] is not ("insert" or "failover" or "initial-sync" or "lag"))
 {
-    await Console.Error.WriteLineAsync("usage: ReplicaActors.Bench insert|failover|initial-sync --hosts h1,h2,h3 [options]");
+    await Console.Error.WriteLineAsync("usage: ReplicaActors.Bench insert|failover|initial-sync|lag --hosts h1,h2,h3 [options]");
     return 2;
 }
 var options = BenchOptions.Parse(args);
@@ -26,6 +27,7 @@ BsonDocument result = args[0] switch
 {
     "insert" => await InsertLoad.RunAsync(client, options),
     "initial-sync" => await InitialSyncRun.RunAsync(client, transport, args),
+    "lag" => await LagProbe.RunAsync(client, transport, options),
     _ => await FailoverTrials.RunAsync(client, transport, options),
 };
 Console.WriteLine(result.ToJson());

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Akka.Remote;
 using ReplicaActors.Config;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
@@ -164,12 +165,37 @@ public sealed partial class ReplicaMember
 
     private void OnUnreachable(ClusterEvent.UnreachableMember unreachable)
     {
-        if (Config is not { } config) return;
-        var address = unreachable.Member.Address;
-        var member = config.Members.FirstOrDefault(m => m.Host == $"{address.Host}:{address.Port}");
-        if (member is not null && _peers.TryGetValue(member.Id, out var peer))
+        if (Config is { } config && PeerAt(config, unreachable.Member.Address) is (_, var peer))
             SetPeer(peer with { Up = false, Message = "unreachable (Akka failure detector)" });
     }
+
+    /// <summary>
+    /// A closed connection marks the peer down at once: a killed process closes its sockets, so waiting out
+    /// the heartbeat timeout would only confirm what TCP already said. Akka remoting closes a connection only
+    /// when the peer's process or remoting ends, never because heartbeats are late under load, so this adds no
+    /// false alarm the failure detector would not raise anyway. A secondary that lost its primary this way
+    /// stands for election in its turn among the electable secondaries (the dry run still decides), and
+    /// leaves a sync source that is gone.
+    /// </summary>
+    private void OnDisassociated(DisassociatedEvent closed)
+    {
+        if (Config is not { } config || PeerAt(config, closed.RemoteAddress) is not (var member, var peer) || !peer.Up) return;
+        SetPeer(peer with { Up = false, Message = "connection closed" });
+        if (_state != MemberState.Secondary) return;
+        if (_primaryId == member.Id && Me is { } self)
+        {
+            _log.Info("the connection to the primary {0} closed: standing for election without waiting for the election timeout", member.Host);
+            Timers.StartSingleTimer(TimerKeys.Election, new ElectionTimeoutTick(_durable.Term),
+                Consensus.ElectionTimeout.AfterPrimaryConnectionLost(config, self.Id, OtherViews(), _random.NextDouble()));
+        }
+        MaintainSyncSource(config);
+    }
+
+    /// <summary>The other member at an Akka address, with this member's view of it.</summary>
+    private (MemberConfig Member, PeerView Peer)? PeerAt(ReplicaSetConfig config, Address address) =>
+        config.Members.FirstOrDefault(m => m.Host == $"{address.Host}:{address.Port}") is { } member && _peers.TryGetValue(member.Id, out var peer)
+            ? (member, peer)
+            : null;
 
     private int? HealthyPrimaryId() =>
         _state == MemberState.Primary ? Me?.Id

@@ -22,7 +22,8 @@ public sealed partial class ReplicaMember
     private void Journaled(OplogAppended appended)
     {
         _durable = _durable.Apply(appended);
-        _window.Append(appended.Entries, EntrySize);
+        // A primary serves its batch to secondaries while the journal write is in flight: the window has it already.
+        if (appended.Entries.Count > 0 && _window.Newest < appended.Entries[^1].OpTime) _window.Append(appended.Entries, EntrySize);
         _journalOplog.Add(LastSequenceNr, appended.Entries, _durable);
     }
 

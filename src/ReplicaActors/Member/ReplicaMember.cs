@@ -81,6 +81,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
                 .WithDispatcher("akka.actor.reader-dispatcher"),
             "readers");
         Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.UnreachableMember));
+        Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.DisassociatedEvent));
         base.PreStart();
     }
 
@@ -108,6 +109,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     {
         _groupCommit.Abandon();
         Cluster.Get(Context.System).Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe(Self);
         base.PostStop();
     }
 
@@ -263,6 +265,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<UpdatePosition>(OnUpdatePosition);
         Command<WriteConcernTimeout>(OnWriteConcernTimeout);
         Command<ClusterEvent.UnreachableMember>(OnUnreachable);
+        Command<Akka.Remote.DisassociatedEvent>(OnDisassociated);
         Command<ApplyDue>(OnApplyDue);
         Command<CloneCatalogRequest>(OnCloneCatalogRequest);
         Command<CloneBatchRequest>(OnCloneBatchRequest);
