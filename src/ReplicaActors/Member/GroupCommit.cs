@@ -27,6 +27,7 @@ internal sealed class GroupCommit(int maxWritesPerBatch)
 {
     private readonly Queue<PendingWrite> _queue = new();
     private StoreBatch? _inFlight;
+    private IReadOnlyList<PendingWrite> _inFlightWrites = [];
 
     public bool IsIdle => _inFlight is null;
 
@@ -48,10 +49,11 @@ internal sealed class GroupCommit(int maxWritesPerBatch)
         return writes;
     }
 
-    public void Begin(StoreBatch batch)
+    public void Begin(StoreBatch batch, IReadOnlyList<PendingWrite> writes)
     {
         if (_inFlight is not null) throw new InvalidOperationException("a batch is already in flight");
         _inFlight = batch;
+        _inFlightWrites = writes;
     }
 
     /// <summary>The journal has the in-flight batch: commit its store transaction.</summary>
@@ -59,14 +61,22 @@ internal sealed class GroupCommit(int maxWritesPerBatch)
     {
         var batch = _inFlight ?? throw new InvalidOperationException("no batch is in flight");
         _inFlight = null;
+        _inFlightWrites = [];
         batch.Commit();
         batch.Dispose();
     }
 
-    /// <summary>The journal write failed or the member stopped: the store forgets the batch.</summary>
-    public void Abandon()
+    /// <summary>
+    /// The journal write failed or the member stopped: the store forgets the batch. Returns the writes left
+    /// unanswered, in flight and queued, so that their clients hear why rather than wait for a timeout.
+    /// </summary>
+    public List<PendingWrite> Abandon()
     {
         _inFlight?.Dispose();
         _inFlight = null;
+        var unanswered = _inFlightWrites.Concat(_queue).ToList();
+        _inFlightWrites = [];
+        _queue.Clear();
+        return unanswered;
     }
 }

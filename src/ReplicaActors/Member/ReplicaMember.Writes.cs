@@ -79,7 +79,7 @@ public sealed partial class ReplicaMember
             prepared = null;
         }
 
-        _groupCommit.Begin(prepared.Batch);
+        _groupCommit.Begin(prepared.Batch, prepared.Writes.Select(w => w.Write).ToList());
         _window.Append(prepared.Entries, EntrySize);
         AnswerParkedFetches();
         PersistAsync(new OplogAppended(prepared.Entries), appended =>

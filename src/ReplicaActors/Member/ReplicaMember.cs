@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Akka.Routing;
 using ReplicaActors.Config;
+using ReplicaActors.Consensus;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using ReplicaActors.Replication;
@@ -35,6 +36,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private Timestamp _lastIssued = Timestamp.Zero;
     private bool _joinedCluster;
     private OpTime _prunedTo = OpTime.Null;
+    private string? _stopReason;
 
     public ReplicaMember(MemberSettings settings, DocumentStore store)
     {
@@ -105,9 +107,29 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
             : Directive.Restart;
     }));
 
+    /// <summary>
+    /// A journal that refuses an event leaves this member's state ahead of its journal, and the refused batch
+    /// in flight for good: stop, as a journal failure does, so the backoff supervisor restarts the member from its journal.
+    /// </summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _stopReason = $"the journal rejected {@event.GetType().Name} at sequence number {sequenceNr}: {cause.Message}";
+        _log.Error(cause, "{0}; the member restarts from its journal", _stopReason);
+        Context.Stop(Self);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _stopReason = $"the journal failed to write {@event.GetType().Name} at sequence number {sequenceNr}: {cause.Message}";
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
     protected override void PostStop()
     {
-        _groupCommit.Abandon();
+        // Retryable: the client's one retry (same write id, so never applied twice) finds the restarted or new primary.
+        var reason = _stopReason ?? "the member stopped";
+        foreach (var write in _groupCommit.Abandon().Where(w => (w.Concern ?? WriteConcern.Primary).IsAcknowledged))
+            write.ReplyTo.Tell(CommandReply.Error(ErrorCode.InterruptedDueToReplStateChange, $"write interrupted: {reason}"));
         Cluster.Get(Context.System).Unsubscribe(Self);
         Context.System.EventStream.Unsubscribe(Self);
         base.PostStop();

@@ -13,18 +13,24 @@ public abstract class MemberSpecBase : Akka.TestKit.Xunit2.TestKit
 {
     protected const string SetName = "rs0";
 
-    protected static readonly Akka.Configuration.Config TestConfig = ReplicaActorsConfig.ForMember(ConfigurationFactory.ParseString($$"""
-        replica-actors.member { replSet = "{{SetName}}", port = 0 }
-        replica-actors.storage.temporary = on
-        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
-        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
-        akka.loglevel = WARNING
-        """));
-
-    protected MemberSpecBase(ITestOutputHelper output) : base(TestConfig, ReplicaActorsConfig.SystemName, output)
+    protected MemberSpecBase(ITestOutputHelper output) : this(output, "")
     {
-        Settings = MemberSettings.From(TestConfig).BoundTo(Sys);
     }
+
+    /// <param name="hocon">Settings of this spec's own, over the common ones.</param>
+    protected MemberSpecBase(ITestOutputHelper output, string hocon) : base(ConfigWith(hocon), ReplicaActorsConfig.SystemName, output)
+    {
+        Settings = MemberSettings.From(Sys.Settings.Config).BoundTo(Sys);
+    }
+
+    private static Akka.Configuration.Config ConfigWith(string hocon) => ReplicaActorsConfig.ForMember(ConfigurationFactory.ParseString(hocon)
+        .WithFallback(ConfigurationFactory.ParseString($$"""
+            replica-actors.member { replSet = "{{SetName}}", port = 0 }
+            replica-actors.storage.temporary = on
+            akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+            akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+            akka.loglevel = WARNING
+            """)));
 
     private readonly List<DocumentStore> _stores = [];
 
