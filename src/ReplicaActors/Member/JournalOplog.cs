@@ -71,6 +71,30 @@ public sealed class JournalOplog(long capBytes)
         return (_runs[index].Last, _states[index]);
     }
 
+    /// <summary>
+    /// The sequence numbers to replay for the entries after <paramref name="after"/>: from the run holding it
+    /// through the first run with anything newer, or null when the journal does not hold it (truncated, never
+    /// written, or nothing follows it). Runs a rollback clipped still end at a newest entry of the current
+    /// history, so everything in the range newer than <see cref="JournalRange.Through"/> was voided later.
+    /// </summary>
+    public JournalRange? RangeAfter(OpTime after)
+    {
+        int first;
+        if (after.IsNull)
+        {
+            if (!DeletedThrough.IsNull) return null;
+            first = 0;
+        }
+        else
+        {
+            first = _runs.FindIndex(r => r.Last >= after);
+            if (first < 0 || _runs[first].First > after) return null;
+        }
+        var last = _runs.FindIndex(first, r => r.Last > after);
+        if (last < 0) return null;
+        return new JournalRange(first == 0 ? 1 : _runs[first - 1].SeqNr + 1, _runs[last].SeqNr, _runs[last].Last);
+    }
+
     /// <summary>The journal deleted everything up to <paramref name="seqNr"/>.</summary>
     public void DeletedTo(long seqNr)
     {

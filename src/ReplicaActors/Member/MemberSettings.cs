@@ -47,7 +47,7 @@ public sealed record MemberSettings(
             ra.GetLong("oplog.size-bytes"),
             ra.GetDouble("oplog.min-retention-hours"),
             ra.GetTimeSpan("oplog.truncate-interval"),
-            ra.GetByteSize("oplog.window-bytes") ?? 64L * 1024 * 1024,
+            ra.GetByteSize("oplog.window-bytes") ?? throw new ConfigurationException("replica-actors.oplog.window-bytes is missing"),
             ra.GetInt("replication.batch-entries"),
             ra.GetTimeSpan("replication.await-data"),
             ra.GetTimeSpan("replication.maintenance-interval"),

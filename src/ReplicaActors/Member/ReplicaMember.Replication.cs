@@ -11,11 +11,12 @@ namespace ReplicaActors.Member;
 /// <summary>
 /// Replication: a secondary tails its sync source through a fetcher child, journals and applies each
 /// batch, and reports its progress upstream; any data-bearing member serves fetches from its oplog
-/// window; the primary turns reported progress into the majority commit point.
+/// window, or from its journal when they are older; the primary turns reported progress into the majority commit point.
 /// </summary>
 public sealed partial class ReplicaMember
 {
     private const string FetcherName = "fetcher-";
+    private const string JournalReaderName = "journal-reader-";
     private readonly Dictionary<int, MemberPosition> _positions = new();
     private readonly List<ParkedFetch> _parkedFetches = [];
     private OpTime _commitPoint = OpTime.Null;
@@ -23,6 +24,7 @@ public sealed partial class ReplicaMember
     private int? _forcedSyncSourceId;
     private IActorRef? _fetcher;
     private int _fetcherCount;
+    private int _journalReaderCount;
     private string? _infoMessage;
     private IActorRef? _delayedApplier;
     private TimeSpan _applyDelay;
@@ -44,9 +46,32 @@ public sealed partial class ReplicaMember
     private bool AnswerFetch(FetchOplog fetch, IActorRef replyTo, bool answerEmpty)
     {
         var entries = _window.After(fetch.After, _settings.FetchBatchEntries);
+        if (entries is null && ReadFromJournal(fetch, replyTo)) return true;
         if (entries is { Count: 0 } && !answerEmpty) return false;
-        replyTo.Tell(new OplogBatch(Me?.Id ?? -1, _durable.Term, _commitPoint, entries ?? [], entries is null, _window.Oldest));
+        ReplyToFetch(replyTo, entries);
         return true;
+    }
+
+    /// <summary>
+    /// The window caches the newest entries; the journal is the oplog. A fetch older than the window is read
+    /// from the journal by a child; one at or after the window's oldest entry that the window lacks is on
+    /// no history this member holds.
+    /// </summary>
+    private bool ReadFromJournal(FetchOplog fetch, IActorRef replyTo)
+    {
+        if (fetch.After >= _window.Oldest || _journalOplog.RangeAfter(fetch.After) is not { } range) return false;
+        Context.ActorOf(JournalOplogReader.Props(Journal, PersistenceId, range, fetch, replyTo, _settings.FetchBatchEntries),
+            JournalReaderName + ++_journalReaderCount);
+        return true;
+    }
+
+    private void OnJournalOplogRead(JournalOplogRead read) => ReplyToFetch(read.ReplyTo, read.Entries);
+
+    /// <param name="entries">Null: this member's oplog does not hold the fetch's OpTime.</param>
+    private void ReplyToFetch(IActorRef replyTo, IReadOnlyList<OplogEntry>? entries)
+    {
+        var oldest = _journalOplog.First is { IsNull: false } first && first < _window.Oldest ? first : _window.Oldest;
+        replyTo.Tell(new OplogBatch(Me?.Id ?? -1, _durable.Term, _commitPoint, entries ?? [], entries is null, oldest));
     }
 
     /// <summary>Answers parked fetches that now have entries, and those whose wait is over (with none).</summary>

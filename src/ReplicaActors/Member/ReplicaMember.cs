@@ -91,6 +91,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     /// Readers are stateless: a failed read was answered with an error already, so restart them.
     /// The fetcher and the delayed applier are stopped, not restarted: the member notices (Terminated)
     /// and picks a source anew, or seeds a new applier from the journal's entries it has not applied.
+    /// A journal reader is stopped: its fetch goes unanswered, and the fetcher's timeout asks again, which reads anew.
     /// The initial syncer is stopped too: its half-written clone is worthless, so the member fails the
     /// attempt (naming the exception) and a new attempt starts from a wiped store.
     /// </summary>
@@ -102,7 +103,8 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
             _initialSyncerCrash = $"{e.GetType().Name}: {e.Message}";
             return Directive.Stop;
         }
-        return child.StartsWith(FetcherName, StringComparison.Ordinal) || child.StartsWith("delayed-applier-", StringComparison.Ordinal)
+        return child.StartsWith(FetcherName, StringComparison.Ordinal) || child.StartsWith(JournalReaderName, StringComparison.Ordinal)
+            || child.StartsWith("delayed-applier-", StringComparison.Ordinal)
             ? Directive.Stop
             : Directive.Restart;
     }));
@@ -281,6 +283,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<HeartbeatReply>(OnHeartbeatReply);
         Command<RequestVote>(OnRequestVote);
         Command<FetchOplog>(OnFetchOplog);
+        Command<JournalOplogRead>(OnJournalOplogRead);
         Command<FetchedBatch>(OnFetchedBatch);
         Command<SyncSourceLost>(OnSyncSourceLost);
         Command<Terminated>(OnTerminated);

@@ -7,6 +7,9 @@ namespace ReplicaActors.Oplog;
 /// <param name="Bytes">The entries' BSON size.</param>
 public readonly record struct JournalRun(long SeqNr, OpTime First, OpTime Last, long WallMillis, long Bytes);
 
+/// <summary>Journal sequence numbers to replay, inclusive; the current history in them ends at <paramref name="Through"/>.</summary>
+public readonly record struct JournalRange(long FromSeqNr, long ToSeqNr, OpTime Through);
+
 /// <summary>The oplog's size cap (MongoDB's oplogSizeMB) and its minimum retention (oplogMinRetentionHours, 0 for none).</summary>
 public sealed record OplogCap(long SizeBytes, TimeSpan MinRetention);
 

@@ -185,3 +185,43 @@ public sealed class CappedOplogDelayedSpec(ITestOutputHelper output) : CappedOpl
 
     private static int Count(BsonDocument status) => status["count"].ToInt32();
 }
+
+/// <summary>
+/// The window is only a cache of the newest entries: a secondary stopped while the primary writes far past
+/// the window, but not past the oplog's cap, catches up from its source's journal, a few entries per fetch.
+/// </summary>
+public sealed class CappedOplogJournalFetchSpec(ITestOutputHelper output) : CappedOplogSpecBase(output)
+{
+    protected override int Members => 3;
+
+    protected override ReplicaSetFixtureOptions Options => new()
+    {
+        Members = Members,
+        Journal = FixtureJournal.Sqlite,
+        ExtraHocon = "replica-actors.oplog { size-bytes = 67108864, window-bytes = 1KiB }\nreplica-actors.replication.batch-entries = 7",
+    };
+
+    [Fact]
+    public async Task A_secondary_behind_its_sources_window_but_not_its_journal_catches_up_as_secondary()
+    {
+        var primary = await ReplicaSet.WaitForPrimaryAsync();
+        await InsertBatchesAsync(primary, from: 0, batches: 1, writeConcern: "{ w: 3 }");
+        var behind = ReplicaSet.Members.First(m => m != primary);
+        await ReplicaSet.KillAsync(behind);
+
+        await InsertBatchesAsync(primary, from: 5, batches: 20);
+        await ReplicaSet.RestartAsync(behind);
+
+        await Eventually.UntilAsync($"{behind} catches up as SECONDARY", Timeouts.Replication, async () =>
+        {
+            var status = (await ReplicaSet.SendAsync(behind, "admin", "{ replSetGetStatus: 1 }")).Body;
+            var me = status.GetValue("members", new BsonArray()).AsBsonArray.Select(m => m.AsBsonDocument).FirstOrDefault(m => m.GetValue("self", false).AsBoolean);
+            Assert.NotEqual("RECOVERING", me?["stateStr"].AsString);
+            var count = me?["stateStr"] == "SECONDARY"
+                ? (await ReplicaSet.SendAsync(behind, "app", "{ count: 'things', $readPreference: { mode: 'secondaryPreferred' } }")).EnsureOk()["n"].ToInt32()
+                : 0;
+            return (count == 105 ? me : null, $"{count} documents; {status}");
+        });
+        Assert.Equal(105, (await ReplicaSet.FindAsync(behind, readPreference: "secondaryPreferred")).Count);
+    }
+}

@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using ReplicaActors.TestKit;
 using Xunit.Abstractions;
@@ -114,14 +115,17 @@ public sealed class InitialSyncSpec(ITestOutputHelper output) : ReplicaSetSpec(o
     }
 }
 
-/// <summary>A secondary that fell off its sources' oplog goes RECOVERING, says to resync, and a resync brings it back.</summary>
+/// <summary>
+/// A secondary that fell off its sources' oplog (both truncated their journals past it, not only their
+/// in-memory windows) goes RECOVERING, says to resync, and a resync brings it back.
+/// </summary>
 public sealed class TooStaleResyncSpec(ITestOutputHelper output) : ReplicaSetSpec(output)
 {
     protected override ReplicaSetFixtureOptions Options => new()
     {
         Members = 3,
         Journal = FixtureJournal.InMemory,
-        ExtraHocon = InitialSyncData.Hocon + "replica-actors.oplog.window-bytes = 256KiB",
+        ExtraHocon = InitialSyncData.Hocon + "replica-actors.oplog { window-bytes = 256KiB, size-bytes = 65536, truncate-interval = 200ms }",
     };
 
     [Fact]
@@ -129,8 +133,18 @@ public sealed class TooStaleResyncSpec(ITestOutputHelper output) : ReplicaSetSpe
     {
         var primary = await ReplicaSet.WaitForPrimaryAsync();
         var stale = ReplicaSet.Members.First(m => m != primary);
+        var left = OpTimeBson.FromBson((await ReplicaSet.SendAsync(stale, "admin", "{ replSetGetStatus: 1 }")).EnsureOk()["optimes"]["durableOpTime"].AsBsonDocument);
+        Assert.False(left.IsNull, $"{stale} holds no entry to fall behind from");
         await ReplicaSet.PartitionAsync(stale);
         await InitialSyncData.LoadAsync(ReplicaSet, 3000, 1000);
+        foreach (var source in ReplicaSet.Members.Where(m => m != stale))
+        {
+            await Eventually.UntilAsync($"{source} truncates its oplog past {left}", Timeouts.Replication, async () =>
+            {
+                var oplog = (await ReplicaSet.SendAsync(source, "admin", "{ replSetGetStatus: 1 }")).EnsureOk()["oplog"].AsBsonDocument;
+                return (OpTimeBson.FromBson(oplog["truncatedThrough"].AsBsonDocument) >= left ? oplog : null, oplog.ToString());
+            });
+        }
         await ReplicaSet.HealAsync();
 
         var message = await Eventually.UntilAsync($"{stale} goes RECOVERING", Timeouts.Election, async () =>

@@ -82,4 +82,51 @@ public class JournalOplogTests
         Assert.Empty(oplog.Runs);
         Assert.Equal(OpTime.Null, oplog.First);
     }
+
+    [Fact]
+    public void A_fetch_replays_from_the_run_holding_its_optime_through_the_first_run_with_anything_newer()
+    {
+        var oplog = new JournalOplog(capBytes: 1);
+        oplog.Add(2, [Entry(1), Entry(2)], StateAt(2));
+        oplog.Add(5, [Entry(3), Entry(4)], StateAt(4));
+        oplog.Add(7, [Entry(5)], StateAt(5));
+
+        Assert.Equal(new JournalRange(1, 2, Entry(2).OpTime), oplog.RangeAfter(Entry(1).OpTime));
+        Assert.Equal(new JournalRange(1, 5, Entry(4).OpTime), oplog.RangeAfter(Entry(2).OpTime));
+        Assert.Equal(new JournalRange(3, 5, Entry(4).OpTime), oplog.RangeAfter(Entry(3).OpTime));
+        Assert.Equal(new JournalRange(3, 7, Entry(5).OpTime), oplog.RangeAfter(Entry(4).OpTime));
+        Assert.Equal(new JournalRange(1, 2, Entry(2).OpTime), oplog.RangeAfter(OpTime.Null));
+    }
+
+    [Fact]
+    public void A_fetch_the_journal_cannot_serve_gets_no_range()
+    {
+        var oplog = new JournalOplog(capBytes: 1);
+        Assert.Null(oplog.RangeAfter(OpTime.Null));
+        oplog.Add(2, [Entry(2), Entry(3)], StateAt(3));
+        oplog.Add(4, [Entry(5)], StateAt(5));
+
+        Assert.Null(oplog.RangeAfter(Entry(1).OpTime));
+        Assert.Null(oplog.RangeAfter(Entry(5).OpTime));
+        Assert.Null(oplog.RangeAfter(Entry(6).OpTime));
+        Assert.Null(oplog.RangeAfter(new OpTime(new Timestamp(4, 1), 1)));
+
+        oplog.DeletedTo(2);
+        Assert.Null(oplog.RangeAfter(OpTime.Null));
+        Assert.Null(oplog.RangeAfter(Entry(2).OpTime));
+    }
+
+    [Fact]
+    public void After_a_rollback_a_range_reaches_past_the_voided_runs_to_the_new_history()
+    {
+        var oplog = new JournalOplog(capBytes: 1);
+        oplog.Add(1, [Entry(1), Entry(2)], StateAt(2));
+        oplog.Add(2, [Entry(3), Entry(4)], StateAt(4));
+        oplog.RolledBackTo(Entry(2).OpTime);
+        var newer = Entry(9) with { OpTime = new OpTime(new Timestamp(9, 1), 2) };
+        oplog.Add(4, [newer], StateAt(9));
+
+        Assert.Equal(new JournalRange(1, 4, newer.OpTime), oplog.RangeAfter(Entry(2).OpTime));
+        Assert.Null(oplog.RangeAfter(Entry(3).OpTime));
+    }
 }
