@@ -71,7 +71,10 @@ public static class LaunchCommand
                 Console.WriteLine($"  member {i}  {options.Host(i)}  pid {processes[i].Id}  dbpath {MemberPath(options, i)}");
             Console.WriteLine($"try:  rsctl {string.Join(",", Enumerable.Range(0, options.Total).Select(options.Host))} rs status");
             if (options.DemoWrites > 0)
-                await DemoWorkload.RunAsync(transport, primary, options.DemoWrites);
+            {
+                await using var client = new ReplicaSetClient(Enumerable.Range(0, options.Total).Select(options.Host), transport);
+                await DemoWorkload.RunAsync(client, options.DemoWrites);
+            }
             Console.WriteLine("Ctrl-C stops every member.");
             await Task.WhenAny(stop.Task, Task.WhenAll(processes.Select(p => p.WaitForExitAsync())));
             return 0;
