@@ -98,5 +98,21 @@ public class CloneTests : StoreSpec
         Assert.Equal((1, true), (second.Documents.Count, second.Done));
     }
 
+    [Fact]
+    public void Clone_totals_count_each_collections_documents_and_bytes()
+    {
+        var a = Doc("{ _id: 1, code: 'a' }");
+        var b = Doc("{ _id: 2, code: 'bb' }");
+        var c = Doc("{ _id: 'c' }");
+        store.ApplyAll(Insert(1, "shop.items", a), Insert(2, "shop.items", b), Insert(3, "other.things", c));
+
+        var totals = store.Reader.CloneTotals();
+
+        Assert.Equal([
+            (Namespace.Parse("other.things"), At(3), 1L, (long)c.ToBson().Length),
+            (Items, At(1), 2L, (long)(a.ToBson().Length + b.ToBson().Length)),
+        ], totals);
+    }
+
     private static ClonedDocument Cloned(string json) => ClonedDocument.Of(Doc(json));
 }
