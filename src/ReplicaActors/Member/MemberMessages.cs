@@ -1,6 +1,7 @@
 using MongoDB.Bson;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
+using ReplicaActors.Storage;
 
 namespace ReplicaActors.Member;
 
@@ -68,5 +69,5 @@ public sealed record CloneCatalog(int SourceId, OplogEntry? Newest, IReadOnlyLis
 /// <summary>The next documents of <paramref name="Ns"/> after the _id key <paramref name="AfterKey"/> (empty: from the first).</summary>
 public sealed record CloneBatchRequest(int FromId, string Ns, byte[] AfterKey, int MaxDocuments, long MaxBytes) : IReplicaMessage;
 
-/// <summary>One batch of documents in _id key order, the last key sent, their bytes, and whether the collection ends here; or an error.</summary>
-public sealed record CloneBatch(string Ns, IReadOnlyList<BsonDocument> Documents, byte[] LastKey, long Bytes, bool Done, string Error) : IReplicaMessage;
+/// <summary>One batch of documents (raw, as stored) in _id key order, the last key sent, their bytes, and whether the collection ends here; or an error.</summary>
+public sealed record CloneBatch(string Ns, IReadOnlyList<ClonedDocument> Documents, byte[] LastKey, long Bytes, bool Done, string Error) : IReplicaMessage;

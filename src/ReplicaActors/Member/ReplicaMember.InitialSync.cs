@@ -50,10 +50,8 @@ public sealed partial class ReplicaMember
             return;
         }
         var reader = _store.Reader;
-        var collections = !request.ListCollections ? [] : reader.ListDatabases()
-            .Where(db => db.Name != "local")
-            .SelectMany(db => reader.ListCollections(db.Name).Select(c => (Ns: new Namespace(db.Name, c.Name), c.CreatedAt)))
-            .Select(c => new CloneCollection(c.Ns.Full, c.CreatedAt, reader.ListIndexes(c.Ns).Select(i => i.ToBson()).ToList(), reader.Count(c.Ns), reader.CollectionBytes(c.Ns)))
+        var collections = !request.ListCollections ? [] : reader.CloneTotals()
+            .Select(c => new CloneCollection(c.Ns.Full, c.CreatedAt, reader.ListIndexes(c.Ns).Select(i => i.ToBson()).ToList(), c.Documents, c.Bytes))
             .ToList();
         Sender.Tell(new CloneCatalog(selfId, held[0], collections, ""));
     }

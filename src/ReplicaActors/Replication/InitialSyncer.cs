@@ -21,9 +21,11 @@ public sealed record InitialSyncFailed(int SourceId, string Reason);
 
 /// <summary>
 /// One initial sync attempt's clone from one source: the begin point and the catalog, then each collection's
-/// documents in batches (one request in flight, the next only after the last is stored, so a slow disk slows
-/// the source instead of filling memory), then its indexes, then the stop point. It writes the member's store
-/// directly: while it runs the member is in STARTUP2 and writes nothing itself. A silent source fails the attempt.
+/// documents in batches, then its indexes, then the stop point. The next batch is asked for as soon as one
+/// arrives, before it is stored, so the source reads while this member writes; yet one request at most is in
+/// flight and one batch at most waits, so a slow disk slows the source instead of filling memory. It writes
+/// the member's store directly: while it runs the member is in STARTUP2 and writes nothing itself. A silent
+/// source fails the attempt.
 /// </summary>
 public sealed class InitialSyncer : ReceiveActor
 {
@@ -84,13 +86,13 @@ public sealed class InitialSyncer : ReceiveActor
                 Fail($"{_sourceName} could not send {batch.Ns}: {batch.Error}");
                 return;
             }
+            if (!batch.Done) Ask(new CloneBatchRequest(_selfId, collection.Ns, batch.LastKey, _settings.BatchDocuments, _settings.BatchBytes));
             var ns = Namespace.Parse(collection.Ns);
             _store.LoadCloned(ns, collection.CreatedAt, batch.Documents);
             _progress = _progress.Copied(batch.Documents.Count, batch.Bytes);
             if (!batch.Done)
             {
                 Report();
-                Ask(new CloneBatchRequest(_selfId, collection.Ns, batch.LastKey, _settings.BatchDocuments, _settings.BatchBytes));
                 return;
             }
             _store.BuildClonedIndexes(ns, collection.Indexes.Select(IndexSpec.FromBson).ToList());

@@ -2,6 +2,7 @@ using MongoDB.Bson;
 using ReplicaActors.Member;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
+using ReplicaActors.Storage;
 
 namespace ReplicaActors.Serialization;
 
@@ -67,7 +68,7 @@ internal static class MemberWire
         },
         CloneBatch c => new BsonDocument
         {
-            { "ns", c.Ns }, { "docs", new BsonArray(c.Documents) }, { "last", new BsonBinaryData(c.LastKey) }, { "bytes", c.Bytes },
+            { "ns", c.Ns }, { "docs", new BsonBinaryData(ClonedDocument.Pack(c.Documents)) }, { "last", new BsonBinaryData(c.LastKey) }, { "bytes", c.Bytes },
             { "done", c.Done }, { "error", c.Error },
         },
         _ => throw new ArgumentException($"{message.GetType()} is not a member message", nameof(message)),
@@ -92,7 +93,7 @@ internal static class MemberWire
                 k["indexes"].AsBsonArray.Select(i => i.AsBsonDocument).ToArray(), k["docs"].ToInt64(), k["bytes"].ToInt64())).ToArray(),
             d["error"].AsString),
         nameof(CloneBatchRequest) => new CloneBatchRequest(d["from"].ToInt32(), d["ns"].AsString, d["after"].AsByteArray, d["max"].ToInt32(), d["maxBytes"].ToInt64()),
-        nameof(CloneBatch) => new CloneBatch(d["ns"].AsString, d["docs"].AsBsonArray.Select(x => x.AsBsonDocument).ToArray(), d["last"].AsByteArray,
+        nameof(CloneBatch) => new CloneBatch(d["ns"].AsString, ClonedDocument.Unpack(d["docs"].AsByteArray), d["last"].AsByteArray,
             d["bytes"].ToInt64(), d["done"].AsBoolean, d["error"].AsString),
         _ => throw new ArgumentException($"{type} is not a member message", nameof(type)),
     };

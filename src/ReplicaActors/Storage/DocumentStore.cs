@@ -160,7 +160,7 @@ public sealed class DocumentStore : IDisposable
     });
 
     /// <summary>Initial sync: creates the collection (if new) and loads cloned documents, all in one transaction.</summary>
-    public void LoadCloned(Namespace ns, OpTime createdAt, IReadOnlyList<BsonDocument> documents) => InTransaction("load cloned documents", sql =>
+    public void LoadCloned(Namespace ns, OpTime createdAt, IReadOnlyList<ClonedDocument> documents) => InTransaction("load cloned documents", sql =>
     {
         var changes = new StoreChanges(sql);
         changes.EnsureCollection(ns, createdAt, null);

@@ -10,12 +10,18 @@ internal static class DocumentTable
         sql.Query("SELECT doc FROM documents WHERE ns = $ns AND id_key = $id", r => (byte[])r[0], ("$ns", ns), ("$id", idKey))
             .SingleOrDefault();
 
+    private const string PutSql = """
+        INSERT INTO documents (ns, id_key, doc) VALUES ($ns, $id, $doc)
+        ON CONFLICT (ns, id_key) DO UPDATE SET doc = excluded.doc
+        """;
+
     /// <summary>Updates in place when the _id exists, so the document keeps its place in natural order.</summary>
     public static void Put(SqlSession sql, string ns, byte[] idKey, byte[] doc) =>
-        sql.Execute("""
-            INSERT INTO documents (ns, id_key, doc) VALUES ($ns, $id, $doc)
-            ON CONFLICT (ns, id_key) DO UPDATE SET doc = excluded.doc
-            """, ("$ns", ns), ("$id", idKey), ("$doc", doc));
+        sql.Execute(PutSql, ("$ns", ns), ("$id", idKey), ("$doc", doc));
+
+    /// <summary><see cref="Put"/> for many documents of one collection, on one prepared statement.</summary>
+    public static void PutAll(SqlSession sql, string ns, IEnumerable<(byte[] IdKey, byte[] Doc)> documents) =>
+        sql.ExecuteForEach(PutSql, documents, ("$ns", _ => ns), ("$id", d => d.IdKey), ("$doc", d => d.Doc));
 
     public static void Delete(SqlSession sql, string ns, byte[] idKey) =>
         sql.Execute("DELETE FROM documents WHERE ns = $ns AND id_key = $id", ("$ns", ns), ("$id", idKey));

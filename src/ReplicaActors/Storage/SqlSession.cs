@@ -22,6 +22,22 @@ internal sealed class SqlSession(SqliteConnection connection, SqliteTransaction?
         return Prepared(sql, args).ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Runs one statement for each row, on one prepared command whose parameters are bound anew per row: for
+    /// bulk loads, where building the parameters for every row would cost more than the insert itself.
+    /// </summary>
+    public void ExecuteForEach<T>(string sql, IEnumerable<T> rows, params (string Name, Func<T, object> Value)[] columns)
+    {
+        using var command = Command(sql, []);
+        var parameters = columns.Select(c => command.Parameters.Add(new SqliteParameter { ParameterName = c.Name })).ToArray();
+        command.Prepare();
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < columns.Length; i++) parameters[i].Value = columns[i].Value(row);
+            command.ExecuteNonQuery();
+        }
+    }
+
     public object? Scalar(string sql, params (string Name, object? Value)[] args)
     {
         var value = Prepared(sql, args).ExecuteScalar();

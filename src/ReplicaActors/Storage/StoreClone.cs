@@ -33,20 +33,17 @@ internal static class StoreClone
     public static void Finish(SqlSession sql) =>
         sql.Execute("DELETE FROM meta WHERE name = $name", ("$name", InProgressMarker));
 
-    public static void InsertDocuments(SqlSession sql, Namespace ns, IEnumerable<BsonDocument> documents)
-    {
-        foreach (var doc in documents)
-            DocumentTable.Put(sql, ns.Full, KeyEncoder.Encode(doc["_id"]), doc.ToBson());
-    }
+    public static void InsertDocuments(SqlSession sql, Namespace ns, IEnumerable<ClonedDocument> documents) =>
+        DocumentTable.PutAll(sql, ns.Full, documents.Select(d => (d.IdKey, d.Bson)));
 
     /// <summary>
     /// Up to <paramref name="maxDocuments"/> documents (and about <paramref name="maxBytes"/>) after the
     /// _id key <paramref name="afterKey"/> (empty: from the first), in key order, with the last key read.
     /// </summary>
-    public static (List<BsonDocument> Documents, byte[] LastKey, long Bytes, bool Done) Page(
+    public static (List<ClonedDocument> Documents, byte[] LastKey, long Bytes, bool Done) Page(
         SqlSession sql, string ns, byte[] afterKey, int maxDocuments, long maxBytes)
     {
-        var documents = new List<BsonDocument>();
+        var documents = new List<ClonedDocument>();
         var lastKey = afterKey;
         long bytes = 0;
         foreach (var (key, doc) in sql.Stream(
@@ -55,13 +52,15 @@ internal static class StoreClone
         {
             if (documents.Count == maxDocuments || (documents.Count > 0 && bytes + doc.Length > maxBytes))
                 return (documents, lastKey, bytes, false);
-            documents.Add(DocumentTable.Deserialize(doc));
+            documents.Add(new ClonedDocument(key, doc));
             lastKey = key;
             bytes += doc.Length;
         }
         return (documents, lastKey, bytes, true);
     }
 
-    public static long CollectionBytes(SqlSession sql, string ns) =>
-        (long)sql.Scalar("SELECT COALESCE(SUM(length(doc)), 0) FROM documents WHERE ns = $ns", ("$ns", ns))!;
+    /// <summary>The collection's documents and their BSON bytes, in one scan.</summary>
+    public static (long Documents, long Bytes) Totals(SqlSession sql, string ns) =>
+        sql.Query("SELECT COUNT(*), COALESCE(SUM(length(doc)), 0) FROM documents WHERE ns = $ns", r => (r.GetInt64(0), r.GetInt64(1)), ("$ns", ns))
+            .Single();
 }

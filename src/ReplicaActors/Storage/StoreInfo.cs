@@ -10,4 +10,4 @@ public sealed record DatabaseInfo(string Name, long SizeOnDisk, bool Empty);
 public sealed record CollectionInfo(string Name, OpTime CreatedAt);
 
 /// <summary>One page of a collection for initial sync: its documents, the last _id key read, their BSON bytes, and whether the collection ends here.</summary>
-public sealed record ClonePage(IReadOnlyList<BsonDocument> Documents, byte[] LastKey, long Bytes, bool Done);
+public sealed record ClonePage(IReadOnlyList<ClonedDocument> Documents, byte[] LastKey, long Bytes, bool Done);

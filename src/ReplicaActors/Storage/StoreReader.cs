@@ -59,8 +59,19 @@ public sealed class StoreReader
     /// <summary>Whether any collection exists: a member with no oplog and no data needs an initial sync.</summary>
     public bool HasData => Read(StoreClone.HasData);
 
-    /// <summary>The BSON size of the collection's documents: initial sync's byte totals.</summary>
-    public long CollectionBytes(Namespace ns) => Read(sql => StoreClone.CollectionBytes(sql, ns.Full));
+    /// <summary>
+    /// Every collection (the store never holds <c>local</c>'s), with its documents and their BSON bytes counted
+    /// in one scan: what an initial sync will clone (listDatabases' sizes would cost a scan of every database more).
+    /// </summary>
+    public IReadOnlyList<(Namespace Ns, OpTime CreatedAt, long Documents, long Bytes)> CloneTotals() => Read(sql =>
+        Catalog.Databases(sql)
+            .SelectMany(db => Catalog.Collections(sql, db).Select(c =>
+            {
+                var ns = new Namespace(db, c.Name);
+                var (documents, bytes) = StoreClone.Totals(sql, ns.Full);
+                return (ns, c.CreatedAt, documents, bytes);
+            }))
+            .ToList());
 
     /// <summary>
     /// A page of the collection in _id key order after <paramref name="afterKey"/> (empty: from the start), for a

@@ -5,6 +5,7 @@ using ReplicaActors.Member;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using ReplicaActors.Serialization;
+using ReplicaActors.Storage;
 
 namespace ReplicaActors.Tests.Serialization;
 
@@ -41,7 +42,8 @@ public sealed class ReplicaSerializerTests : IDisposable
         new CloneCatalog(0, Entry, [new CloneCollection("shop.items", Time, [BsonDocument.Parse("{ v: 2, key: { code: 1 }, name: 'code_1', unique: true }")], 10, 420)], ""),
         new CloneCatalog(0, null, [], "it is ROLLBACK, not PRIMARY or SECONDARY"),
         new CloneBatchRequest(3, "shop.items", [1, 2, 3], 100, 4096),
-        new CloneBatch("shop.items", [BsonDocument.Parse("{ _id: 1, code: 'a' }")], [4, 5], 30, false, ""),
+        new CloneBatch("shop.items", [ClonedDocument.Of(BsonDocument.Parse("{ _id: 1, code: 'a' }")), ClonedDocument.Of(BsonDocument.Parse("{ _id: 'b', n: [1, 2] }"))], [4, 5], 30, false, ""),
+        new CloneBatch("shop.items", [], [], 0, true, ""),
     };
 
     [Theory]

@@ -42,8 +42,8 @@ public class CloneTests : StoreSpec
     [Fact]
     public void Cloned_documents_load_and_cloned_indexes_build_over_them()
     {
-        store.LoadCloned(Items, At(5), [Doc("{ _id: 1, code: 'a' }"), Doc("{ _id: 2, code: 'b' }")]);
-        store.LoadCloned(Items, At(5), [Doc("{ _id: 3, code: 'c' }")]);
+        store.LoadCloned(Items, At(5), [Cloned("{ _id: 1, code: 'a' }"), Cloned("{ _id: 2, code: 'b' }")]);
+        store.LoadCloned(Items, At(5), [Cloned("{ _id: 3, code: 'c' }")]);
         store.BuildClonedIndexes(Items, [IndexSpec.Id, new IndexSpec("code_1", Doc("{ code: 1 }"), Unique: true)]);
 
         Assert.Equal(3, store.Reader.Count(Items));
@@ -74,8 +74,9 @@ public class CloneTests : StoreSpec
         {
             var page = store.Reader.ClonePage(Items, after, maxDocuments: 10, maxBytes: 1 << 20);
             pages++;
-            seen.AddRange(page.Documents.Select(d => d["_id"].AsInt32));
-            Assert.Equal(page.Documents.Sum(d => (long)d.ToBson().Length), page.Bytes);
+            seen.AddRange(page.Documents.Select(d => d.ToDocument()["_id"].AsInt32));
+            Assert.All(page.Documents, d => Assert.Equal(KeyEncoder.Encode(d.ToDocument()["_id"]), d.IdKey));
+            Assert.Equal(page.Documents.Sum(d => (long)d.Bson.Length), page.Bytes);
             after = page.LastKey;
             if (page.Done) break;
         }
@@ -96,4 +97,22 @@ public class CloneTests : StoreSpec
         Assert.Equal((1, false), (first.Documents.Count, first.Done));
         Assert.Equal((1, true), (second.Documents.Count, second.Done));
     }
+
+    [Fact]
+    public void Clone_totals_count_each_collections_documents_and_bytes()
+    {
+        var a = Doc("{ _id: 1, code: 'a' }");
+        var b = Doc("{ _id: 2, code: 'bb' }");
+        var c = Doc("{ _id: 'c' }");
+        store.ApplyAll(Insert(1, "shop.items", a), Insert(2, "shop.items", b), Insert(3, "other.things", c));
+
+        var totals = store.Reader.CloneTotals();
+
+        Assert.Equal([
+            (Namespace.Parse("other.things"), At(3), 1L, (long)c.ToBson().Length),
+            (Items, At(1), 2L, (long)(a.ToBson().Length + b.ToBson().Length)),
+        ], totals);
+    }
+
+    private static ClonedDocument Cloned(string json) => ClonedDocument.Of(Doc(json));
 }
