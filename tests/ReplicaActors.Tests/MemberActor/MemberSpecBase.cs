@@ -50,11 +50,11 @@ public abstract class MemberSpecBase : Akka.TestKit.Xunit2.TestKit
         foreach (var store in _stores) store.Dispose();
     }
 
-    protected static async Task<BsonDocument> OkAsync(IActorRef member, string db, string command) =>
-        (await SendAsync(member, db, command)).EnsureOk();
+    protected static async Task<BsonDocument> OkAsync(IActorRef member, string db, string command, TimeSpan? timeout = null) =>
+        (await SendAsync(member, db, command, timeout)).EnsureOk();
 
-    protected static Task<CommandReply> SendAsync(IActorRef member, string db, string command) =>
-        member.Ask<CommandReply>(new CommandRequest(db, BsonDocument.Parse(command)), TimeSpan.FromSeconds(10));
+    protected static Task<CommandReply> SendAsync(IActorRef member, string db, string command, TimeSpan? timeout = null) =>
+        member.Ask<CommandReply>(new CommandRequest(db, BsonDocument.Parse(command)), timeout ?? TimeSpan.FromSeconds(10));
 
     protected static async Task<ErrorCode> ErrorAsync(IActorRef member, string db, string command)
     {
@@ -63,11 +63,14 @@ public abstract class MemberSpecBase : Akka.TestKit.Xunit2.TestKit
         return (ErrorCode)reply.Body["code"].ToInt32();
     }
 
-    /// <summary>Awaits the member's own report that it is primary: no sleeps, a deadline.</summary>
+    /// <summary>
+    /// Awaits the member's own report that it is primary: no sleeps, a deadline. Each hello has a short timeout of
+    /// its own: a member being restarted by its supervisor drops what arrives meanwhile, and the next try asks again.
+    /// </summary>
     protected async Task AwaitPrimaryAsync(IActorRef member) =>
         await AwaitAssertAsync(async () =>
         {
-            var hello = await OkAsync(member, "admin", "{ hello: 1 }");
+            var hello = await OkAsync(member, "admin", "{ hello: 1 }", TimeSpan.FromSeconds(1));
             Assert.True(hello["isWritablePrimary"].AsBoolean, hello.ToString());
         }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
 }
