@@ -46,6 +46,7 @@ public sealed partial class ReplicaMember
     private bool AnswerFetch(FetchOplog fetch, IActorRef replyTo, bool answerEmpty)
     {
         var entries = _window.After(fetch.After, _settings.FetchBatchEntries);
+        if (entries is null && _window.IsBehind(fetch.After)) entries = [];
         if (entries is null && ReadFromJournal(fetch, replyTo)) return true;
         if (entries is { Count: 0 } && !answerEmpty) return false;
         ReplyToFetch(replyTo, entries);

@@ -15,12 +15,12 @@ public sealed class InitialSyncSpec(ITestOutputHelper output) : ReplicaSetSpec(o
     private const int Orders = 3000;
     private const int People = 2000;
 
-    // Small batches: the clone takes many round trips, so writes land while it runs.
+    // Small batches: the clone takes hundreds of round trips, so writes land while it runs and a source can be killed mid-clone.
     protected override ReplicaSetFixtureOptions Options => new()
     {
         Members = 3,
         Journal = FixtureJournal.InMemory,
-        ExtraHocon = InitialSyncData.Hocon + "replica-actors.initial-sync.batch-documents = 100",
+        ExtraHocon = InitialSyncData.Hocon + "replica-actors.initial-sync.batch-documents = 10",
     };
 
     [Fact]

@@ -56,6 +56,26 @@ public class OplogWindowTests
         Assert.Null(window.After(Entry(2, term: 7).OpTime, 10));
     }
 
+    [Theory]
+    [InlineData(6u, 1L, true)]   // newer, same term: it has not arrived here yet
+    [InlineData(6u, 2L, true)]   // newer, newer term: a newer primary's entry this member has not got yet
+    [InlineData(6u, 0L, false)]  // newer but of an older term than the newest held: it can never follow it
+    [InlineData(5u, 1L, false)]  // the newest itself is held, not behind
+    [InlineData(3u, 2L, false)]  // inside the window but not in it: diverged
+    public void A_fetch_past_the_newest_entry_waits_only_when_that_entry_could_still_arrive(uint second, long term, bool behind)
+    {
+        var window = new OplogWindow(maxBytes: 1000);
+        window.Append(Entries(5), _ => 10);
+
+        Assert.Equal(behind, window.IsBehind(Entry(second, term: term).OpTime));
+    }
+
+    [Fact]
+    public void An_empty_window_is_behind_nothing()
+    {
+        Assert.False(new OplogWindow(maxBytes: 1000).IsBehind(Entry(1).OpTime));
+    }
+
     [Fact]
     public void Truncating_after_an_entry_forgets_what_follows_and_frees_its_size()
     {
