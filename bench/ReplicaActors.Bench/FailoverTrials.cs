@@ -102,16 +102,6 @@ internal static class FailoverTrials
         throw new TimeoutException($"restarted member {host} did not become SECONDARY within 60 s");
     }
 
-    private static async Task<BsonDocument?> HelloAsync(AkkaCommandTransport transport, string host)
-    {
-        try
-        {
-            var reply = await transport.SendAsync(host, new CommandRequest("admin", new BsonDocument("hello", 1)), TimeSpan.FromSeconds(2));
-            return reply.Ok ? reply.Body : null;
-        }
-        catch (ReplicaException)
-        {
-            return null;
-        }
-    }
+    private static Task<BsonDocument?> HelloAsync(AkkaCommandTransport transport, string host) =>
+        MemberCommand.TryAsync(transport, host, "admin", new BsonDocument("hello", 1), TimeSpan.FromSeconds(2));
 }

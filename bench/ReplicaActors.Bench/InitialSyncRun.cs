@@ -85,18 +85,8 @@ internal static class InitialSyncRun
         (await client.RunCommandAsync(new CommandRequest("admin", new BsonDocument("replSetReconfig", config)))).EnsureOk();
     }
 
-    private static async Task<BsonDocument?> TrySendAsync(ICommandTransport transport, string host, string db, BsonDocument command)
-    {
-        try
-        {
-            var reply = await transport.SendAsync(host, new CommandRequest(db, command), TimeSpan.FromSeconds(5));
-            return reply.Ok ? reply.Body : null;
-        }
-        catch (ReplicaException)
-        {
-            return null;
-        }
-    }
+    private static Task<BsonDocument?> TrySendAsync(ICommandTransport transport, string host, string db, BsonDocument command) =>
+        MemberCommand.TryAsync(transport, host, db, command, TimeSpan.FromSeconds(5));
 
     private static async Task UntilAsync(Func<Task<bool>> condition)
     {
