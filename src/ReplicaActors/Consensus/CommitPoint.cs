@@ -23,4 +23,18 @@ public static class CommitPoint
         var candidate = durable[needed - 1];
         return candidate.Term == primaryTerm && candidate > current ? candidate : current;
     }
+
+    /// <summary>
+    /// A commit point heard from another member (its primary, or its sync source) as far as it lies on this
+    /// member's own history: only when it is in the term of this member's newest entry (MongoDB's rule; one
+    /// primary per term makes every entry of that term up to the newest one this member's own), and never
+    /// past that entry. A point of another term may lie on a branch this member left, and taking it would
+    /// let the member read, or prune the undo history of, divergent entries as committed.
+    /// </summary>
+    public static OpTime Learn(OpTime current, OpTime heard, OpTime lastOpTime)
+    {
+        if (heard.IsNull || heard.Term != lastOpTime.Term) return current;
+        var bound = OpTime.Min(heard, lastOpTime);
+        return bound > current ? bound : current;
+    }
 }

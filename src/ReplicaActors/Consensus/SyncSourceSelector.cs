@@ -7,6 +7,7 @@ namespace ReplicaActors.Consensus;
 /// <summary>What a secondary knows when it picks (or reconsiders) the member it tails the oplog of.</summary>
 /// <param name="LastFetched">The newest OpTime this member has fetched: a source must be ahead of it.</param>
 /// <param name="ForcedSourceId">Set by replSetSyncFrom for one choice.</param>
+/// <param name="AvoidSourceId">A source that just failed this member (a rollback against it did not finish): another is chosen when there is one.</param>
 public sealed record SyncSourceRequest(
     ReplicaSetConfig Config,
     int SelfId,
@@ -14,7 +15,8 @@ public sealed record SyncSourceRequest(
     IReadOnlyList<MemberView> Others,
     bool ChainingAllowed,
     int? PrimaryId,
-    int? ForcedSourceId = null);
+    int? ForcedSourceId = null,
+    int? AvoidSourceId = null);
 
 /// <summary>The chosen source (null: none now, retry later) and why.</summary>
 public sealed record SyncSourceChoice(int? SourceId, string Reason);
@@ -44,6 +46,11 @@ public static class SyncSourceSelector
             if (problem is null) return new(forced, $"{Name(r, forced)} was requested by replSetSyncFrom");
             var fallback = r.ChainingAllowed ? ChooseNearest(r, self) : ChoosePrimary(r);
             return fallback with { Reason = $"replSetSyncFrom target refused ({problem}); {fallback.Reason}" };
+        }
+        if (r.AvoidSourceId is { } avoid)
+        {
+            var other = Choose(r with { Others = r.Others.Where(v => v.Id != avoid).ToList(), AvoidSourceId = null });
+            if (other.SourceId is not null) return other with { Reason = $"{other.Reason}; {Name(r, avoid)} failed the last attempt" };
         }
         return r.ChainingAllowed ? ChooseNearest(r, self) : ChoosePrimary(r);
     }

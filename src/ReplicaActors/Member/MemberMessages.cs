@@ -40,10 +40,18 @@ public sealed record FetchOplog(int FromId, OpTime After, long Term) : IReplicaM
 
 /// <summary>
 /// The answer to a fetch: the next entries (possibly none, after waiting for data), the source's
-/// term and commit point. <paramref name="AfterNotFound"/>: the source's oplog does not hold the
+/// term, commit point and newest entry. <paramref name="AfterNotFound"/>: the source's oplog does not hold the
 /// requester's newest entry (it fell behind the source's window, or the two histories diverged).
 /// </summary>
-public sealed record OplogBatch(int SourceId, long SourceTerm, OpTime CommitPoint, IReadOnlyList<OplogEntry> Entries, bool AfterNotFound, OpTime SourceOldest) : IReplicaMessage;
+public sealed record OplogBatch(int SourceId, long SourceTerm, OpTime CommitPoint, IReadOnlyList<OplogEntry> Entries, bool AfterNotFound, OpTime SourceOldest, OpTime SourceNewest) : IReplicaMessage
+{
+    /// <summary>
+    /// Whether the source holds the entry at <paramref name="after"/>, the OpTime this batch answers: it sent what
+    /// follows it, or it is its newest. An empty answer from a source that is behind (it parked the fetch until
+    /// its wait ran out) is not "found": the source does not have that entry.
+    /// </summary>
+    public bool Holds(OpTime after) => !AfterNotFound && (Entries.Count > 0 || SourceNewest == after);
+}
 
 /// <summary>A member's replication progress: what it has applied and made durable.</summary>
 public sealed record MemberPosition(int MemberId, OpTime Applied, OpTime Durable, long Term);

@@ -23,6 +23,9 @@ public sealed record MemberSettings(
     /// <summary>How a member with no data clones a sync source (<c>replica-actors.initial-sync</c>).</summary>
     public InitialSyncSettings InitialSync { get; init; } = InitialSyncSettings.Default;
 
+    /// <summary>How a member whose history diverged, or that fell behind its sources, rejoins (<c>replica-actors.recovery</c>).</summary>
+    public RecoverySettings Recovery { get; init; } = RecoverySettings.Default;
+
     /// <summary>The member's replica-set host: its Akka remoting endpoint.</summary>
     public string Host => $"{BindIp}:{Port}";
 
@@ -52,7 +55,11 @@ public sealed record MemberSettings(
             ra.GetTimeSpan("replication.await-data"),
             ra.GetTimeSpan("replication.maintenance-interval"),
             ra.GetConfig("config-defaults"));
-        settings = settings with { InitialSync = InitialSyncSettings.From(ra.GetConfig("initial-sync")) };
+        settings = settings with
+        {
+            InitialSync = InitialSyncSettings.From(ra.GetConfig("initial-sync")),
+            Recovery = RecoverySettings.From(ra.GetConfig("recovery")),
+        };
         settings.Validate();
         return settings;
     }

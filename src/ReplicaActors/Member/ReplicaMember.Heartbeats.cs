@@ -48,8 +48,17 @@ public sealed partial class ReplicaMember
             if (member.Host != _settings.Host)
                 MemberSelection(member.Host).Tell(new Heartbeat(report, now), Self);
         MarkSilentPeersDown(config);
-        if (_state == MemberState.Secondary) MaintainSyncSource(config);
-        if (_state == MemberState.Secondary) ConsiderTakeover(config);
+        if (_state == MemberState.Secondary)
+        {
+            MaintainSyncSource(config);
+            ConsiderTakeover(config);
+        }
+        // A RECOVERING member chooses a source after each pause (RecoveryRetryTick), and leaves one gone bad at once.
+        if (_state == MemberState.Recovering && _fetcher is not null)
+        {
+            MaintainSyncSource(config);
+            if (_fetcher is null) ScheduleRecoveryRetry(null);
+        }
     }
 
     private void MarkSilentPeersDown(ReplicaSetConfig config)

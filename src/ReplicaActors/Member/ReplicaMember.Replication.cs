@@ -26,6 +26,8 @@ public sealed partial class ReplicaMember
     private int _fetcherCount;
     private int _journalReaderCount;
     private string? _infoMessage;
+    private int _recoveryFailures;
+    private int? _recoveryAvoidSourceId;
     private IActorRef? _delayedApplier;
     private TimeSpan _applyDelay;
     private int _delayedApplierCount;
@@ -72,7 +74,7 @@ public sealed partial class ReplicaMember
     private void ReplyToFetch(IActorRef replyTo, IReadOnlyList<OplogEntry>? entries)
     {
         var oldest = _journalOplog.First is { IsNull: false } first && first < _window.Oldest ? first : _window.Oldest;
-        replyTo.Tell(new OplogBatch(Me?.Id ?? -1, _durable.Term, _commitPoint, entries ?? [], entries is null, oldest));
+        replyTo.Tell(new OplogBatch(Me?.Id ?? -1, _durable.Term, _commitPoint, entries ?? [], entries is null, oldest, _durable.LastOpTime));
     }
 
     /// <summary>Answers parked fetches that now have entries, and those whose wait is over (with none).</summary>
@@ -85,10 +87,11 @@ public sealed partial class ReplicaMember
 
     // ---- Tailing a sync source -------------------------------------------------------------------
 
-    private void MaintainSyncSource(ReplicaSetConfig config)
+    /// <param name="avoidSourceId">A source a failed recovery attempt used: another is preferred when there is one.</param>
+    private void MaintainSyncSource(ReplicaSetConfig config, int? avoidSourceId = null)
     {
         if (Me is not { } self) return;
-        var request = new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(), config.Settings.ChainingAllowed, HealthyPrimaryId(), _forcedSyncSourceId);
+        var request = new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(), config.Settings.ChainingAllowed, HealthyPrimaryId(), _forcedSyncSourceId, avoidSourceId);
         if (_syncSourceId is { } current)
         {
             var change = SyncSourceSelector.ShouldChangeSource(request, current);
@@ -97,12 +100,14 @@ public sealed partial class ReplicaMember
         }
         var choice = SyncSourceSelector.Choose(request);
         _forcedSyncSourceId = null;
-        if (choice.SourceId is not { } sourceId || config.FindById(sourceId) is not { } source)
+        // A RECOVERING member keeps the message that says why until it is SECONDARY again.
+        var recovering = _state == MemberState.Recovering;
+        if (choice.SourceId is not { } sourceId || config.FindById(sourceId) is null)
         {
-            _infoMessage = $"no sync source: {choice.Reason}";
+            if (!recovering) _infoMessage = $"no sync source: {choice.Reason}";
             return;
         }
-        _infoMessage = null;
+        if (!recovering) _infoMessage = null;
         StartFetcher(sourceId, choice.Reason);
     }
 
@@ -147,7 +152,10 @@ public sealed partial class ReplicaMember
 
     private void OnSyncSourceLost(SyncSourceLost lost)
     {
-        if (Sender.Equals(_fetcher)) StopFetcher(lost.Reason);
+        if (!Sender.Equals(_fetcher)) return;
+        var sourceId = _syncSourceId;
+        StopFetcher(lost.Reason);
+        if (_state == MemberState.Recovering) ScheduleRecoveryRetry(sourceId);
     }
 
     private void OnTerminated(Terminated terminated)
@@ -160,8 +168,10 @@ public sealed partial class ReplicaMember
             return;
         }
         if (!terminated.ActorRef.Equals(_fetcher)) return;
+        var sourceId = _syncSourceId;
         _fetcher = null;
         _syncSourceId = null;
+        if (_state == MemberState.Recovering) ScheduleRecoveryRetry(sourceId);
     }
 
     private void OnFetchedBatch(FetchedBatch fetched)
@@ -176,13 +186,16 @@ public sealed partial class ReplicaMember
             if (batch.SourceOldest > lastFetched)
             {
                 GoRecovering($"fell off its sync source's oplog: this member's newest entry {lastFetched} is older than the oldest entry {batch.SourceOldest} " +
-                    $"that {Config?.FindById(sourceId)?.Host ?? $"member {sourceId}"} still holds (its oplog was truncated past it); too stale to catch up by tailing: run `rs resync` for a fresh initial sync");
+                    $"that {Config?.FindById(sourceId)?.Host ?? $"member {sourceId}"} still holds (its oplog was truncated past it); too stale to catch up by tailing: run `rs resync` for a fresh initial sync",
+                    sourceId);
                 return;
             }
             StopFetcher("this member's history diverged from its sync source's");
             StartRollback(sourceId, batch.SourceOldest);
             return;
         }
+        // A RECOVERING member's history is back on its source's: the source holds its newest entry.
+        if (_state == MemberState.Recovering && batch.Holds(_durable.LastOpTime)) Rejoined();
         var fetcher = _fetcher;
         var entries = batch.Entries.Where(e => e.OpTime > _durable.LastOpTime).ToList();
         if (entries.Count == 0)
@@ -221,12 +234,44 @@ public sealed partial class ReplicaMember
         if (_state == MemberState.Startup2) CompleteInitialSyncIfConsistent();
     }
 
-    private void GoRecovering(string message)
+    /// <summary>
+    /// RECOVERING: not readable, and trying again after a pause that grows with each failed attempt, preferring
+    /// another source than <paramref name="failedSourceId"/>, until the member is SECONDARY again. Its message
+    /// says why it left SECONDARY (and, when only a resync can help, says so).
+    /// </summary>
+    private void GoRecovering(string message, int? failedSourceId)
     {
         _log.Warning(message);
         _infoMessage = message;
         StopFetcher(message);
         Become(Recovering);
+        ScheduleRecoveryRetry(failedSourceId);
+    }
+
+    private void ScheduleRecoveryRetry(int? failedSourceId)
+    {
+        _recoveryFailures++;
+        _recoveryAvoidSourceId = failedSourceId ?? _recoveryAvoidSourceId;
+        var delay = _settings.Recovery.Backoff.Delay(_recoveryFailures);
+        _log.Info("recovery attempt {0} failed; trying again in {1} ms", _recoveryFailures, delay.TotalMilliseconds);
+        Timers.StartSingleTimer(TimerKeys.RecoveryRetry, new RecoveryRetryTick(), delay);
+    }
+
+    private void OnRecoveryRetry()
+    {
+        if (Config is not { } config || _fetcher is not null) return;
+        MaintainSyncSource(config, _recoveryAvoidSourceId);
+        if (_fetcher is null) ScheduleRecoveryRetry(null);
+    }
+
+    /// <summary>Back to SECONDARY after a rollback or a RECOVERING spell: the next trouble starts its pauses afresh.</summary>
+    private void Rejoined()
+    {
+        Timers.Cancel(TimerKeys.RecoveryRetry);
+        _recoveryFailures = 0;
+        _recoveryAvoidSourceId = null;
+        _infoMessage = null;
+        BecomeSecondary();
     }
 
     private void ApplyToStore(IReadOnlyList<OplogEntry> entries)
@@ -319,18 +364,7 @@ public sealed partial class ReplicaMember
         if (next > _commitPoint) _commitPoint = next;
     }
 
-    /// <summary>
-    /// A commit point heard from another member counts here only as far as it lies on this member's own
-    /// history: not past its newest entry, and in the same term (MongoDB's rule). A commit point of a
-    /// branch this member diverged from must not let it read, or prune, its divergent entries as committed.
-    /// </summary>
-    private void LearnCommitPoint(OpTime heard)
-    {
-        var last = _durable.LastOpTime;
-        var bound = heard <= last ? heard : last;
-        if (bound <= _commitPoint || bound.Term != heard.Term) return;
-        _commitPoint = bound;
-    }
+    private void LearnCommitPoint(OpTime heard) => _commitPoint = CommitPoint.Learn(_commitPoint, heard, _durable.LastOpTime);
 
     private IReadOnlyDictionary<int, MemberProgress> Progress() =>
         _positions.ToDictionary(p => p.Key, p => new MemberProgress(p.Value.Applied, p.Value.Durable));

@@ -2,26 +2,26 @@ using Akka.Actor;
 using Akka.Event;
 using MongoDB.Bson;
 using MongoDB.Bson.IO;
+using ReplicaActors.Consensus;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
 
-/// <summary>One step of the search for the common point: does the sync source hold candidate <paramref name="Probe"/>?</summary>
-internal sealed record RollbackProbe(int Low, int High, int Probe, bool Found, string? Error);
+/// <summary>The sync source's answer to one step of the common-point search: whether it holds the probed candidate.</summary>
+internal sealed record RollbackProbe(RollbackSearch Search, bool Holds, string? Error);
 
 /// <summary>
 /// Rollback: this member holds entries its sync source never got (it was primary, or followed one, when
 /// they were written). It finds the newest entry both have, undoes everything after it in the store,
 /// writes the undone documents to DBPATH/rollback/, and journals a marker that voids those entries.
-/// Never past the majority commit point: w:majority writes are never rolled back.
+/// Never past the majority commit point: w:majority writes are never rolled back. A rollback that cannot
+/// finish sends the member RECOVERING, from where it tries again (another source, after a pause).
 /// </summary>
 public sealed partial class ReplicaMember
 {
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
     private IReadOnlyList<OplogEntry> _rollbackCandidates = [];
     private int _rollbackSourceId;
-    private int _rollbackBest;
 
     private void StartRollback(int sourceId, OpTime sourceOldest)
     {
@@ -30,67 +30,67 @@ public sealed partial class ReplicaMember
         var lower = sourceOldest;
         _rollbackCandidates = _window.From(lower);
         _rollbackSourceId = sourceId;
-        _rollbackBest = -1;
         _log.Warning("rolling back: this member's newest entry {0} is not in member {1}'s oplog; searching {2} entries from {3} for the common point",
             _durable.LastOpTime, sourceId, _rollbackCandidates.Count, lower);
         Become(Rollback);
-        ProbeNext(0, _rollbackCandidates.Count - 1);
+        ProbeNext(RollbackSearch.Over(_rollbackCandidates.Count));
     }
 
-    /// <summary>Binary search: entries up to the common point are in the source's oplog, the ones after it are not.</summary>
-    private void ProbeNext(int low, int high)
+    private void ProbeNext(RollbackSearch search)
     {
-        if (low > high)
+        if (search.Done)
         {
-            FinishRollback();
+            FinishRollback(search.Best);
             return;
         }
-        var probe = (low + high) / 2;
         if (Config?.FindById(_rollbackSourceId) is not { } source)
         {
-            GoRecovering("rollback abandoned: the sync source left the config");
+            GoRecovering("rollback abandoned: the sync source left the config", _rollbackSourceId);
             return;
         }
+        var probed = _rollbackCandidates[search.Probe].OpTime;
         MemberSelection(source.Host)
-            .Ask<OplogBatch>(new FetchOplog(Me!.Id, _rollbackCandidates[probe].OpTime, _durable.Term), ProbeTimeout)
+            .Ask<OplogBatch>(new FetchOplog(Me!.Id, probed, _durable.Term), _settings.Recovery.RollbackProbeTimeout)
             .PipeTo(Self,
-                success: batch => new RollbackProbe(low, high, probe, !batch.AfterNotFound, null),
-                failure: e => new RollbackProbe(low, high, probe, false, e.Message));
+                success: batch => new RollbackProbe(search, batch.Holds(probed), null),
+                failure: e => new RollbackProbe(search, false, e.Message));
     }
 
     private void OnRollbackProbe(RollbackProbe probe)
     {
         if (probe.Error is { } error)
         {
-            GoRecovering($"rollback abandoned: the sync source did not answer ({error})");
+            GoRecovering($"rollback abandoned: the sync source did not answer ({error})", _rollbackSourceId);
             return;
         }
-        if (probe.Found)
-        {
-            _rollbackBest = probe.Probe;
-            ProbeNext(probe.Probe + 1, probe.High);
-        }
-        else
-        {
-            ProbeNext(probe.Low, probe.Probe - 1);
-        }
+        ProbeNext(probe.Search.Record(probe.Search.Probe, probe.Holds));
     }
 
-    private void FinishRollback()
+    private void FinishRollback(int best)
     {
-        if (_rollbackBest < 0)
+        if (best < 0)
         {
-            GoRecovering("cannot roll back: no entry in this member's oplog window is shared with the sync source; a resync is needed");
+            GoRecovering("cannot roll back: no entry in this member's oplog window is shared with the sync source; a resync is needed", _rollbackSourceId);
             return;
         }
-        var common = _rollbackCandidates[_rollbackBest];
+        var common = _rollbackCandidates[best];
         // Undoing a majority-committed entry of this member's own history would lose an acknowledged write.
         if (_commitPoint > common.OpTime && _window.After(_commitPoint, 0) is not null)
         {
-            GoRecovering($"refusing to roll back past the majority commit point {_commitPoint} (common point {common.OpTime}); a resync is needed");
+            GoRecovering($"refusing to roll back past the majority commit point {_commitPoint} (common point {common.OpTime}); a resync is needed", _rollbackSourceId);
             return;
         }
-        var undone = _store.RollbackTo(common.OpTime);
+        IReadOnlyDictionary<Namespace, IReadOnlyList<BsonDocument>> undone;
+        try
+        {
+            undone = _store.RollbackTo(common.OpTime);
+        }
+        catch (ReplicaException e)
+        {
+            // The store refused (its undo history no longer reaches the common point) and changed nothing.
+            GoRecovering(e.Message, _rollbackSourceId);
+            return;
+        }
         var files = WriteRollbackFiles(undone);
         Persist(new RollbackApplied(common.OpTime, common.WallMillis), e =>
         {
@@ -100,12 +100,10 @@ public sealed partial class ReplicaMember
             LearnPosition(SelfPosition());
             _log.Warning("rolled back to {0}: {1} document(s) undone{2}", e.CommonPoint, undone.Values.Sum(d => d.Count),
                 files.Count > 0 ? "; saved in " + string.Join(", ", files) : "");
-            _infoMessage = null;
             _rollbackCandidates = [];
-            BecomeSecondary();
+            Rejoined();
         });
     }
-
     /// <summary>One JSON file per collection, so an operator can see and re-apply what was undone.</summary>
     private List<string> WriteRollbackFiles(IReadOnlyDictionary<Namespace, IReadOnlyList<BsonDocument>> undone)
     {

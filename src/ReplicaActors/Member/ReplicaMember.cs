@@ -257,11 +257,12 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         CommonHandlers();
     }
 
-    /// <summary>RECOVERING: alive but not readable (fell off its source's oplog, or its history diverged).</summary>
+    /// <summary>RECOVERING: alive but not readable (fell off its source's oplog, or a rollback failed); tries again to rejoin.</summary>
     private void Recovering()
     {
         _state = MemberState.Recovering;
         Command<CommandRequest>(HandleCommand);
+        Command<RecoveryRetryTick>(_ => OnRecoveryRetry());
         CommonHandlers();
     }
 
@@ -304,6 +305,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<TakeoverTick>(_ => { });
         Command<RollbackProbe>(_ => { });
         Command<CatchUpTimeout>(_ => { });
+        Command<RecoveryRetryTick>(_ => { });
         Command<InitialSyncRetry>(_ => { });
         Command<InitialSyncProgressed>(_ => { });
         Command<InitialSyncCloned>(_ => { });

@@ -22,7 +22,12 @@ public readonly record struct Timestamp(uint Seconds, uint Increment) : ICompara
     public override string ToString() => $"Timestamp({Seconds}, {Increment})";
 }
 
-/// <summary>The position of an oplog entry: its timestamp and the term of the primary that wrote it. Ordered by ts, then term.</summary>
+/// <summary>
+/// The position of an oplog entry: its timestamp and the term of the primary that wrote it. Ordered by term,
+/// then timestamp (MongoDB's and Raft's order): an entry of a later term is newer whatever its wall clock
+/// says, since clocks differ between members and a deposed primary may go on writing with later timestamps.
+/// On one history both orders agree; they differ only between branches, which is where it matters.
+/// </summary>
 public readonly record struct OpTime(Timestamp Ts, long Term) : IComparable<OpTime>
 {
     /// <summary>The OpTime before any entry; every real entry is newer.</summary>
@@ -32,8 +37,8 @@ public readonly record struct OpTime(Timestamp Ts, long Term) : IComparable<OpTi
 
     public int CompareTo(OpTime other)
     {
-        var byTs = Ts.CompareTo(other.Ts);
-        return byTs != 0 ? byTs : Term.CompareTo(other.Term);
+        var byTerm = Term.CompareTo(other.Term);
+        return byTerm != 0 ? byTerm : Ts.CompareTo(other.Ts);
     }
 
     public static bool operator <(OpTime a, OpTime b) => a.CompareTo(b) < 0;

@@ -60,12 +60,12 @@ public sealed class OplogWindow(long maxBytes)
     }
 
     /// <summary>
-    /// True when <paramref name="after"/> is newer than every entry held and of no older term than the newest: the
-    /// fetching member is ahead of this one (a secondary told to sync from a staler member), and the entry may still
-    /// arrive here, so the fetch waits. An entry of an older term than the newest held can never arrive after it:
-    /// that fetch has diverged.
+    /// True when <paramref name="after"/> is newer than every entry held (a later timestamp in the same term, or a later
+    /// term): the fetching member is ahead of this one (a secondary told to sync from a staler member), so the fetch
+    /// waits rather than read as divergence, which would make the fetcher undo entries this member lacks. An entry of
+    /// an older term than the newest held can never arrive after it: that fetch has diverged.
     /// </summary>
-    public bool IsBehind(OpTime after) => Count > 0 && after > Newest && after.Term >= Newest.Term;
+    public bool IsBehind(OpTime after) => Count > 0 && after > Newest;
 
     /// <summary>Forgets every entry after <paramref name="opTime"/> (rollback).</summary>
     public void TruncateAfter(OpTime opTime)

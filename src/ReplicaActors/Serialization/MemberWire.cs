@@ -51,6 +51,7 @@ internal static class MemberWire
         {
             { "source", b.SourceId }, { "term", b.SourceTerm }, { "commit", b.CommitPoint.ToBson() },
             { "entries", new BsonArray(b.Entries.Select(e => e.ToBson())) }, { "missing", b.AfterNotFound }, { "oldest", b.SourceOldest.ToBson() },
+            { "newest", b.SourceNewest.ToBson() },
         },
         UpdatePosition u => new BsonDocument("positions", new BsonArray(u.Positions.Select(Write))),
         CloneCatalogRequest c => new BsonDocument { { "from", c.FromId }, { "list", c.ListCollections } },
@@ -85,7 +86,7 @@ internal static class MemberWire
         nameof(FetchOplog) => new FetchOplog(d["from"].ToInt32(), OpTimeBson.FromBson(d["after"].AsBsonDocument), d["term"].ToInt64()),
         nameof(OplogBatch) => new OplogBatch(d["source"].ToInt32(), d["term"].ToInt64(), OpTimeBson.FromBson(d["commit"].AsBsonDocument),
             d["entries"].AsBsonArray.Select(e => OplogEntry.FromBson(e.AsBsonDocument)).ToArray(), d["missing"].AsBoolean,
-            OpTimeBson.FromBson(d["oldest"].AsBsonDocument)),
+            OpTimeBson.FromBson(d["oldest"].AsBsonDocument), OpTimeBson.FromBson(d["newest"].AsBsonDocument)),
         nameof(UpdatePosition) => new UpdatePosition(d["positions"].AsBsonArray.Select(p => ReadPosition(p.AsBsonDocument)).ToArray()),
         nameof(CloneCatalogRequest) => new CloneCatalogRequest(d["from"].ToInt32(), d["list"].AsBoolean),
         nameof(CloneCatalog) => new CloneCatalog(d["source"].ToInt32(), d["newest"].IsBsonNull ? null : OplogEntry.FromBson(d["newest"].AsBsonDocument),

@@ -68,6 +68,7 @@ internal static class StoreSchema
             pre_image  BLOB           -- BSON: the document, index spec or collection info; NULL = did not exist
         );
         CREATE INDEX IF NOT EXISTS undo_log_by_document ON undo_log (ns, id_key, seq) WHERE kind = 'document';
-        CREATE INDEX IF NOT EXISTS undo_log_by_optime ON undo_log (ts, term);
+        DROP INDEX IF EXISTS undo_log_by_optime; -- (ts, term): the order before OpTime ordered by term first
+        CREATE INDEX IF NOT EXISTS undo_log_by_term_ts ON undo_log (term, ts);
         """;
 }

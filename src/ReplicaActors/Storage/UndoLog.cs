@@ -17,8 +17,8 @@ internal sealed record UndoRow(string Ns, string Kind, byte[]? IdKey, string? In
 /// </summary>
 internal static class UndoLog
 {
-    /// <summary>(ts, term) after the OpTime ($ts, $term), in SQL row-value order: the same order as <see cref="OpTime"/>.</summary>
-    private const string AfterPoint = "(ts, term) > ($ts, $term)";
+    /// <summary>(term, ts) after the OpTime ($term, $ts), in SQL row-value order: the same order as <see cref="OpTime"/>.</summary>
+    private const string AfterPoint = "(term, ts) > ($term, $ts)";
 
     public static void RecordDocument(SqlSession sql, OpTime at, string ns, byte[] idKey, byte[]? preImage) =>
         Record(sql, at, ns, UndoRow.Document, idKey, null, preImage);
@@ -61,11 +61,11 @@ internal static class UndoLog
         sql.Stream($"""
             SELECT d.doc FROM documents d
             WHERE d.ns = $ns AND NOT EXISTS (
-                SELECT 1 FROM undo_log u WHERE u.kind = 'document' AND u.ns = d.ns AND u.id_key = d.id_key AND (u.ts, u.term) > ($ts, $term))
+                SELECT 1 FROM undo_log u WHERE u.kind = 'document' AND u.ns = d.ns AND u.id_key = d.id_key AND (u.term, u.ts) > ($term, $ts))
             UNION ALL
             SELECT u.pre_image FROM undo_log u
             WHERE u.kind = 'document' AND u.ns = $ns AND u.pre_image IS NOT NULL AND u.seq = (
-                SELECT MIN(v.seq) FROM undo_log v WHERE v.kind = 'document' AND v.ns = u.ns AND v.id_key = u.id_key AND (v.ts, v.term) > ($ts, $term))
+                SELECT MIN(v.seq) FROM undo_log v WHERE v.kind = 'document' AND v.ns = u.ns AND v.id_key = u.id_key AND (v.term, v.ts) > ($term, $ts))
             """, r => DocumentTable.Deserialize((byte[])r[0]), [("$ns", ns), .. Point(asOf)]);
 
     /// <summary>The document as of <paramref name="asOf"/>, or null when it did not exist then.</summary>

@@ -47,3 +47,38 @@ public class CommitPointTests
         Assert.Equal(Op(6, 3), point);
     }
 }
+
+/// <summary>A commit point heard from another member counts only where it lies on this member's own history.</summary>
+public class CommitPointLearningTests
+{
+    private static OpTime Op(uint seconds, uint increment, long term) => new(new Timestamp(seconds, increment), term);
+
+    [Fact]
+    public void A_deposed_primary_does_not_take_the_new_terms_commit_point_as_its_own()
+    {
+        // Signature 1 of the fault runs: newest own entry (…287:3, t 1), the new primary's commit point (…285:1, t 2).
+        var learned = CommitPoint.Learn(current: Op(1796623280, 1, 1), heard: Op(1796623285, 1, 2), lastOpTime: Op(1796623287, 3, 1));
+
+        Assert.Equal(Op(1796623280, 1, 1), learned);
+    }
+
+    [Fact]
+    public void A_commit_point_in_the_term_of_the_newest_entry_is_taken_up_to_that_entry()
+    {
+        Assert.Equal(Op(20, 0, 2), CommitPoint.Learn(Op(10, 0, 2), heard: Op(30, 0, 2), lastOpTime: Op(20, 0, 2)));
+        Assert.Equal(Op(15, 0, 2), CommitPoint.Learn(Op(10, 0, 2), heard: Op(15, 0, 2), lastOpTime: Op(20, 0, 2)));
+    }
+
+    [Fact]
+    public void A_commit_point_of_an_older_term_than_the_newest_entry_waits_for_one_of_its_term()
+    {
+        // MongoDB's rule: an older-term point may lie on a branch this member left.
+        Assert.Equal(OpTime.Null, CommitPoint.Learn(OpTime.Null, heard: Op(15, 0, 1), lastOpTime: Op(20, 0, 2)));
+    }
+
+    [Fact]
+    public void The_learned_commit_point_never_moves_back()
+    {
+        Assert.Equal(Op(18, 0, 2), CommitPoint.Learn(Op(18, 0, 2), heard: Op(12, 0, 2), lastOpTime: Op(20, 0, 2)));
+    }
+}

@@ -34,6 +34,10 @@ public class SyncSourceSelectorTests
         { "nobody when chaining is off and no primary is known", Request(Secondary(2, Op(190, 1), 1)) with { ChainingAllowed = false, PrimaryId = null }, null },
         { "the replSetSyncFrom target", Request(Secondary(2, Op(190, 1), 1), Secondary(3, Op(150, 1), 90)) with { ForcedSourceId = 3 }, 3 },
         { "the usual choice when the replSetSyncFrom target is down", Request(Secondary(2, Op(190, 1), 1), Down(3)) with { ForcedSourceId = 3 }, 2 },
+        { "another member than the one a failed recovery attempt used", Request(Secondary(2, Op(190, 1), 1), Secondary(3, Op(195, 1), 12)) with { AvoidSourceId = 2 }, 3 },
+        { "the avoided member when it is the only one ahead", Request(Secondary(2, Op(190, 1), 1)) with { Others = [Down(1), Secondary(2, Op(190, 1), 1)], AvoidSourceId = 2 }, 2 },
+        { "a deposed primary's newer-term source though its own entries have later timestamps",
+            Request() with { LastFetched = Op(300, 1), Others = [Primary(1, Op(200, 2), ping: 30)] }, 1 },
         { "nobody when this member is not in the config", Request(Secondary(2, Op(190, 1), 1)) with { SelfId = 9 }, null },
     };
 

@@ -61,7 +61,8 @@ public class OplogWindowTests
     [InlineData(6u, 2L, true)]   // newer, newer term: a newer primary's entry this member has not got yet
     [InlineData(6u, 0L, false)]  // newer but of an older term than the newest held: it can never follow it
     [InlineData(5u, 1L, false)]  // the newest itself is held, not behind
-    [InlineData(3u, 2L, false)]  // inside the window but not in it: diverged
+    [InlineData(3u, 2L, true)]   // a newer term, though an older timestamp: this member is behind (and must roll back before it could hold it)
+    [InlineData(3u, 0L, false)]  // an older term inside the window but not in it: diverged
     public void A_fetch_past_the_newest_entry_waits_only_when_that_entry_could_still_arrive(uint second, long term, bool behind)
     {
         var window = new OplogWindow(maxBytes: 1000);
