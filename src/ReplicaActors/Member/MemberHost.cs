@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Pattern;
+using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
 
 namespace ReplicaActors.Member;
@@ -54,13 +55,19 @@ public sealed class MemberHost : IAsyncDisposable
     /// <summary>
     /// The member runs under a backoff supervisor: a journal failure stops a persistent actor
     /// (its state could be behind the journal), and it comes back by replaying the journal,
-    /// with growing pauses so a broken disk does not spin.
+    /// with growing pauses so a broken disk does not spin. Meanwhile every message gets a retryable
+    /// error at once, so a client retries (the same write id: never applied twice) instead of waiting
+    /// out its timeout; other members take it as the unanswered message it is.
     /// </summary>
     public static IActorRef StartMember(ActorSystem system, MemberSettings settings, DocumentStore store) =>
         system.ActorOf(
             BackoffSupervisor.Props(Backoff.OnStop(
-                ReplicaMember.Props(settings, store), "replica", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)),
+                    ReplicaMember.Props(settings, store), "replica", settings.RestartBackoff.Min, settings.RestartBackoff.Max, 0.2, maxNrOfRetries: -1)
+                .WithReplyWhileStopped(WhileRestarting)),
             ReplicaActorsConfig.MemberActorName);
+
+    private static readonly CommandReply WhileRestarting = CommandReply.Error(ErrorCode.InterruptedDueToReplStateChange,
+        "the member is restarting from its journal after a journal failure; retry");
 
     /// <summary>Ends the member as a crash would (no leaving the cluster when the system is configured so), then frees its files.</summary>
     public async Task CrashAsync()

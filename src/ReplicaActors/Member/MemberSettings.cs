@@ -23,6 +23,12 @@ public sealed record MemberSettings(
     /// <summary>How a member with no data clones a sync source (<c>replica-actors.initial-sync</c>).</summary>
     public InitialSyncSettings InitialSync { get; init; } = InitialSyncSettings.Default;
 
+    /// <summary>
+    /// The pause before a stopped member (its journal failed) is started again from its journal: from the first value,
+    /// growing to the second (<c>replica-actors.member.restart-backoff-min/max</c>).
+    /// </summary>
+    public (TimeSpan Min, TimeSpan Max) RestartBackoff { get; init; } = (TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
+
     /// <summary>How a member whose history diverged, or that fell behind its sources, rejoins (<c>replica-actors.recovery</c>).</summary>
     public RecoverySettings Recovery { get; init; } = RecoverySettings.Default;
 
@@ -59,6 +65,7 @@ public sealed record MemberSettings(
         {
             InitialSync = InitialSyncSettings.From(ra.GetConfig("initial-sync")),
             Recovery = RecoverySettings.From(ra.GetConfig("recovery")),
+            RestartBackoff = (member.GetTimeSpan("restart-backoff-min"), member.GetTimeSpan("restart-backoff-max")),
         };
         settings.Validate();
         return settings;
@@ -74,6 +81,8 @@ public sealed record MemberSettings(
             throw new ConfigurationException("replica-actors.member: max-document-bytes, max-writes-per-batch and reader-count must be positive");
         if (OplogWindowBytes <= 0 || FetchBatchEntries <= 0 || FetchAwaitData <= TimeSpan.Zero || MaintenanceInterval <= TimeSpan.Zero)
             throw new ConfigurationException("replica-actors: oplog.window-bytes, replication.batch-entries, replication.await-data and replication.maintenance-interval must be positive");
+        if (RestartBackoff.Min <= TimeSpan.Zero || RestartBackoff.Max < RestartBackoff.Min)
+            throw new ConfigurationException("replica-actors.member: restart-backoff-min must be positive and restart-backoff-max at least restart-backoff-min");
         if (OplogSizeBytes <= 0 || OplogMinRetentionHours < 0 || OplogTruncateInterval <= TimeSpan.Zero)
             throw new ConfigurationException($"replica-actors.oplog: size-bytes ({OplogSizeBytes}) and truncate-interval must be positive, min-retention-hours ({OplogMinRetentionHours}) not negative");
     }
