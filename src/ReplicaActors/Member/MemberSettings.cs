@@ -29,6 +29,15 @@ public sealed record MemberSettings(
     /// </summary>
     public (TimeSpan Min, TimeSpan Max) RestartBackoff { get; init; } = (TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
 
+    /// <summary>How long versions stay readable after a newer commit point replaced them (<c>replica-actors.replication.snapshot-history</c>).</summary>
+    public TimeSpan SnapshotHistory { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a linearizable read waits for its no-op barrier to be majority-committed (<c>replica-actors.replication.linearizable-timeout</c>).</summary>
+    public TimeSpan LinearizableTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many recent write ids a member remembers to answer retries without applying them twice (<c>replica-actors.member.recent-write-ids</c>).</summary>
+    public int RecentWriteIds { get; init; } = 100_000;
+
     /// <summary>How a member whose history diverged, or that fell behind its sources, rejoins (<c>replica-actors.recovery</c>).</summary>
     public RecoverySettings Recovery { get; init; } = RecoverySettings.Default;
 
@@ -66,6 +75,9 @@ public sealed record MemberSettings(
             InitialSync = InitialSyncSettings.From(ra.GetConfig("initial-sync")),
             Recovery = RecoverySettings.From(ra.GetConfig("recovery")),
             RestartBackoff = (member.GetTimeSpan("restart-backoff-min"), member.GetTimeSpan("restart-backoff-max")),
+            SnapshotHistory = ra.GetTimeSpan("replication.snapshot-history"),
+            LinearizableTimeout = ra.GetTimeSpan("replication.linearizable-timeout"),
+            RecentWriteIds = member.GetInt("recent-write-ids"),
         };
         settings.Validate();
         return settings;
@@ -81,6 +93,8 @@ public sealed record MemberSettings(
             throw new ConfigurationException("replica-actors.member: max-document-bytes, max-writes-per-batch and reader-count must be positive");
         if (OplogWindowBytes <= 0 || FetchBatchEntries <= 0 || FetchAwaitData <= TimeSpan.Zero || MaintenanceInterval <= TimeSpan.Zero)
             throw new ConfigurationException("replica-actors: oplog.window-bytes, replication.batch-entries, replication.await-data and replication.maintenance-interval must be positive");
+        if (SnapshotHistory < TimeSpan.Zero || LinearizableTimeout <= TimeSpan.Zero || RecentWriteIds <= 0)
+            throw new ConfigurationException("replica-actors: replication.snapshot-history must not be negative, replication.linearizable-timeout and member.recent-write-ids must be positive");
         if (RestartBackoff.Min <= TimeSpan.Zero || RestartBackoff.Max < RestartBackoff.Min)
             throw new ConfigurationException("replica-actors.member: restart-backoff-min must be positive and restart-backoff-max at least restart-backoff-min");
         if (OplogSizeBytes <= 0 || OplogMinRetentionHours < 0 || OplogTruncateInterval <= TimeSpan.Zero)

@@ -98,12 +98,14 @@ public sealed partial class ReplicaMember
             case "linearizable":
                 if (_state != MemberState.Primary)
                     throw new ReplicaException(ErrorCode.NotWritablePrimary, "linearizable reads are served by the primary only");
-                // A no-op after the read's start, majority-committed, proves no newer primary had taken writes.
+                // A no-op after the read's start, majority-committed, proves no newer primary had taken writes. The read then
+                // runs at the commit point, which has passed the barrier: writes after it that are not majority-committed
+                // yet (and could still be rolled back) stay unseen.
                 Write(new PendingWrite(null, ActorRefs.Nobody, new BsonDocument("msg", "linearizable read"),
-                    WriteConcern.Majority with { WTimeoutMillis = 10_000 },
+                    WriteConcern.Majority with { WTimeoutMillis = (long)_settings.LinearizableTimeout.TotalMilliseconds },
                     (progress, _) =>
                     {
-                        if (progress.Satisfied) _readers.Tell(new AdmittedRead(request, null, replyTo));
+                        if (progress.Satisfied) _readers.Tell(new AdmittedRead(request, _commitPoint, replyTo));
                         else replyTo.Tell(CommandReply.Error(ErrorCode.ExceededTimeLimit, "linearizable read: the no-op barrier was not majority-committed in time"));
                     }));
                 break;

@@ -12,7 +12,7 @@ namespace ReplicaActors.Member;
 public sealed partial class ReplicaMember
 {
     private readonly Dictionary<long, ConcernWaiter> _waiters = new();
-    private readonly RecentWrites _recentWrites = new(100_000);
+    private RecentWrites _recentWrites = null!;
     private long _waiterIds;
 
     /// <summary>A write journaled and applied here, waiting until its write concern is met (or its wtimeout passes).</summary>

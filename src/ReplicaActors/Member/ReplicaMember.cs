@@ -36,6 +36,8 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private Timestamp _lastIssued = Timestamp.Zero;
     private bool _joinedCluster;
     private OpTime _prunedTo = OpTime.Null;
+    private OpTime _pruneTo = OpTime.Null;
+    private readonly Consensus.SnapshotHistory _snapshotHistory;
     private string? _stopReason;
 
     public ReplicaMember(MemberSettings settings, DocumentStore store)
@@ -46,6 +48,8 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         _groupCommit = new GroupCommit(settings.MaxWritesPerBatch);
         _window = new OplogWindow(settings.OplogWindowBytes);
         _journalOplog = new JournalOplog(settings.OplogSizeBytes);
+        _snapshotHistory = new Consensus.SnapshotHistory(settings.SnapshotHistory);
+        _recentWrites = new RecentWrites(settings.RecentWriteIds);
 
         Recover<SnapshotOffer>(RecoverSnapshot);
         Recover<OplogAppended>(e =>
@@ -164,11 +168,12 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
             StepDownIfMajorityLost();
             RetryPendingStepDown();
         }
-        // Versions older than the commit point can no longer be read or rolled back to.
-        if (_groupCommit.IsIdle && !_commitPoint.IsNull && _commitPoint > _prunedTo)
+        // Versions older than a commit point the snapshot-history window has passed can no longer be read or rolled back to.
+        if (_snapshotHistory.Observe(_commitPoint, DateTimeOffset.UtcNow) is { } pruneTo && pruneTo > _prunedTo) _pruneTo = pruneTo;
+        if (_groupCommit.IsIdle && _pruneTo > _prunedTo)
         {
-            _store.PruneHistory(_commitPoint);
-            _prunedTo = _commitPoint;
+            _store.PruneHistory(_pruneTo);
+            _prunedTo = _pruneTo;
         }
     }
 

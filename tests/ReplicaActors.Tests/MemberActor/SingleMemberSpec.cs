@@ -129,4 +129,22 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
         var status = await OkAsync(restarted, "admin", "{ replSetGetStatus: 1 }");
         Assert.Equal(2, status["term"].ToInt64());
     }
+
+    [Fact]
+    public async Task A_linearizable_read_sees_every_acknowledged_write_and_majority_reads_agree()
+    {
+        var store = NewStore();
+        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
+        await OkAsync(member, "admin", "{ replSetInitiate: null }");
+        await AwaitPrimaryAsync(member);
+
+        await OkAsync(member, "app", "{ insert: 'items', documents: [{ _id: 1, v: 'a' }] }");
+        await OkAsync(member, "app", "{ update: 'items', updates: [{ q: { _id: 1 }, u: { $set: { v: 'b' } } }] }");
+
+        foreach (var level in new[] { "linearizable", "majority" })
+        {
+            var found = await OkAsync(member, "app", $"{{ find: 'items', filter: {{ _id: 1 }}, readConcern: {{ level: '{level}' }} }}");
+            Assert.Equal("b", Assert.Single(found["cursor"]["firstBatch"].AsBsonArray)["v"].AsString);
+        }
+    }
 }
