@@ -49,7 +49,8 @@ public static class ConfigValidator
     /// <c>replSetReconfig</c> from <paramref name="current"/> to <paramref name="proposed"/>. Without <paramref name="force"/>
     /// the change must be safe: the current config committed, and at most one voter added or removed.
     /// </summary>
-    public static void ValidateReconfig(ReplicaSetConfig current, ReplicaSetConfig proposed, bool force, bool currentConfigCommitted)
+    /// <param name="whyCurrentNotCommitted">Null when the current config is committed; otherwise what is missing (ConfigCommitment).</param>
+    public static void ValidateReconfig(ReplicaSetConfig current, ReplicaSetConfig proposed, bool force, string? whyCurrentNotCommitted)
     {
         Validate(proposed);
         if (proposed.Name != current.Name)
@@ -60,8 +61,8 @@ public static class ConfigValidator
             Incompatible($"settings.replicaSetId may not change: it is {oldId}, the new config says {newId}");
         foreach (var member in proposed.Members) ValidateSameMember(current, member);
         if (force) return;
-        if (!currentConfigCommitted)
-            Incompatible($"the current config (version {current.Version}, term {current.Term}) is not yet committed on a majority of its voters; wait, or use force");
+        if (whyCurrentNotCommitted is not null)
+            Incompatible($"the current config (version {current.Version}, term {current.Term}) is not committed yet: {whyCurrentNotCommitted}; wait, or use force");
         var oldVoters = current.Voters.Select(m => m.Id).ToHashSet();
         var newVoters = proposed.Voters.Select(m => m.Id).ToHashSet();
         var changed = oldVoters.ToHashSet();

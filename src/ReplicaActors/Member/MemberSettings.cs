@@ -35,6 +35,9 @@ public sealed record MemberSettings(
     /// <summary>How long a linearizable read waits for its no-op barrier to be majority-committed (<c>replica-actors.replication.linearizable-timeout</c>).</summary>
     public TimeSpan LinearizableTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a safe reconfig waits for the current config to be committed before it is refused (<c>replica-actors.member.reconfig-commitment-wait</c>).</summary>
+    public TimeSpan ReconfigCommitmentWait { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How many recent write ids a member remembers to answer retries without applying them twice (<c>replica-actors.member.recent-write-ids</c>).</summary>
     public int RecentWriteIds { get; init; } = 100_000;
 
@@ -78,6 +81,7 @@ public sealed record MemberSettings(
             SnapshotHistory = ra.GetTimeSpan("replication.snapshot-history"),
             LinearizableTimeout = ra.GetTimeSpan("replication.linearizable-timeout"),
             RecentWriteIds = member.GetInt("recent-write-ids"),
+            ReconfigCommitmentWait = member.GetTimeSpan("reconfig-commitment-wait"),
         };
         settings.Validate();
         return settings;
@@ -93,6 +97,8 @@ public sealed record MemberSettings(
             throw new ConfigurationException("replica-actors.member: max-document-bytes, max-writes-per-batch and reader-count must be positive");
         if (OplogWindowBytes <= 0 || FetchBatchEntries <= 0 || FetchAwaitData <= TimeSpan.Zero || MaintenanceInterval <= TimeSpan.Zero)
             throw new ConfigurationException("replica-actors: oplog.window-bytes, replication.batch-entries, replication.await-data and replication.maintenance-interval must be positive");
+        if (ReconfigCommitmentWait < TimeSpan.Zero)
+            throw new ConfigurationException("replica-actors.member.reconfig-commitment-wait must not be negative");
         if (SnapshotHistory < TimeSpan.Zero || LinearizableTimeout <= TimeSpan.Zero || RecentWriteIds <= 0)
             throw new ConfigurationException("replica-actors: replication.snapshot-history must not be negative, replication.linearizable-timeout and member.recent-write-ids must be positive");
         if (RestartBackoff.Min <= TimeSpan.Zero || RestartBackoff.Max < RestartBackoff.Min)

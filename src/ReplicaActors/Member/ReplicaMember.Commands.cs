@@ -219,7 +219,8 @@ public sealed partial class ReplicaMember
 
         var config = ReplicaSetConfig.FromBson(document);
         ConfigValidator.ValidateInitiate(config, _settings.Host, _settings.ReplSetName);
-        return config with { Settings = config.Settings with { ReplicaSetId = ObjectId.GenerateNewId() } };
+        // MongoDB's initiate term is 0; each elected primary stamps the config with its own term.
+        return config with { Term = 0, Settings = config.Settings with { ReplicaSetId = ObjectId.GenerateNewId() } };
     }
 
     private object ConfigDefault(string key) => key switch

@@ -195,8 +195,24 @@ public sealed partial class ReplicaMember
             _lastIssued = _lastIssued > _durable.LastOpTime.Ts ? _lastIssued : _durable.LastOpTime.Ts;
             _log.Info("elected PRIMARY in term {0}", term);
             Become(Primary);
+            StampConfigTerm(term);
             LearnPosition(SelfPosition());
             Write(new PendingWrite(null, ActorRefs.Nobody, new BsonDocument("msg", "new primary")));
+        });
+    }
+
+    /// <summary>
+    /// A new primary's config carries its term (the version stays): heartbeats spread it as the newer config, and a safe
+    /// reconfig then needs a majority holding this very stamp.
+    /// </summary>
+    private void StampConfigTerm(long term)
+    {
+        if (Config is not { } config || config.Term == term) return;
+        // Not Persist: it would stash commands, and this runs inside the election's deferred handler.
+        PersistAsync(new ConfigInstalled(config with { Term = term }), e =>
+        {
+            _durable = _durable.Apply(e);
+            _log.Info("config version {0} now carries term {1}", config.Version, term);
         });
     }
 

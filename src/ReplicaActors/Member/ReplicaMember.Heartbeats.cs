@@ -129,7 +129,8 @@ public sealed partial class ReplicaMember
         // Every heartbeat carries the sender's config; almost always it is this member's own. Compare
         // version and term first, and parse and validate only a config that may be newer.
         if (Config is { } current && offered.TryGetValue("version", out var version) && version.IsNumeric
-            && !(new ConfigVersionAndTerm(version.ToInt64(), offered.GetValue("term", ReplicaSetConfig.UninitializedTerm).ToInt64()) > current.VersionAndTerm))
+            && !(new ConfigVersionAndTerm(version.ToInt64(), offered.GetValue("term", ReplicaSetConfig.UninitializedTerm).ToInt64()) > current.VersionAndTerm)
+            && !(current.Term == ConfigVersionAndTerm.ForcedTerm && offered.GetValue("term", ReplicaSetConfig.UninitializedTerm).ToInt64() > current.Term))
             return false;
         ReplicaSetConfig config;
         try
@@ -142,9 +143,11 @@ public sealed partial class ReplicaMember
             _log.Warning("ignoring an invalid config seen in a heartbeat: {0}", e.Message);
             return false;
         }
+        // A forced config (term -1) compares by version alone, so its stamp by the next primary (same version) is newer too.
         var newer = Config is null
             ? config.Name == _settings.ReplSetName && config.FindByHost(_settings.Host) is not null
-            : config.VersionAndTerm > Config.VersionAndTerm;
+            : config.VersionAndTerm > Config.VersionAndTerm
+              || (config.Version == Config.Version && Config.Term == ConfigVersionAndTerm.ForcedTerm && config.Term > Config.Term);
         if (!newer) return false;
         Persist(new ConfigInstalled(config), e =>
         {

@@ -22,6 +22,7 @@ public sealed partial class ReplicaMember
     private const string InitialSyncerName = "initial-syncer-";
     private const string InitialSyncRetryTimer = "initial-sync-retry";
     private IActorRef? _initialSyncer;
+    private IActorRef? _stoppingSyncer;
     private int _initialSyncerCount;
     private string? _initialSyncerCrash;
     private InitialSyncAttempts _syncAttempts = InitialSyncAttempts.Start(1);
@@ -105,7 +106,15 @@ public sealed partial class ReplicaMember
         Command<Terminated>(terminated =>
         {
             if (terminated.ActorRef.Equals(_initialSyncer))
+            {
+                _initialSyncer = null;
                 InitialSyncAttemptFailed($"the initial syncer stopped: {_initialSyncerCrash ?? "no reason given"}");
+            }
+            else if (terminated.ActorRef.Equals(_stoppingSyncer))
+            {
+                _stoppingSyncer = null;
+                StartInitialSyncAttempt();
+            }
             else if (terminated.ActorRef.Equals(_fetcher))
                 InitialSyncAttemptFailed("the oplog fetcher stopped");
             else
@@ -130,7 +139,10 @@ public sealed partial class ReplicaMember
 
     private void StartInitialSyncAttempt()
     {
-        if (_initialSyncer is not null || _syncRun is not null || _syncAttempts.Exhausted || Config is not { } config || Me is not { } self) return;
+        // One attempt at a time, none during the pause after a failure, and none before the last syncer has stopped:
+        // until then it may still be writing a batch, which must not land in the store the next attempt wipes.
+        if (_initialSyncer is not null || _stoppingSyncer is not null || _syncRun is not null || _syncAttempts.Exhausted
+            || Timers.IsTimerActive(InitialSyncRetryTimer) || Config is not { } config || Me is not { } self) return;
         var request = new SyncSourceRequest(config, self.Id, OpTime.Null, OtherViews(), config.Settings.ChainingAllowed, HealthyPrimaryId());
         var choice = _syncAttempts.ChooseSource(request);
         if (choice.SourceId is not { } sourceId || config.FindById(sourceId) is not { } source)
@@ -230,11 +242,12 @@ public sealed partial class ReplicaMember
         Timers.StartSingleTimer(InitialSyncRetryTimer, new InitialSyncRetry(), delay);
     }
 
+    /// <summary>Stops the syncer and keeps watching it: the next attempt waits for its Terminated (it writes the store itself).</summary>
     private void StopInitialSyncer()
     {
         if (_initialSyncer is null) return;
-        Context.Unwatch(_initialSyncer);
         Context.Stop(_initialSyncer);
+        _stoppingSyncer = _initialSyncer;
         _initialSyncer = null;
     }
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using MongoDB.Bson;
 using ReplicaActors.Config;
+using ReplicaActors.Consensus;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
@@ -13,7 +14,18 @@ public sealed partial class ReplicaMember
     private const int ForcedVersionJump = 10_000;
     private const int ForcedVersionRandomJump = 100_000;
 
-    private void Reconfig(CommandRequest request)
+    private readonly List<AwaitingCommitment> _reconfigsAwaitingCommitment = [];
+
+    /// <summary>A safe reconfig waiting for the current config to be committed, until its deadline.</summary>
+    private sealed record AwaitingCommitment(CommandRequest Request, IActorRef ReplyTo, DateTimeOffset Deadline);
+
+    private void Reconfig(CommandRequest request) => Reconfig(request, Sender, DateTimeOffset.UtcNow + _settings.ReconfigCommitmentWait);
+
+    /// <summary>
+    /// Every rule is checked at once; only the current config's commitment is waited for (a new primary's first entry
+    /// is usually majority-committed within a heartbeat), up to <paramref name="deadline"/>.
+    /// </summary>
+    private void Reconfig(CommandRequest request, IActorRef replyTo, DateTimeOffset deadline)
     {
         var current = Config ?? throw NotYetInitialized();
         var force = request.Command.TryGetValue("force", out var f) && f.ToBoolean();
@@ -27,9 +39,16 @@ public sealed partial class ReplicaMember
         if (!force && !self.IsElectable)
             throw new ReplicaException(ErrorCode.NewReplicaSetConfigurationIncompatible,
                 $"{self.Describe()} is the primary and would not be electable under the new config; step it down first");
-        ConfigValidator.ValidateReconfig(current, proposed, force, IsCommitted(current));
+        ConfigValidator.ValidateReconfig(current, proposed, force, whyCurrentNotCommitted: null);
+        var uncommitted = force ? null
+            : ConfigCommitment.WhyNotCommitted(current, Me!.Id, _peers.Values.Where(p => p.Up).ToDictionary(p => p.Id, p => p.ConfigVersionAndTerm), _commitPoint, _durable.Term);
+        if (uncommitted is not null && DateTimeOffset.UtcNow < deadline)
+        {
+            _reconfigsAwaitingCommitment.Add(new AwaitingCommitment(request, replyTo, deadline));
+            return;
+        }
+        ConfigValidator.ValidateReconfig(current, proposed, force, uncommitted);
 
-        var replyTo = Sender;
         Persist(new ConfigInstalled(proposed), installed =>
         {
             _durable = _durable.Apply(installed);
@@ -37,6 +56,25 @@ public sealed partial class ReplicaMember
             replyTo.Tell(CommandReply.Success(new BsonDocument()));
             OnConfigKnown(proposed);
         });
+    }
+
+    /// <summary>Each housekeeping tick: reconfigs waiting for the current config's commitment try again.</summary>
+    private void RetryReconfigsAwaitingCommitment()
+    {
+        if (_reconfigsAwaitingCommitment.Count == 0) return;
+        var waiting = _reconfigsAwaitingCommitment.ToList();
+        _reconfigsAwaitingCommitment.Clear();
+        foreach (var reconfig in waiting)
+        {
+            try
+            {
+                Reconfig(reconfig.Request, reconfig.ReplyTo, reconfig.Deadline);
+            }
+            catch (ReplicaException e)
+            {
+                reconfig.ReplyTo.Tell(CommandReply.Error(e));
+            }
+        }
     }
 
     /// <summary>A safe reconfig takes the primary's term; a forced one has no term and jumps its version far ahead.</summary>
@@ -54,15 +92,6 @@ public sealed partial class ReplicaMember
         if (document.TryGetValue("settings", out var given) && given.IsBsonDocument)
             foreach (var element in given.AsBsonDocument) settings[element.Name] = element.Value;
         return new BsonDocument(document) { ["settings"] = settings };
-    }
-
-    /// <summary>Committed: a majority of the config's voters (this member included) report holding it in their heartbeats.</summary>
-    private bool IsCommitted(ReplicaSetConfig current)
-    {
-        var holding = current.Voters.Count(v =>
-            v.Host == _settings.Host
-            || (_peers.TryGetValue(v.Id, out var peer) && peer.Up && peer.ConfigVersionAndTerm == current.VersionAndTerm));
-        return holding >= current.MajorityVoteCount;
     }
 
     /// <summary>The version and term of the config a heartbeat carries, read without parsing the whole document.</summary>

@@ -160,6 +160,11 @@ public sealed partial class ReplicaMember
 
     private void OnTerminated(Terminated terminated)
     {
+        if (terminated.ActorRef.Equals(_stoppingSyncer))
+        {
+            _stoppingSyncer = null;
+            return;
+        }
         if (terminated.ActorRef.Equals(_delayedApplier))
         {
             // Its pending entries are in the journal and the window: a new one is seeded with them.

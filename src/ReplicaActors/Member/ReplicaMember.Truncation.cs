@@ -33,6 +33,7 @@ public sealed partial class ReplicaMember
         _durable = _durable.Apply(rollback);
         _window.TruncateAfter(rollback.CommonPoint);
         _journalOplog.RolledBackTo(rollback.CommonPoint);
+        _recentWrites.ForgetAfter(rollback.CommonPoint);
     }
 
     private void RecoverSnapshot(SnapshotOffer offer)

@@ -13,6 +13,7 @@ public sealed partial class ReplicaMember
 {
     private readonly Dictionary<long, ConcernWaiter> _waiters = new();
     private RecentWrites _recentWrites = null!;
+    private readonly Dictionary<BsonValue, List<PendingWrite>> _retriesWaiting = new();
     private long _waiterIds;
 
     /// <summary>A write journaled and applied here, waiting until its write concern is met (or its wtimeout passes).</summary>
@@ -32,13 +33,26 @@ public sealed partial class ReplicaMember
                 ? WriteConcern.FromBson(wc.AsBsonDocument)
                 : WriteConcernRules.Default(Config!);
             WriteConcernRules.CheckSatisfiable(Config!, concern);
-            if (request.Command.TryGetValue("writeId", out var writeId) && _recentWrites.TryGet(writeId, out var outcome))
+            var write = new PendingWrite(request, Sender, Concern: concern);
+            if (WriteIdOf(write) is { } writeId)
             {
-                // A retry of a write this member already has: answer, never apply twice.
-                Sender.Tell(CommandReply.Success(outcome));
-                return;
+                // A retry of a write still in flight waits for that write's outcome; one of a write this member already
+                // has is answered from its record, once its write concern is met. Never applied twice.
+                if (_retriesWaiting.TryGetValue(writeId, out var retries))
+                {
+                    retries.Add(write);
+                    return;
+                }
+                if (_recentWrites.TryGet(writeId, out var outcome))
+                {
+                    // The newest entry follows the original's on this history; unlike an entry of an older term, it can
+                    // reach a write concern under this primary (MongoDB waits for the newest OpTime likewise).
+                    AwaitConcern(write, CommandReply.Success(outcome.Reply), _durable.LastOpTime);
+                    return;
+                }
+                _retriesWaiting[writeId] = [];
             }
-            Write(new PendingWrite(request, Sender, Concern: concern));
+            Write(write);
         }
         catch (ReplicaException e)
         {
@@ -64,7 +78,7 @@ public sealed partial class ReplicaMember
     {
         if (_state != MemberState.Primary)
         {
-            foreach (var write in _groupCommit.TakeAll()) write.ReplyTo.Tell(CommandReply.Error(NotWritable()));
+            foreach (var write in _groupCommit.TakeAll()) Refuse(write, CommandReply.Error(NotWritable()));
             return;
         }
         PreparedBatch? prepared = null;
@@ -128,25 +142,44 @@ public sealed partial class ReplicaMember
         return prepared;
     }
 
-    /// <summary>A journaled write: answered now if its write concern is met, else it waits.</summary>
+    /// <summary>A journaled write, and any retries of it that arrived meanwhile: each answered once its write concern is met.</summary>
     private void Complete(PreparedWrite done)
     {
         var write = done.Write;
-        if (write.Request?.Command.GetValue("writeId", BsonNull.Value) is { IsBsonNull: false } writeId && done.Reply.Ok)
-            _recentWrites.Remember(writeId, done.Reply.Body);
+        var writeId = WriteIdOf(write);
+        if (writeId is not null && done.Reply.Ok) _recentWrites.Remember(writeId, done.Reply.Body, done.OpTime);
+        AwaitConcern(write, done.Reply, done.OpTime);
+        if (writeId is not null && _retriesWaiting.Remove(writeId, out var retries))
+            foreach (var retry in retries) AwaitConcern(retry, done.Reply, done.OpTime);
+    }
+
+    /// <summary>A write that never reached the journal (the member stopped being primary, or stopped): it and its waiting retries get <paramref name="reply"/>.</summary>
+    private void Refuse(PendingWrite write, CommandReply reply)
+    {
+        Finish(write, reply, new WriteConcernProgress(false, []));
+        if (WriteIdOf(write) is { } writeId && _retriesWaiting.Remove(writeId, out var retries))
+            foreach (var retry in retries) Finish(retry, reply, new WriteConcernProgress(false, []));
+    }
+
+    private static BsonValue? WriteIdOf(PendingWrite write) =>
+        write.Request?.Command.GetValue("writeId", BsonNull.Value) is { IsBsonNull: false } writeId ? writeId : null;
+
+    /// <summary>Answers now if the write concern is met at <paramref name="opTime"/>, else the write waits (until its wtimeout, if any).</summary>
+    private void AwaitConcern(PendingWrite write, CommandReply reply, OpTime opTime)
+    {
         var concern = write.Concern ?? WriteConcern.Primary;
-        if (!done.Reply.Ok || !concern.IsAcknowledged)
+        if (!reply.Ok || !concern.IsAcknowledged)
         {
-            Finish(write, done.Reply, new WriteConcernProgress(true, []));
+            Finish(write, reply, new WriteConcernProgress(true, []));
             return;
         }
-        var progress = WriteConcernRules.Evaluate(Config!, concern, Progress(), done.OpTime);
+        var progress = WriteConcernRules.Evaluate(Config!, concern, Progress(), opTime);
         if (progress.Satisfied)
         {
-            Finish(write, done.Reply, progress);
+            Finish(write, reply, progress);
             return;
         }
-        var waiter = new ConcernWaiter(++_waiterIds, done.OpTime, concern, done.Reply, write);
+        var waiter = new ConcernWaiter(++_waiterIds, opTime, concern, reply, write);
         _waiters[waiter.Id] = waiter;
         if (concern.WTimeoutMillis > 0)
             Timers.StartSingleTimer(TimerKeys.WriteConcern(waiter.Id), new WriteConcernTimeout(waiter.Id), TimeSpan.FromMilliseconds(concern.WTimeoutMillis));

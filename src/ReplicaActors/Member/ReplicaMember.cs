@@ -55,6 +55,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Recover<OplogAppended>(e =>
         {
             Journaled(e);
+            _recentWrites.Record(e.Entries);
             var applied = _store.AppliedOpTime;
             _unappliedTail.AddRange(e.Entries.Where(entry => entry.OpTime > applied));
         });
@@ -135,7 +136,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         // Retryable: the client's one retry (same write id, so never applied twice) finds the restarted or new primary.
         var reason = _stopReason ?? "the member stopped";
         foreach (var write in _groupCommit.Abandon().Where(w => (w.Concern ?? WriteConcern.Primary).IsAcknowledged))
-            write.ReplyTo.Tell(CommandReply.Error(ErrorCode.InterruptedDueToReplStateChange, $"write interrupted: {reason}"));
+            Refuse(write, CommandReply.Error(ErrorCode.InterruptedDueToReplStateChange, $"write interrupted: {reason}"));
         Cluster.Get(Context.System).Unsubscribe(Self);
         Context.System.EventStream.Unsubscribe(Self);
         base.PostStop();
@@ -163,6 +164,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void OnMaintenanceTick()
     {
         AnswerParkedFetches();
+        RetryReconfigsAwaitingCommitment();
         if (_state == MemberState.Primary)
         {
             StepDownIfMajorityLost();

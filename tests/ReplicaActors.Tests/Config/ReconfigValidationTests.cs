@@ -25,7 +25,7 @@ public class ReconfigValidationTests
     [MemberData(nameof(SafeChanges))]
     public void A_safe_reconfig_from_a_committed_config_is_accepted(string story, ReplicaSetConfig proposed)
     {
-        var e = Record.Exception(() => ConfigValidator.ValidateReconfig(Current, proposed, force: false, currentConfigCommitted: true));
+        var e = Record.Exception(() => ConfigValidator.ValidateReconfig(Current, proposed, force: false, whyCurrentNotCommitted: null));
 
         Assert.True(e is null, $"{story}: {e?.Message}");
     }
@@ -41,14 +41,14 @@ public class ReconfigValidationTests
         { "two voters added", Next(ConfigMember(0), ConfigMember(1), ConfigMember(2), ConfigMember(3), ConfigMember(4)), false, true, "at most one voting member, this one changes 2: member 3 (127.0.0.1:27203), member 4 (127.0.0.1:27204)" },
         { "two voters removed", Next(ConfigMember(0)), false, true, "this one changes 2: member 1 (127.0.0.1:27201), member 2 (127.0.0.1:27202)" },
         { "one voter swapped for another", Next(ConfigMember(0), ConfigMember(1), ConfigMember(3)), false, true, "this one changes 2" },
-        { "current config not committed", Next(ConfigMember(0, 2), ConfigMember(1), ConfigMember(2)), false, false, "the current config (version 4, term 2) is not yet committed" },
+        { "current config not committed", Next(ConfigMember(0, 2), ConfigMember(1), ConfigMember(2)), false, false, "the current config (version 4, term 2) is not committed yet: held by 1 of 3; wait, or use force" },
     };
 
     [Theory]
     [MemberData(nameof(Refusals))]
     public void An_unsafe_or_incompatible_reconfig_is_refused(string story, ReplicaSetConfig proposed, bool force, bool committed, string expected)
     {
-        var e = Assert.Throws<ReplicaException>(() => ConfigValidator.ValidateReconfig(Current, proposed, force, committed));
+        var e = Assert.Throws<ReplicaException>(() => ConfigValidator.ValidateReconfig(Current, proposed, force, committed ? null : "held by 1 of 3"));
 
         Assert.True(e.Code == ErrorCode.NewReplicaSetConfigurationIncompatible, story);
         Assert.Contains(expected, e.Message);
@@ -60,7 +60,7 @@ public class ReconfigValidationTests
         var current = Current with { Settings = new ReplicaSetSettings { ReplicaSetId = ObjectId.GenerateNewId() } };
         var proposed = Next(ConfigMember(0), ConfigMember(1), ConfigMember(2)) with { Settings = new ReplicaSetSettings { ReplicaSetId = ObjectId.GenerateNewId() } };
 
-        var e = Assert.Throws<ReplicaException>(() => ConfigValidator.ValidateReconfig(current, proposed, false, true));
+        var e = Assert.Throws<ReplicaException>(() => ConfigValidator.ValidateReconfig(current, proposed, false, null));
 
         Assert.Contains("settings.replicaSetId may not change", e.Message);
     }
@@ -70,14 +70,14 @@ public class ReconfigValidationTests
     {
         var proposed = Next(ConfigMember(0)) with { Version = 100_004 };
 
-        ConfigValidator.ValidateReconfig(Current, proposed, force: true, currentConfigCommitted: false);
+        ConfigValidator.ValidateReconfig(Current, proposed, force: true, whyCurrentNotCommitted: "held by 1 of 3");
     }
 
     [Fact]
     public void The_proposed_config_must_itself_be_valid()
     {
         var e = Assert.Throws<ReplicaException>(() =>
-            ConfigValidator.ValidateReconfig(Current, Next(ConfigMember(0), ConfigMember(1), ConfigMember(2) with { Hidden = true }), false, true));
+            ConfigValidator.ValidateReconfig(Current, Next(ConfigMember(0), ConfigMember(1), ConfigMember(2) with { Hidden = true }), false, null));
 
         Assert.Equal(ErrorCode.InvalidReplicaSetConfig, e.Code);
         Assert.Contains("member 2 (127.0.0.1:27202): hidden members must have priority 0", e.Message);

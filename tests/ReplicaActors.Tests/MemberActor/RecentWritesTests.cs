@@ -15,10 +15,11 @@ public class RecentWritesTests
     public void A_remembered_reply_is_returned_for_its_write_id()
     {
         var writes = new RecentWrites(10);
-        writes.Remember(WriteId, new BsonDocument("n", 3));
+        writes.Remember(WriteId, new BsonDocument("n", 3), Entry(7, OpType.Insert, WriteId).OpTime);
 
         Assert.True(writes.TryGet(WriteId, out var outcome));
-        Assert.Equal(3, outcome["n"].ToInt32());
+        Assert.Equal(3, outcome.Reply["n"].ToInt32());
+        Assert.Equal(Entry(7, OpType.Insert, WriteId).OpTime, outcome.At);
     }
 
     [Fact]
@@ -30,8 +31,9 @@ public class RecentWritesTests
         writes.Record([Entry(4, OpType.Insert, WriteId)]);
 
         Assert.True(writes.TryGet(WriteId, out var outcome));
-        Assert.Equal(3, outcome["n"].ToInt32());
-        Assert.True(outcome["retriedWrite"].AsBoolean);
+        Assert.Equal(3, outcome.Reply["n"].ToInt32());
+        Assert.True(outcome.Reply["retriedWrite"].AsBoolean);
+        Assert.Equal(Entry(4, OpType.Insert, WriteId).OpTime, outcome.At);
     }
 
     [Fact]
@@ -39,10 +41,23 @@ public class RecentWritesTests
     {
         var writes = new RecentWrites(2);
         var ids = Enumerable.Range(1, 3).Select(i => (BsonValue)i).ToList();
-        foreach (var id in ids) writes.Remember(id, new BsonDocument("n", 1));
+        foreach (var id in ids) writes.Remember(id, new BsonDocument("n", 1), OpTime.Null);
 
         Assert.False(writes.TryGet(ids[0], out _));
         Assert.True(writes.TryGet(ids[1], out _));
         Assert.True(writes.TryGet(ids[2], out _));
+    }
+
+    [Fact]
+    public void A_rollback_forgets_the_writes_it_undid_so_their_retries_run_again()
+    {
+        var writes = new RecentWrites(10);
+        var kept = ObjectId.Parse("65f000000000000000000002");
+        writes.Record([Entry(1, OpType.Insert, kept), Entry(2, OpType.Insert, WriteId)]);
+
+        writes.ForgetAfter(Entry(1, OpType.Insert, null).OpTime);
+
+        Assert.True(writes.TryGet(kept, out _));
+        Assert.False(writes.TryGet(WriteId, out _));
     }
 }

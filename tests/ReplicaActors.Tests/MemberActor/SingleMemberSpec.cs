@@ -147,4 +147,44 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
             Assert.Equal("b", Assert.Single(found["cursor"]["firstBatch"].AsBsonArray)["v"].AsString);
         }
     }
+
+    [Fact]
+    public async Task The_config_carries_the_term_of_the_primary_that_was_elected_under_it()
+    {
+        var store = NewStore();
+        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
+        await OkAsync(member, "admin", "{ replSetInitiate: null }");
+        await AwaitPrimaryAsync(member);
+
+        await AwaitAssertAsync(async () =>
+        {
+            var config = (await OkAsync(member, "admin", "{ replSetGetConfig: 1 }"))["config"].AsBsonDocument;
+            Assert.Equal(1, config["version"].ToInt64());
+            Assert.Equal(1, config["term"].ToInt64());
+        }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
+    }
+
+    [Fact]
+    public async Task A_retry_that_arrives_while_its_write_is_in_flight_waits_for_it_and_is_not_applied_twice()
+    {
+        var store = NewStore();
+        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
+        await OkAsync(member, "admin", "{ replSetInitiate: null }");
+        await AwaitPrimaryAsync(member);
+        await OkAsync(member, "app", "{ insert: 'counters', documents: [{ _id: 1, n: 0 }] }");
+
+        // Both reach the member's mailbox before the first one's journal write completes.
+        const string increment = "{ update: 'counters', updates: [{ q: { _id: 1 }, u: { $inc: { n: 1 } } }], writeId: 'w-1' }";
+        var first = SendAsync(member, "app", increment);
+        var retry = SendAsync(member, "app", increment);
+        var replies = await Task.WhenAll(first, retry);
+
+        Assert.All(replies, r => Assert.Equal(1, r.EnsureOk()["nModified"].ToInt32()));
+        var counter = Assert.Single((await OkAsync(member, "app", "{ find: 'counters' }"))["cursor"]["firstBatch"].AsBsonArray);
+        Assert.Equal(1, counter["n"].ToInt32());
+
+        // A later retry is answered from the record, still without applying it again.
+        (await SendAsync(member, "app", increment)).EnsureOk();
+        Assert.Equal(1, Assert.Single((await OkAsync(member, "app", "{ find: 'counters' }"))["cursor"]["firstBatch"].AsBsonArray)["n"].ToInt32());
+    }
 }
