@@ -63,6 +63,15 @@ public abstract class MemberSpecBase : Akka.TestKit.Xunit2.TestKit
         return (ErrorCode)reply.Body["code"].ToInt32();
     }
 
+    /// <summary>A member on a new store, initiated as a set of one and primary.</summary>
+    protected async Task<IActorRef> StartPrimaryAsync()
+    {
+        var member = Sys.ActorOf(ReplicaMember.Props(Settings, NewStore()));
+        await OkAsync(member, "admin", "{ replSetInitiate: null }");
+        await AwaitPrimaryAsync(member);
+        return member;
+    }
+
     /// <summary>
     /// Awaits the member's own report that it is primary: no sleeps, a deadline. Each hello has a short timeout of
     /// its own: a member being restarted by its supervisor drops what arrives meanwhile, and the next try asks again.

@@ -67,10 +67,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     [Fact]
     public async Task Writes_are_applied_and_read_back_through_the_member()
     {
-        var store = NewStore();
-        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
-        await OkAsync(member, "admin", "{ replSetInitiate: null }");
-        await AwaitPrimaryAsync(member);
+        var member = await StartPrimaryAsync();
 
         var inserted = await OkAsync(member, "shop", "{ insert: 'items', documents: [{ _id: 1, qty: 5 }, { _id: 2, qty: 7 }, { _id: 3, qty: 9 }] }");
         Assert.Equal(3, inserted["n"].ToInt32());
@@ -87,10 +84,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     [Fact]
     public async Task A_duplicate_key_is_a_write_error_and_changes_nothing()
     {
-        var store = NewStore();
-        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
-        await OkAsync(member, "admin", "{ replSetInitiate: null }");
-        await AwaitPrimaryAsync(member);
+        var member = await StartPrimaryAsync();
         await OkAsync(member, "shop", "{ insert: 'items', documents: [{ _id: 1, sku: 'a' }] }");
         await OkAsync(member, "shop", "{ createIndexes: 'items', indexes: [{ key: { sku: 1 }, unique: true }] }");
 
@@ -133,10 +127,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     [Fact]
     public async Task A_linearizable_read_sees_every_acknowledged_write_and_majority_reads_agree()
     {
-        var store = NewStore();
-        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
-        await OkAsync(member, "admin", "{ replSetInitiate: null }");
-        await AwaitPrimaryAsync(member);
+        var member = await StartPrimaryAsync();
 
         await OkAsync(member, "app", "{ insert: 'items', documents: [{ _id: 1, v: 'a' }] }");
         await OkAsync(member, "app", "{ update: 'items', updates: [{ q: { _id: 1 }, u: { $set: { v: 'b' } } }] }");
@@ -151,10 +142,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     [Fact]
     public async Task The_config_carries_the_term_of_the_primary_that_was_elected_under_it()
     {
-        var store = NewStore();
-        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
-        await OkAsync(member, "admin", "{ replSetInitiate: null }");
-        await AwaitPrimaryAsync(member);
+        var member = await StartPrimaryAsync();
 
         await AwaitAssertAsync(async () =>
         {
@@ -167,10 +155,7 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     [Fact]
     public async Task A_retry_that_arrives_while_its_write_is_in_flight_waits_for_it_and_is_not_applied_twice()
     {
-        var store = NewStore();
-        var member = Sys.ActorOf(ReplicaMember.Props(Settings, store));
-        await OkAsync(member, "admin", "{ replSetInitiate: null }");
-        await AwaitPrimaryAsync(member);
+        var member = await StartPrimaryAsync();
         await OkAsync(member, "app", "{ insert: 'counters', documents: [{ _id: 1, n: 0 }] }");
 
         // Both reach the member's mailbox before the first one's journal write completes.
