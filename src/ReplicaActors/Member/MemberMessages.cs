@@ -35,15 +35,18 @@ public sealed record VoteReply(int VoterId, bool DryRun, long Term, bool Granted
 /// <summary>A stepping-down primary asks its chosen successor to stand at once.</summary>
 public sealed record ElectionHandoff(long Term) : IReplicaMessage;
 
-/// <summary>A secondary tails its sync source: entries after <paramref name="After"/>, which it already has.</summary>
-public sealed record FetchOplog(int FromId, OpTime After, long Term) : IReplicaMessage;
+/// <summary>
+/// A secondary tails its sync source: entries after <paramref name="After"/>, which it already has. The answer echoes
+/// <paramref name="RequestId"/>, so a requester that may have several fetches or probes out can tell which one it answers.
+/// </summary>
+public sealed record FetchOplog(int FromId, OpTime After, long Term, long RequestId = 0) : IReplicaMessage;
 
 /// <summary>
 /// The answer to a fetch: the next entries (possibly none, after waiting for data), the source's
 /// term, commit point and newest entry. <paramref name="AfterNotFound"/>: the source's oplog does not hold the
 /// requester's newest entry (it fell behind the source's window, or the two histories diverged).
 /// </summary>
-public sealed record OplogBatch(int SourceId, long SourceTerm, OpTime CommitPoint, IReadOnlyList<OplogEntry> Entries, bool AfterNotFound, OpTime SourceOldest, OpTime SourceNewest) : IReplicaMessage
+public sealed record OplogBatch(int SourceId, long SourceTerm, OpTime CommitPoint, IReadOnlyList<OplogEntry> Entries, bool AfterNotFound, OpTime SourceOldest, OpTime SourceNewest, long RequestId = 0) : IReplicaMessage
 {
     /// <summary>
     /// Whether the source holds the entry at <paramref name="after"/>, the OpTime this batch answers: it sent what

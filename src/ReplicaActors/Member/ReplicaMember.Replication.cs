@@ -51,7 +51,7 @@ public sealed partial class ReplicaMember
         if (entries is null && _window.IsBehind(fetch.After)) entries = [];
         if (entries is null && ReadFromJournal(fetch, replyTo)) return true;
         if (entries is { Count: 0 } && !answerEmpty) return false;
-        ReplyToFetch(replyTo, entries);
+        ReplyToFetch(fetch, replyTo, entries);
         return true;
     }
 
@@ -68,13 +68,13 @@ public sealed partial class ReplicaMember
         return true;
     }
 
-    private void OnJournalOplogRead(JournalOplogRead read) => ReplyToFetch(read.ReplyTo, read.Entries);
+    private void OnJournalOplogRead(JournalOplogRead read) => ReplyToFetch(read.Fetch, read.ReplyTo, read.Entries);
 
     /// <param name="entries">Null: this member's oplog does not hold the fetch's OpTime.</param>
-    private void ReplyToFetch(IActorRef replyTo, IReadOnlyList<OplogEntry>? entries)
+    private void ReplyToFetch(FetchOplog fetch, IActorRef replyTo, IReadOnlyList<OplogEntry>? entries)
     {
         var oldest = _journalOplog.First is { IsNull: false } first && first < _window.Oldest ? first : _window.Oldest;
-        replyTo.Tell(new OplogBatch(Me?.Id ?? -1, _durable.Term, _commitPoint, entries ?? [], entries is null, oldest, _durable.LastOpTime));
+        replyTo.Tell(new OplogBatch(Me?.Id ?? -1, _durable.Term, _commitPoint, entries ?? [], entries is null, oldest, _durable.LastOpTime, fetch.RequestId));
     }
 
     /// <summary>Answers parked fetches that now have entries, and those whose wait is over (with none).</summary>
@@ -335,10 +335,20 @@ public sealed partial class ReplicaMember
 
     private MemberPosition SelfPosition() => new(Me?.Id ?? -1, _store.AppliedOpTime, _durable.LastOpTime, _durable.Term);
 
+    /// <summary>
+    /// A member's progress, as it held it in <see cref="MemberPosition.Term"/>. A position of a newer term moves this
+    /// member to that term (a primary steps down).
+    /// </summary>
     private void LearnPosition(MemberPosition position)
     {
         if (position.MemberId < 0) return;
-        if (_positions.TryGetValue(position.MemberId, out var known) && known.Durable >= position.Durable && known.Applied >= position.Applied) return;
+        if (position.Term > _durable.Term)
+        {
+            UpdateTerm(position.Term, $"member {position.MemberId} reports a position in term {position.Term}");
+            return;
+        }
+        if (_positions.TryGetValue(position.MemberId, out var known)
+            && known.Durable >= position.Durable && known.Applied >= position.Applied && known.Term >= position.Term) return;
         _positions[position.MemberId] = position;
         if (_state != MemberState.Primary) return;
         AdvanceCommitPoint();
@@ -364,13 +374,21 @@ public sealed partial class ReplicaMember
     /// </summary>
     private void AdvanceCommitPoint()
     {
-        var durable = _positions.Where(p => p.Value.Durable.Term == _durable.Term).ToDictionary(p => p.Key, p => p.Value.Durable);
+        var durable = PositionsOfThisTerm().Where(p => p.Durable.Term == _durable.Term).ToDictionary(p => p.MemberId, p => p.Durable);
         var next = CommitPoint.Compute(Config!, _durable.Term, durable, _commitPoint);
         if (next > _commitPoint) _commitPoint = next;
     }
 
     private void LearnCommitPoint(OpTime heard) => _commitPoint = CommitPoint.Learn(_commitPoint, heard, _durable.LastOpTime);
 
+    /// <summary>What a write concern counts: positions held in this member's term.</summary>
     private IReadOnlyDictionary<int, MemberProgress> Progress() =>
-        _positions.ToDictionary(p => p.Key, p => new MemberProgress(p.Value.Applied, p.Value.Durable));
+        PositionsOfThisTerm().ToDictionary(p => p.MemberId, p => new MemberProgress(p.Applied, p.Durable));
+
+    /// <summary>
+    /// Only positions their members held in this primary's term count toward the commit point and write concern: a
+    /// member that voted in a newer term and then fetched this primary's entries must not make them count, since the
+    /// new primary (elected with its vote, perhaps before it had them) may lack them. Found by the simulator.
+    /// </summary>
+    private IEnumerable<MemberPosition> PositionsOfThisTerm() => _positions.Values.Where(p => p.Term == _durable.Term);
 }

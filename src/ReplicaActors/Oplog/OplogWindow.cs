@@ -108,17 +108,5 @@ public sealed class OplogWindow(long maxBytes)
         return _entries.GetRange(first, _entries.Count - first);
     }
 
-    private int IndexOf(OpTime opTime)
-    {
-        int lo = _start, hi = _entries.Count - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var c = _entries[mid].OpTime.CompareTo(opTime);
-            if (c == 0) return mid;
-            if (c < 0) lo = mid + 1;
-            else hi = mid - 1;
-        }
-        return -1;
-    }
+    private int IndexOf(OpTime opTime) => OplogSearch.IndexOf(_entries, opTime, _start);
 }

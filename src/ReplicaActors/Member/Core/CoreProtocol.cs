@@ -1,0 +1,40 @@
+using MongoDB.Bson;
+using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Member.Core;
+
+// What goes into the member core and what comes out: the core decides, its caller does the IO. Peer messages are the
+// member protocol's own records (MemberMessages.cs), so a shell only routes them.
+
+/// <summary>Something that happened to the member: time passed, a peer's message arrived, a client asked for a write.</summary>
+public abstract record CoreInput;
+
+/// <summary>Time passed: the core checks its deadlines (heartbeats, election, fetch and probe timeouts, recovery retries).</summary>
+public sealed record Tick : CoreInput
+{
+    public static readonly Tick Instance = new();
+}
+
+/// <summary>A message from member <paramref name="From"/>.</summary>
+public sealed record Received(int From, IReplicaMessage Message) : CoreInput;
+
+/// <summary>A client write: a primary appends one entry carrying <paramref name="WriteId"/>; any other member refuses it.</summary>
+public sealed record ClientWrite(BsonValue WriteId) : CoreInput;
+
+/// <summary>What the caller must do, in order: persist first, then send, then report.</summary>
+public abstract record CoreEffect;
+
+/// <summary>Make this event durable before the effects after it are carried out.</summary>
+public sealed record Persist(IMemberEvent Event) : CoreEffect;
+
+public sealed record Send(int To, IReplicaMessage Message) : CoreEffect;
+
+/// <summary>A client write is majority-committed (or was refused, with <paramref name="Error"/>).</summary>
+public sealed record WriteAnswered(BsonValue WriteId, OpTime At, string? Error) : CoreEffect;
+
+/// <summary>A rollback undid these entries of this member's oplog (their changes must be undone in the store).</summary>
+public sealed record RolledBackEntries(OpTime CommonPoint, IReadOnlyList<OplogEntry> Undone) : CoreEffect;
+
+/// <summary>The member's state changed, and why.</summary>
+public sealed record StateChanged(MemberState State, string Reason) : CoreEffect;

@@ -1,0 +1,577 @@
+using MongoDB.Bson;
+using ReplicaActors.Config;
+using ReplicaActors.Consensus;
+using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Member.Core;
+
+/// <summary>
+/// The replication protocol of one member as a deterministic state machine, in the manner of etcd's raft.go: heartbeats,
+/// terms and votes, elections, the primary's oplog and commit point, tailing a sync source, rollback and recovery.
+/// No Akka, no clock, no IO: time comes in with every <see cref="Step"/>, randomness from the seed it was made with,
+/// and what must happen comes out as <see cref="CoreEffect"/>s (persist, then send). The decisions themselves are the
+/// Consensus/ rules the member actor uses (votes, eligibility, commit point, sync source, rollback search, recovery
+/// backoff); the seeded simulator in the test suite drives several cores through partitions, crashes and clock skew.
+/// It holds the oplog entries themselves, not documents: applying them to a store is the caller's business.
+/// </summary>
+public sealed class MemberCore
+{
+    private readonly ReplicaSetConfig _config;
+    private readonly int _selfId;
+    private readonly Random _random;
+    private readonly RecoverySettings _recovery;
+    private readonly int _fetchBatchEntries;
+    private readonly List<OplogEntry> _log = [];
+    private readonly Dictionary<int, PeerView> _peers = new();
+    private readonly Dictionary<int, MemberPosition> _positions = new();
+    private readonly List<(int From, FetchOplog Fetch, DateTimeOffset Deadline)> _parkedFetches = [];
+    private readonly Dictionary<BsonValue, OpTime> _awaitingCommit = new();
+    private readonly List<CoreEffect> _effects = [];
+    private readonly TimeSpan _awaitData;
+
+    private MemberDurableState _durable;
+    private Timestamp _lastIssued;
+    private OpTime _commitPoint = OpTime.Null;
+    private int? _primaryId;
+    private DateTimeOffset _nextHeartbeat;
+    private DateTimeOffset _electionDeadline;
+    private DateTimeOffset? _lostMajoritySince;
+    private ElectionTally? _tally;
+    private bool _roundIsDryRun;
+    private DateTimeOffset _roundDeadline;
+    private int? _syncSourceId;
+    private DateTimeOffset _fetchDeadline;
+    private bool _fetchInFlight;
+    private long _requests;
+    private IReadOnlyList<OplogEntry> _rollbackCandidates = [];
+    private RollbackSearch? _rollbackSearch;
+    private int _rollbackSourceId;
+    private DateTimeOffset _probeDeadline;
+    private int _recoveryFailures;
+    private int? _avoidSourceId;
+    private DateTimeOffset? _recoveryRetryAt;
+
+    /// <param name="recovered">The journal's events, oldest first (empty for a new member).</param>
+    public MemberCore(ReplicaSetConfig config, int selfId, int seed, RecoverySettings recovery, int fetchBatchEntries, TimeSpan awaitData,
+        IEnumerable<IMemberEvent> recovered, DateTimeOffset now)
+    {
+        _config = config;
+        _selfId = selfId;
+        _random = new Random(seed);
+        _recovery = recovery;
+        _fetchBatchEntries = fetchBatchEntries;
+        _awaitData = awaitData;
+        _durable = MemberDurableState.Empty with { Config = config };
+        foreach (var e in recovered) Fold(e);
+        _lastIssued = _durable.LastOpTime.Ts;
+        foreach (var member in config.Members.Where(m => m.Id != selfId)) _peers[member.Id] = PeerView.NeverHeard(member.Id);
+        _nextHeartbeat = now;
+        State = MemberState.Secondary;
+        ResetElectionDeadline(now);
+    }
+
+    public MemberState State { get; private set; }
+
+    public long Term => _durable.Term;
+
+    public OpTime CommitPoint => _commitPoint;
+
+    public OpTime LastOpTime => _durable.LastOpTime;
+
+    /// <summary>This member's oplog, oldest first.</summary>
+    public IReadOnlyList<OplogEntry> Log => _log;
+
+    public string? InfoMessage { get; private set; }
+
+    public IReadOnlyList<CoreEffect> Step(CoreInput input, DateTimeOffset now)
+    {
+        _effects.Clear();
+        switch (input)
+        {
+            case Received { From: var from, Message: var message }:
+                OnMessage(from, message, now);
+                break;
+            case ClientWrite write:
+                OnClientWrite(write.WriteId, now);
+                break;
+        }
+        OnTime(now);
+        return _effects.ToList();
+    }
+
+    // ---- Time ------------------------------------------------------------------------------------
+
+    private void OnTime(DateTimeOffset now)
+    {
+        if (now >= _nextHeartbeat)
+        {
+            _nextHeartbeat = now + _config.Settings.HeartbeatInterval;
+            foreach (var peer in _peers.Keys) Emit(new Send(peer, new Heartbeat(Report(), now.UtcTicks)));
+            MarkSilentPeersDown(now);
+            if (State == MemberState.Secondary) MaintainSyncSource(now, avoid: null);
+        }
+        if (State == MemberState.Primary) StepDownIfMajorityLost(now);
+        if (State == MemberState.Secondary && _tally is null && HealthyPrimaryId() is null && now >= _electionDeadline)
+            StandForElection(now);
+        if (_tally is not null && now >= _roundDeadline) LoseElection(now, "not enough votes within the election timeout");
+        if (_syncSourceId is not null && _fetchInFlight && now >= _fetchDeadline) LoseSyncSource(now, "no answer from the sync source");
+        if (State == MemberState.Rollback && now >= _probeDeadline) GoRecovering(now, "rollback abandoned: the sync source did not answer", _rollbackSourceId);
+        if (State == MemberState.Recovering && _syncSourceId is null && _recoveryRetryAt is { } retryAt && now >= retryAt)
+        {
+            _recoveryRetryAt = null;
+            MaintainSyncSource(now, _avoidSourceId);
+            if (_syncSourceId is null) ScheduleRecoveryRetry(now, null);
+        }
+        AnswerParkedFetches(now);
+    }
+
+    private void ResetElectionDeadline(DateTimeOffset now) =>
+        _electionDeadline = now + ElectionTimeout.Next(_config.Settings, _random.NextDouble());
+
+    private void MarkSilentPeersDown(DateTimeOffset now)
+    {
+        foreach (var peer in _peers.Values.ToList())
+            if (peer.Up && now - (peer.LastHeartbeatReceived ?? now) > _config.Settings.HeartbeatTimeout)
+                _peers[peer.Id] = peer with { Up = false, Message = "no heartbeat within the timeout" };
+    }
+
+    // ---- Messages --------------------------------------------------------------------------------
+
+    private void OnMessage(int from, IReplicaMessage message, DateTimeOffset now)
+    {
+        switch (message)
+        {
+            case Heartbeat heartbeat:
+                OnReport(heartbeat.From, now);
+                Emit(new Send(from, new HeartbeatReply(Report(), heartbeat.SentTicks)));
+                break;
+            case HeartbeatReply reply:
+                OnReport(reply.From, now);
+                break;
+            case RequestVote request:
+                OnRequestVote(from, request, now);
+                break;
+            case VoteReply reply:
+                OnVoteReply(reply, now);
+                break;
+            case FetchOplog fetch:
+                if (fetch.Term > Term) UpdateTerm(fetch.Term, now, $"member {from} fetches in a newer term");
+                if (!AnswerFetch(from, fetch, answerEmpty: false)) _parkedFetches.Add((from, fetch, now + _awaitData));
+                break;
+            case OplogBatch batch:
+                OnOplogBatch(from, batch, now);
+                break;
+            case UpdatePosition update:
+                foreach (var position in update.Positions) LearnPosition(position, now);
+                break;
+        }
+    }
+
+    private MemberReport Report() =>
+        new(_config.Name, _selfId, Term, State, _durable.LastOpTime, _durable.LastOpTime, _commitPoint, _syncSourceId, 0, null);
+
+    private void OnReport(MemberReport report, DateTimeOffset now)
+    {
+        if (!_peers.TryGetValue(report.MemberId, out var peer)) return;
+        _peers[report.MemberId] = peer with
+        {
+            State = report.State, Up = true, LastHeartbeatReceived = now, Applied = report.Applied, Durable = report.Durable,
+            Term = report.Term, SyncSourceId = report.SyncSourceId, Message = "",
+        };
+        if (report.Term > Term)
+        {
+            UpdateTerm(report.Term, now, $"member {report.MemberId} is in term {report.Term}");
+            return;
+        }
+        if (report.State == MemberState.Primary && report.Term == Term)
+        {
+            _primaryId = report.MemberId;
+            LearnCommitPoint(report.CommitPoint);
+            if (State == MemberState.Secondary) ResetElectionDeadline(now);
+        }
+        else if (_primaryId == report.MemberId)
+        {
+            _primaryId = null;
+        }
+    }
+
+    private IReadOnlyList<MemberView> OtherViews() => _peers.Values.Select(p => p.ToMemberView()).ToList();
+
+    private int? HealthyPrimaryId() =>
+        State == MemberState.Primary ? _selfId : _primaryId is { } id && _peers.TryGetValue(id, out var peer) && peer.Up ? id : null;
+
+    // ---- Terms and elections ---------------------------------------------------------------------
+
+    /// <summary>A newer term seen anywhere: move to it (persisted); a primary or candidate of an older term gives up.</summary>
+    private void UpdateTerm(long term, DateTimeOffset now, string reason)
+    {
+        if (term <= Term) return;
+        Record(new TermChanged(term, null));
+        if (State == MemberState.Primary) StepDown(now, $"{reason}; this member's term was older");
+        else if (_tally is not null) LoseElection(now, reason);
+    }
+
+    private void StandForElection(DateTimeOffset now)
+    {
+        var check = Eligibility.Check(new CandidacyState(_config, _selfId, State, _durable.LastOpTime, OtherViews(), DateTimeOffset.MinValue), now);
+        if (!check.CanStand)
+        {
+            ResetElectionDeadline(now);
+            return;
+        }
+        StartRound(now, dryRun: true, Term + 1);
+    }
+
+    private void StartRound(DateTimeOffset now, bool dryRun, long term)
+    {
+        _roundIsDryRun = dryRun;
+        _tally = ElectionTally.Start(_config, _selfId, term);
+        _roundDeadline = now + _config.Settings.ElectionTimeout;
+        if (_tally.Outcome == ElectionOutcome.Won)
+        {
+            OnRoundWon(now);
+            return;
+        }
+        var request = new RequestVote(_config.Name, dryRun, term, _selfId, _config.Version, _config.Term, _durable.LastOpTime);
+        foreach (var voter in _config.Voters.Where(v => v.Id != _selfId)) Emit(new Send(voter.Id, request));
+    }
+
+    private void OnVoteReply(VoteReply reply, DateTimeOffset now)
+    {
+        if (_tally is not { } tally || reply.DryRun != _roundIsDryRun) return;
+        _tally = tally.Record(reply.VoterId, new VoteResponse(reply.Term, reply.Granted, reply.Granted ? VoteRefusal.None : VoteRefusal.TermOlder, reply.Reason, null));
+        switch (_tally.Outcome)
+        {
+            case ElectionOutcome.Won:
+                OnRoundWon(now);
+                break;
+            case ElectionOutcome.Lost:
+                LoseElection(now, "a majority refused");
+                if (reply.Term > Term) UpdateTerm(reply.Term, now, "a voter is in a newer term");
+                break;
+        }
+    }
+
+    private void OnRoundWon(DateTimeOffset now)
+    {
+        var wasDryRun = _roundIsDryRun;
+        _tally = null;
+        if (wasDryRun)
+        {
+            // The term and the vote for oneself are durable before anyone is asked for a real vote.
+            Record(new TermChanged(Term + 1, _selfId));
+            StartRound(now, dryRun: false, Term);
+            return;
+        }
+        BecomePrimary(now);
+    }
+
+    private void LoseElection(DateTimeOffset now, string reason)
+    {
+        _tally = null;
+        ResetElectionDeadline(now);
+        if (State != MemberState.Secondary) SetState(MemberState.Secondary, $"election lost: {reason}");
+    }
+
+    private void OnRequestVote(int from, RequestVote request, DateTimeOffset now)
+    {
+        var voter = new VoterState(_config, _selfId, Term, _durable.LastOpTime,
+            _durable.VotedFor is { } votedFor ? new LastVote(Term, votedFor) : null, HealthyPrimaryId());
+        var response = VoteRules.Decide(voter, new VoteRequest(request.SetName, request.DryRun, request.Term, request.CandidateId,
+            new ConfigVersionAndTerm(request.ConfigVersion, request.ConfigTerm), request.LastWritten));
+        if (response.Term > Term || response.VoteToPersist is not null)
+        {
+            // A granted vote (and a move to a newer term) is durable before the candidate hears of it.
+            var steppingDown = State == MemberState.Primary && response.Term > Term;
+            Record(new TermChanged(response.Term, response.VoteToPersist?.CandidateId));
+            if (steppingDown) StepDown(now, $"voted in term {response.Term}");
+            else if (_tally is not null) LoseElection(now, $"a newer term {response.Term}");
+            if (response.VoteGranted && State == MemberState.Secondary) ResetElectionDeadline(now);
+        }
+        Emit(new Send(from, new VoteReply(_selfId, request.DryRun, response.Term, response.VoteGranted, response.Reason)));
+    }
+
+    private void BecomePrimary(DateTimeOffset now)
+    {
+        StopFetching();
+        _primaryId = _selfId;
+        _lostMajoritySince = null;
+        _positions.Clear();
+        SetState(MemberState.Primary, $"elected in term {Term}");
+        AppendOwn(now, new BsonDocument("msg", "new primary"), writeId: null);
+    }
+
+    private void StepDown(DateTimeOffset now, string reason)
+    {
+        _primaryId = null;
+        foreach (var (writeId, at) in _awaitingCommit) Emit(new WriteAnswered(writeId, at, $"the primary stepped down: {reason}"));
+        _awaitingCommit.Clear();
+        SetState(MemberState.Secondary, $"stepped down: {reason}");
+        ResetElectionDeadline(now);
+    }
+
+    private void StepDownIfMajorityLost(DateTimeOffset now)
+    {
+        if (!StepDownRules.ShouldStepDownForLostMajority(_config, _selfId, OtherViews()))
+        {
+            _lostMajoritySince = null;
+            return;
+        }
+        _lostMajoritySince ??= now;
+        if (now - _lostMajoritySince.Value >= _config.Settings.ElectionTimeout) StepDown(now, "cannot see a majority of voters");
+    }
+
+    // ---- The primary's writes and commit point ---------------------------------------------------
+
+    private void OnClientWrite(BsonValue writeId, DateTimeOffset now)
+    {
+        if (State != MemberState.Primary)
+        {
+            Emit(new WriteAnswered(writeId, OpTime.Null, $"not primary: this member is {State.ToDisplay()}"));
+            return;
+        }
+        var at = AppendOwn(now, new BsonDocument("w", writeId), writeId);
+        _awaitingCommit[writeId] = at;
+        AnswerCommitted();
+    }
+
+    private OpTime AppendOwn(DateTimeOffset now, BsonDocument o, BsonValue? writeId)
+    {
+        _lastIssued = OpTimeClock.Next(_lastIssued, now.ToUnixTimeSeconds());
+        var entry = new OplogEntry(new OpTime(_lastIssued, Term), now.ToUnixTimeMilliseconds(), OpType.Noop, "", o, null, writeId);
+        Record(new OplogAppended([entry]));
+        LearnPosition(SelfPosition(), now);
+        return entry.OpTime;
+    }
+
+    private MemberPosition SelfPosition() => new(_selfId, _durable.LastOpTime, _durable.LastOpTime, Term);
+
+    /// <summary>
+    /// A position counts toward the commit point only when its member held it in this primary's term: a member that
+    /// voted in a newer term and then fetched this primary's entries must not make them count (the new primary,
+    /// elected with its vote, may lack them). Positions travel up the sync-source chain to the primary.
+    /// </summary>
+    private void LearnPosition(MemberPosition position, DateTimeOffset now)
+    {
+        if (position.Term > Term)
+        {
+            UpdateTerm(position.Term, now, $"member {position.MemberId} reports a position in term {position.Term}");
+            return;
+        }
+        if (_positions.TryGetValue(position.MemberId, out var known) && known.Durable >= position.Durable && known.Term >= position.Term) return;
+        _positions[position.MemberId] = position;
+        if (State == MemberState.Primary)
+        {
+            // Only members whose newest entry is of this term hold this primary's history up to there.
+            var ofThisTerm = _positions.Values.Where(p => p.Term == Term && p.Durable.Term == Term).ToDictionary(p => p.MemberId, p => p.Durable);
+            _commitPoint = Consensus.CommitPoint.Compute(_config, Term, ofThisTerm, _commitPoint);
+            AnswerCommitted();
+        }
+        else if (_syncSourceId is { } source)
+        {
+            Emit(new Send(source, new UpdatePosition(_positions.Values.ToList())));
+        }
+    }
+
+    private void AnswerCommitted()
+    {
+        foreach (var (writeId, at) in _awaitingCommit.Where(w => w.Value <= _commitPoint).ToList())
+        {
+            _awaitingCommit.Remove(writeId);
+            Emit(new WriteAnswered(writeId, at, null));
+        }
+    }
+
+    private void LearnCommitPoint(OpTime heard) => _commitPoint = Consensus.CommitPoint.Learn(_commitPoint, heard, _durable.LastOpTime);
+
+    // ---- Serving fetches -------------------------------------------------------------------------
+
+    /// <returns>False when there is nothing new yet and the fetch may wait.</returns>
+    private bool AnswerFetch(int from, FetchOplog fetch, bool answerEmpty)
+    {
+        IReadOnlyList<OplogEntry>? entries;
+        var index = fetch.After.IsNull ? -1 : IndexOf(fetch.After);
+        if (fetch.After.IsNull || index >= 0) entries = _log.Skip(index + 1).Take(_fetchBatchEntries).ToList();
+        else if (_log.Count > 0 && fetch.After > _log[^1].OpTime) entries = [];
+        else entries = null;
+        if (entries is { Count: 0 } && !answerEmpty) return false;
+        var oldest = _log.Count > 0 ? _log[0].OpTime : OpTime.Null;
+        Emit(new Send(from, new OplogBatch(_selfId, Term, _commitPoint, entries ?? [], entries is null, oldest, _durable.LastOpTime, fetch.RequestId)));
+        return true;
+    }
+
+    private void AnswerParkedFetches(DateTimeOffset now) =>
+        _parkedFetches.RemoveAll(parked => AnswerFetch(parked.From, parked.Fetch, answerEmpty: parked.Deadline <= now));
+
+    private int IndexOf(OpTime opTime) => OplogSearch.IndexOf(_log, opTime);
+
+    // ---- Tailing a sync source -------------------------------------------------------------------
+
+    private void MaintainSyncSource(DateTimeOffset now, int? avoid)
+    {
+        var request = new SyncSourceRequest(_config, _selfId, _durable.LastOpTime, OtherViews(), _config.Settings.ChainingAllowed, HealthyPrimaryId(), null, avoid);
+        if (_syncSourceId is { } current)
+        {
+            if (!SyncSourceSelector.ShouldChangeSource(request, current).Change) return;
+            StopFetching();
+        }
+        if (SyncSourceSelector.Choose(request).SourceId is not { } sourceId) return;
+        _syncSourceId = sourceId;
+        Fetch(now);
+    }
+
+    private void Fetch(DateTimeOffset now)
+    {
+        if (_syncSourceId is not { } source) return;
+        _fetchInFlight = true;
+        _fetchDeadline = now + _config.Settings.HeartbeatTimeout + _awaitData;
+        Emit(new Send(source, new FetchOplog(_selfId, _durable.LastOpTime, Term, ++_requests)));
+    }
+
+    private void StopFetching()
+    {
+        _syncSourceId = null;
+        _fetchInFlight = false;
+    }
+
+    private void LoseSyncSource(DateTimeOffset now, string reason)
+    {
+        var source = _syncSourceId;
+        StopFetching();
+        if (State == MemberState.Recovering) ScheduleRecoveryRetry(now, source);
+        InfoMessage ??= reason;
+    }
+
+    private void OnOplogBatch(int from, OplogBatch batch, DateTimeOffset now)
+    {
+        if (batch.SourceTerm > Term) UpdateTerm(batch.SourceTerm, now, "the sync source is in a newer term");
+        if (State == MemberState.Rollback)
+        {
+            if (from == _rollbackSourceId && batch.RequestId == _requests && _rollbackSearch is { Done: false } search)
+                ProbeNext(now, search.Record(search.Probe, batch.Holds(_rollbackCandidates[search.Probe].OpTime)));
+            return;
+        }
+        // Only the answer to the fetch in flight: a late or duplicated answer to an earlier one would start a second chain of fetches.
+        if (from != _syncSourceId || !_fetchInFlight || batch.RequestId != _requests || State == MemberState.Primary) return;
+        _fetchInFlight = false;
+        if (batch.AfterNotFound)
+        {
+            StopFetching();
+            StartRollback(now, from, batch.SourceOldest);
+            return;
+        }
+        // A RECOVERING member's history is back on its source's: the source holds its newest entry.
+        if (State == MemberState.Recovering && batch.Holds(_durable.LastOpTime)) Rejoined("the sync source holds this member's newest entry");
+        var entries = batch.Entries.Where(e => e.OpTime > _durable.LastOpTime).ToList();
+        if (entries.Count > 0)
+        {
+            Record(new OplogAppended(entries));
+            LearnPosition(SelfPosition(), now);
+        }
+        LearnCommitPoint(batch.CommitPoint);
+        Fetch(now);
+    }
+
+    // ---- Rollback and recovery -------------------------------------------------------------------
+
+    private void StartRollback(DateTimeOffset now, int sourceId, OpTime sourceOldest)
+    {
+        _rollbackCandidates = _log.Where(e => e.OpTime >= sourceOldest).ToList();
+        _rollbackSourceId = sourceId;
+        SetState(MemberState.Rollback, $"this member's newest entry {_durable.LastOpTime} is not in member {sourceId}'s oplog");
+        ProbeNext(now, RollbackSearch.Over(_rollbackCandidates.Count));
+    }
+
+    private void ProbeNext(DateTimeOffset now, RollbackSearch search)
+    {
+        _rollbackSearch = search;
+        if (search.Done)
+        {
+            FinishRollback(now, search.Best);
+            return;
+        }
+        _probeDeadline = now + _recovery.RollbackProbeTimeout;
+        Emit(new Send(_rollbackSourceId, new FetchOplog(_selfId, _rollbackCandidates[search.Probe].OpTime, Term, ++_requests)));
+    }
+
+    private void FinishRollback(DateTimeOffset now, int best)
+    {
+        _rollbackSearch = null;
+        if (best < 0)
+        {
+            GoRecovering(now, "cannot roll back: no entry of this member's oplog is shared with the sync source", _rollbackSourceId);
+            return;
+        }
+        var common = _rollbackCandidates[best];
+        // Undoing a majority-committed entry of this member's own history would lose an acknowledged write.
+        if (_commitPoint > common.OpTime && IndexOf(_commitPoint) >= 0)
+        {
+            GoRecovering(now, $"refusing to roll back past the majority commit point {_commitPoint} (common point {common.OpTime})", _rollbackSourceId);
+            return;
+        }
+        var undone = _log.Where(e => e.OpTime > common.OpTime).ToList();
+        Record(new RollbackApplied(common.OpTime, common.WallMillis));
+        _lastIssued = common.OpTime.Ts;
+        _positions.Remove(_selfId);
+        Emit(new RolledBackEntries(common.OpTime, undone));
+        Rejoined($"rolled back to {common.OpTime}");
+    }
+
+    private void GoRecovering(DateTimeOffset now, string reason, int? failedSourceId)
+    {
+        InfoMessage = reason;
+        StopFetching();
+        _rollbackSearch = null;
+        SetState(MemberState.Recovering, reason);
+        ScheduleRecoveryRetry(now, failedSourceId);
+    }
+
+    private void ScheduleRecoveryRetry(DateTimeOffset now, int? failedSourceId)
+    {
+        _recoveryFailures++;
+        _avoidSourceId = failedSourceId ?? _avoidSourceId;
+        _recoveryRetryAt = now + _recovery.Backoff.Delay(_recoveryFailures);
+    }
+
+    private void Rejoined(string reason)
+    {
+        _recoveryFailures = 0;
+        _avoidSourceId = null;
+        _recoveryRetryAt = null;
+        InfoMessage = null;
+        SetState(MemberState.Secondary, reason);
+    }
+
+    // ---- Durable state ---------------------------------------------------------------------------
+
+    /// <summary>Persisted before anything after it is done: the effect comes first, the state follows at once.</summary>
+    private void Record(IMemberEvent e)
+    {
+        Emit(new Persist(e));
+        Fold(e);
+    }
+
+    private void Fold(IMemberEvent e)
+    {
+        _durable = _durable.Apply(e);
+        switch (e)
+        {
+            case OplogAppended appended:
+                _log.AddRange(appended.Entries);
+                break;
+            case RollbackApplied rollback:
+                _log.RemoveAll(entry => entry.OpTime > rollback.CommonPoint);
+                break;
+        }
+    }
+
+    private void SetState(MemberState state, string reason)
+    {
+        if (State == state) return;
+        State = state;
+        Emit(new StateChanged(state, reason));
+    }
+
+    private void Emit(CoreEffect effect) => _effects.Add(effect);
+}

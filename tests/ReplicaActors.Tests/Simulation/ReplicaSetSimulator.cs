@@ -1,0 +1,341 @@
+using MongoDB.Bson;
+using ReplicaActors.Config;
+using ReplicaActors.Member;
+using ReplicaActors.Member.Core;
+using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Tests.Simulation;
+
+/// <summary>
+/// N member cores over a simulated network and clock, every choice drawn from one seed: message delay, loss,
+/// duplication and reordering; partitions (one member cut off, a minority/majority split, a bridge member that sees
+/// both sides, one-way cuts); crashes and restarts from the persisted journal; pauses; clock skew between members.
+/// A client writes through whichever member is primary. The invariants are checked after every step; after the
+/// faults heal, the set must settle on one primary with every other member SECONDARY and equal oplogs.
+/// </summary>
+public sealed class ReplicaSetSimulator
+{
+    private static readonly DateTimeOffset Epoch = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Far above what a run takes (about 20,000 steps per simulated member-minute): more means messages breed messages.</summary>
+    private const long MaxCoreSteps = 500_000;
+
+    private readonly Random _random;
+    private readonly int _seed;
+    private readonly ReplicaSetConfig _config;
+    private readonly SimMember[] _members;
+    private readonly PriorityQueue<InFlight, (long, long)> _network = new();
+    private readonly HashSet<(int From, int To)> _cut = [];
+    private readonly Dictionary<long, int> _primaryOfTerm = new();
+    private readonly Dictionary<BsonValue, OpTime> _acknowledged = new();
+    private readonly List<string> _trace = [];
+    private OpTime _newestCommitted = OpTime.Null;
+    private TimeSpan _now;
+    private long _sequence;
+    private int _writes;
+    private double _loss;
+    private double _duplication;
+
+    private sealed record InFlight(int From, int To, IReplicaMessage Message);
+
+    private sealed class SimMember(int id, TimeSpan skew)
+    {
+        public int Id { get; } = id;
+        public TimeSpan Skew { get; } = skew;
+        public List<IMemberEvent> Journal { get; } = [];
+        public MemberCore? Core { get; set; }
+        public TimeSpan DownUntil { get; set; }
+        public TimeSpan PausedUntil { get; set; }
+        public OpTime LastCommitPoint { get; set; } = OpTime.Null;
+        public int Steps { get; set; }
+    }
+
+    public ReplicaSetSimulator(int seed, int members)
+    {
+        _seed = seed;
+        _random = new Random(seed);
+        _config = new ReplicaSetConfig("rs0", 1, 1,
+            Enumerable.Range(0, members).Select(i => new MemberConfig(i, $"127.0.0.{i + 1}:27017")).ToList(),
+            ReplicaSetSettings.Default with { HeartbeatIntervalMillis = 200, HeartbeatTimeoutSecs = 2, ElectionTimeoutMillis = 1000 });
+        _members = Enumerable.Range(0, members)
+            .Select(i => new SimMember(i, TimeSpan.FromMilliseconds(_random.Next(-3000, 3000))))
+            .ToArray();
+        // The set as initiate leaves it: every member holds the initiating entry.
+        var initiating = new OplogEntry(new OpTime(new Timestamp((uint)Epoch.ToUnixTimeSeconds(), 1), 0), Epoch.ToUnixTimeMilliseconds(),
+            OpType.Noop, "", new BsonDocument("msg", "initiating set"), null);
+        foreach (var member in _members)
+        {
+            member.Journal.Add(new OplogAppended([initiating]));
+            Start(member);
+        }
+    }
+
+    /// <summary>How many steps the cores took and invariant checks passed.</summary>
+    public long StepsTaken => _members.Sum(m => m.Steps);
+
+    public int AcknowledgedWrites => _acknowledged.Count;
+
+    /// <summary>Runs faults for <paramref name="faulty"/>, heals everything, and gives the set <paramref name="settle"/> to converge.</summary>
+    /// <returns>Null when every invariant held and the set converged; otherwise what broke, with the last trace lines.</returns>
+    public string? Run(TimeSpan faulty, TimeSpan settle)
+    {
+        try
+        {
+            var nextFault = TimeSpan.FromSeconds(2);
+            var nextWrite = TimeSpan.Zero;
+            while (_now < faulty + settle)
+            {
+                if (_now < faulty && _now >= nextFault)
+                {
+                    InjectFault();
+                    nextFault = _now + TimeSpan.FromMilliseconds(_random.Next(500, 4000));
+                }
+                if (_now >= faulty && _now < faulty + Step) HealAll();
+                // The client stops writing well before the end, so the oplogs can become equal.
+                if (_now >= nextWrite && _now < faulty + settle / 2)
+                {
+                    ClientWrite();
+                    nextWrite = _now + TimeSpan.FromMilliseconds(_random.Next(5, 60));
+                }
+                Deliver();
+                foreach (var member in _members) RunStep(member, Tick.Instance);
+                _now += Step;
+                if (StepsTaken > MaxCoreSteps) throw new InvariantBroken($"{StepsTaken} core steps by {_now.TotalMilliseconds:0} ms: a message storm");
+            }
+            return Converged();
+        }
+        catch (InvariantBroken e)
+        {
+            return $"{e.Message}\n  last events:\n    {string.Join("\n    ", _trace.TakeLast(25))}";
+        }
+    }
+
+    // ---- Faults ----------------------------------------------------------------------------------
+
+    private void InjectFault()
+    {
+        var n = _members.Length;
+        switch (_random.Next(9))
+        {
+            case 0:
+                Cut(_random.Next(n), "isolated");
+                break;
+            case 1:
+                var minority = Enumerable.Range(0, n).OrderBy(_ => _random.Next()).Take((n - 1) / 2).ToHashSet();
+                foreach (var a in minority)
+                    foreach (var b in Enumerable.Range(0, n).Where(b => !minority.Contains(b))) CutBoth(a, b);
+                Note($"split {{{string.Join(",", minority)}}} from the rest");
+                break;
+            case 2 when n >= 3:
+                // A bridge: two sides that cannot hear each other, and one member that hears both.
+                var order = Enumerable.Range(0, n).OrderBy(_ => _random.Next()).ToList();
+                var bridge = order[0];
+                var left = order.Skip(1).Take((n - 1) / 2).ToList();
+                foreach (var a in left)
+                    foreach (var b in order.Skip(1).Except(left)) CutBoth(a, b);
+                Note($"bridge {bridge} between {{{string.Join(",", left)}}} and the rest");
+                break;
+            case 3:
+                var from = _random.Next(n);
+                var to = (from + 1 + _random.Next(n - 1)) % n;
+                _cut.Add((from, to));
+                Note($"one-way cut {from} -> {to}");
+                break;
+            case 4:
+                Crash(_members[_random.Next(n)], TimeSpan.FromMilliseconds(_random.Next(200, 3000)));
+                break;
+            case 5:
+                var paused = _members[_random.Next(n)];
+                paused.PausedUntil = _now + TimeSpan.FromMilliseconds(_random.Next(300, 4000));
+                Note($"pause {paused.Id} until {paused.PausedUntil.TotalMilliseconds:0}");
+                break;
+            case 6:
+                _loss = _random.NextDouble() * 0.3;
+                _duplication = _random.NextDouble() * 0.1;
+                Note($"loss {_loss:0.00}, duplication {_duplication:0.00}");
+                break;
+            default:
+                _cut.Clear();
+                Note("heal the network");
+                break;
+        }
+    }
+
+    private void Cut(int member, string why)
+    {
+        foreach (var other in Enumerable.Range(0, _members.Length).Where(o => o != member)) CutBoth(member, other);
+        Note($"{why} {member}");
+    }
+
+    private void CutBoth(int a, int b)
+    {
+        _cut.Add((a, b));
+        _cut.Add((b, a));
+    }
+
+    private void Crash(SimMember member, TimeSpan downFor)
+    {
+        if (member.Core is null) return;
+        member.Core = null;
+        member.DownUntil = _now + downFor;
+        Note($"crash {member.Id} (journal of {member.Journal.Count} events kept)");
+    }
+
+    private void HealAll()
+    {
+        _cut.Clear();
+        _loss = 0;
+        _duplication = 0;
+        foreach (var member in _members)
+        {
+            member.PausedUntil = TimeSpan.Zero;
+            if (member.Core is null) member.DownUntil = _now;
+        }
+        Note("heal everything");
+    }
+
+    private void Start(SimMember member)
+    {
+        member.Core = new MemberCore(_config, member.Id, _random.Next(), RecoverySettings.Default, fetchBatchEntries: 50,
+            awaitData: TimeSpan.FromMilliseconds(500), member.Journal, MemberNow(member));
+        member.LastCommitPoint = OpTime.Null;
+    }
+
+    private DateTimeOffset MemberNow(SimMember member) => Epoch + _now + member.Skew;
+
+    // ---- Steps -----------------------------------------------------------------------------------
+
+    private void ClientWrite()
+    {
+        var target = _members[_random.Next(_members.Length)];
+        if (target.Core is not { State: MemberState.Primary }) return;
+        RunStep(target, new ClientWrite(new BsonString($"w{++_writes}")));
+    }
+
+    private void Deliver()
+    {
+        while (_network.TryPeek(out var message, out var at) && at.Item1 <= _now.Ticks)
+        {
+            var to = _members[message.To];
+            if (to.Core is null)
+            {
+                _network.Dequeue();
+                continue;
+            }
+            // A paused member's messages wait in its socket buffer until it runs again.
+            if (_now < to.PausedUntil) break;
+            _network.Dequeue();
+            RunStep(to, new Received(message.From, message.Message));
+        }
+    }
+
+    private void RunStep(SimMember member, CoreInput input)
+    {
+        if (member.Core is null)
+        {
+            if (_now >= member.DownUntil)
+            {
+                Start(member);
+                Note($"restart {member.Id}");
+            }
+            return;
+        }
+        if (_now < member.PausedUntil) return;
+        var before = member.Core.State;
+        var effects = member.Core.Step(input, MemberNow(member));
+        member.Steps++;
+        foreach (var effect in effects) Carry(member, effect);
+        Check(member, before);
+    }
+
+    private void Carry(SimMember member, CoreEffect effect)
+    {
+        switch (effect)
+        {
+            case Persist { Event: var e }:
+                member.Journal.Add(e);
+                break;
+            case Send send:
+                if (_cut.Contains((member.Id, send.To)) || _random.NextDouble() < _loss) break;
+                Enqueue(member.Id, send);
+                if (_random.NextDouble() < _duplication) Enqueue(member.Id, send);
+                break;
+            case WriteAnswered { Error: null } answered:
+                _acknowledged[answered.WriteId] = answered.At;
+                if (answered.At > _newestCommitted) _newestCommitted = answered.At;
+                break;
+            case RolledBackEntries rolledBack:
+                foreach (var entry in rolledBack.Undone)
+                    if (entry.WriteId is { } id && _acknowledged.ContainsKey(id))
+                        throw new InvariantBroken($"member {member.Id} rolled back the acknowledged w:majority write {id} at {entry.OpTime}");
+                Note($"{member.Id} rolled back {rolledBack.Undone.Count} entries to {rolledBack.CommonPoint}");
+                break;
+            case StateChanged changed:
+                Note($"{member.Id} {changed.State.ToDisplay()} (term {member.Core!.Term}): {changed.Reason}");
+                break;
+        }
+    }
+
+    private void Enqueue(int from, Send send)
+    {
+        // Delays from 1 to 30 ms reorder messages between the same members too.
+        var at = _now + TimeSpan.FromMilliseconds(1 + _random.Next(30));
+        _network.Enqueue(new InFlight(from, send.To, send.Message), (at.Ticks, ++_sequence));
+    }
+
+    // ---- Invariants ------------------------------------------------------------------------------
+
+    private void Check(SimMember member, MemberState before)
+    {
+        var core = member.Core!;
+        if (core.State == MemberState.Primary)
+        {
+            if (_primaryOfTerm.TryGetValue(core.Term, out var other) && other != member.Id)
+                throw new InvariantBroken($"two primaries in term {core.Term}: members {other} and {member.Id}");
+            _primaryOfTerm[core.Term] = member.Id;
+            if (before == MemberState.Primary && core.CommitPoint > _newestCommitted) _newestCommitted = core.CommitPoint;
+            if (before != MemberState.Primary && !_newestCommitted.IsNull && !core.Log.Any(e => e.OpTime == _newestCommitted))
+                throw new InvariantBroken($"member {member.Id} became primary in term {core.Term} without the majority-committed entry {_newestCommitted}");
+        }
+        if (core.CommitPoint < member.LastCommitPoint)
+            throw new InvariantBroken($"member {member.Id}'s commit point moved back from {member.LastCommitPoint} to {core.CommitPoint}");
+        member.LastCommitPoint = core.CommitPoint;
+        if (!core.CommitPoint.IsNull && !core.Log.Any(e => e.OpTime == core.CommitPoint))
+            throw new InvariantBroken($"member {member.Id}'s commit point {core.CommitPoint} is not on its own oplog (newest {core.LastOpTime})");
+    }
+
+    private string? Converged()
+    {
+        var running = _members.Where(m => m.Core is not null).ToList();
+        if (running.Count != _members.Length) return Failed("a member is still down after the heal");
+        var primaries = running.Where(m => m.Core!.State == MemberState.Primary).ToList();
+        if (primaries.Count != 1) return Failed($"{primaries.Count} primaries after the faults healed");
+        if (running.FirstOrDefault(m => m.Core!.State != MemberState.Primary && m.Core.State != MemberState.Secondary) is { } stuck)
+            return Failed($"member {stuck.Id} is {stuck.Core!.State.ToDisplay()} after the faults healed: {stuck.Core.InfoMessage}");
+        var reference = primaries[0].Core!.Log.Select(e => e.OpTime).ToList();
+        if (running.FirstOrDefault(m => !m.Core!.Log.Select(e => e.OpTime).SequenceEqual(reference)) is { } behind)
+            return Failed($"member {behind.Id}'s oplog (newest {behind.Core!.LastOpTime}) differs from the primary's (newest {reference[^1]})");
+        return null;
+    }
+
+    private string Failed(string what) =>
+        $"liveness: {what}\n  states: {string.Join(", ", _members.Select(m => $"{m.Id}={m.Core?.State.ToDisplay() ?? "DOWN"} t{m.Core?.Term} last {m.Core?.LastOpTime}"))}" +
+        $"\n  last events:\n    {string.Join("\n    ", _trace.TakeLast(25))}";
+
+    private void Note(string what)
+    {
+        _trace.Add($"{_now.TotalMilliseconds,7:0} ms  {what}");
+        if (Environment.GetEnvironmentVariable("SIM_TRACE") is { } file) File.AppendAllText(file, _trace[^1] + "\n");
+        if (_trace.Count > 200) _trace.RemoveRange(0, 100);
+    }
+
+    private sealed class InvariantBroken(string message) : Exception(message);
+
+    /// <summary>The command that replays one seed, as a failing run prints it.</summary>
+    public static string ReplayCommand(int seed, int members) =>
+        $"SIM_SEED={seed} SIM_MEMBERS={members} dotnet test tests/ReplicaActors.Tests -c Release --filter FullyQualifiedName~ReplicaSetSimulationTests";
+
+    public override string ToString() => $"seed {_seed}";
+}
