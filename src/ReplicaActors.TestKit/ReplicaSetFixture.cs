@@ -35,7 +35,12 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     /// <summary>Every member, running or killed, in config order (an arbiter last, then extra members).</summary>
     public IReadOnlyList<FixtureMember> Members => _members;
 
-    /// <summary>The fixture's client; it speaks the members' throttled protocol.</summary>
+    /// <summary>
+    /// The MongoDB connection string of the set (every member's wire address and the set name), for
+    /// MongoDB.Driver and other unmodified clients; append options such as <c>&amp;heartbeatFrequencyMS=500</c>.
+    /// </summary>
+    public string ConnectionString => $"mongodb://{string.Join(",", _members.Select(m => m.Host))}/?replicaSet={Options.SetName}";
+
     /// <summary>The fixture's client transport. A restart replaces it (see <see cref="RestartAsync"/>): read it anew, do not keep it.</summary>
     public ICommandTransport Transport => _transport;
 

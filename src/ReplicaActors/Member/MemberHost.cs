@@ -54,13 +54,17 @@ public sealed class MemberHost : IAsyncDisposable
     /// <summary>
     /// The member runs under a backoff supervisor: a journal failure stops a persistent actor
     /// (its state could be behind the journal), and it comes back by replaying the journal,
-    /// with growing pauses so a broken disk does not spin.
+    /// with growing pauses so a broken disk does not spin. Its MongoDB wire listener starts with it.
     /// </summary>
-    public static IActorRef StartMember(ActorSystem system, MemberSettings settings, DocumentStore store) =>
-        system.ActorOf(
+    public static IActorRef StartMember(ActorSystem system, MemberSettings settings, DocumentStore store)
+    {
+        var member = system.ActorOf(
             BackoffSupervisor.Props(Backoff.OnStop(
                 ReplicaMember.Props(settings, store), "replica", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)),
             ReplicaActorsConfig.MemberActorName);
+        Wire.WireServer.Start(system, member, settings.BindIp, settings.Port);
+        return member;
+    }
 
     /// <summary>Ends the member as a crash would (no leaving the cluster when the system is configured so), then frees its files.</summary>
     public async Task CrashAsync()

@@ -1,0 +1,52 @@
+using MongoDB.Bson;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Wire;
+
+/// <summary>
+/// Sends each command to the family that serves it: most go to the member as they are (the wire layer
+/// translates, the member decides); hello, cursors, aggregation, findAndModify, distinct and the probes
+/// drivers and mongosh send at start are shaped here. Every failure becomes a MongoDB-shaped error reply.
+/// </summary>
+public sealed class CommandDispatcher(MemberChannel member, CursorRegistry cursors, WireSettings settings)
+{
+    private readonly HelloCommand _hello = new(member, settings);
+    private readonly QueryCommands _queries = new(member, cursors);
+    private readonly FindAndModifyCommand _findAndModify = new(member);
+
+    public async Task<BsonDocument> RunAsync(WireRequest request, CancellationToken cancellationToken = default)
+    {
+        BsonDocument reply;
+        try
+        {
+            if (request.Command.ElementCount == 0)
+                throw new ReplicaException(ErrorCode.FailedToParse, "the command document is empty: its first field names the command");
+            if (request.Command.Contains("startTransaction") || request.Command.Contains("autocommit"))
+                throw new ReplicaException(ErrorCode.OperationNotSupportedInTransaction, "multi-document transactions are not supported by ReplicaActors");
+            reply = request.Name switch
+            {
+                var name when HelloDocument.IsHello(name) => await _hello.RunAsync(request, cancellationToken).ConfigureAwait(false),
+                var name when ServerCommands.Serves(name) => ServerCommands.Run(request),
+                "find" => await _queries.FindAsync(request, cancellationToken).ConfigureAwait(false),
+                "aggregate" => await _queries.AggregateAsync(request, cancellationToken).ConfigureAwait(false),
+                "distinct" => await _queries.DistinctAsync(request, cancellationToken).ConfigureAwait(false),
+                "getMore" => _queries.GetMore(request),
+                "killCursors" => _queries.KillCursors(request),
+                "findAndModify" or "findandmodify" => await _findAndModify.RunAsync(request, cancellationToken).ConfigureAwait(false),
+                "commitTransaction" or "abortTransaction" =>
+                    throw new ReplicaException(ErrorCode.NoSuchTransaction, "multi-document transactions are not supported by ReplicaActors"),
+                _ => await member.AskAsync(request.Db, request.ForMember(), cancellationToken).ConfigureAwait(false),
+            };
+        }
+        catch (ReplicaException e)
+        {
+            reply = CommandReply.Error(e).Body;
+        }
+        catch (Exception e) when (e is InvalidCastException or KeyNotFoundException or ArgumentException or FormatException or OverflowException)
+        {
+            // A field of the wrong type somewhere the command is read: the client's mistake, answered, never a crash.
+            reply = CommandReply.Error(ErrorCode.BadValue, $"'{request.Name}' could not be read: {e.Message}").Body;
+        }
+        return WireErrors.Labelled(reply, request.IsRetryableWrite);
+    }
+}
