@@ -78,7 +78,7 @@ public sealed record OpMsg(OpMsgFlags Flags, BsonDocument Body, IReadOnlyList<Do
     {
         var start = position;
         var size = BsonBytes.Int32(buffer.AsSpan(0, end), ref position, "a document sequence's size");
-        if (size < 5 || start + size > end)
+        if (size < 5 || size > end - start)
             throw new WireFormatException($"a document sequence claims {size} bytes but {end - start} remain", closeConnection: true);
         var sectionEnd = start + size;
         var identifier = BsonBytes.CString(buffer.AsSpan(0, sectionEnd), ref position, "a document sequence's identifier");
