@@ -8,9 +8,12 @@ namespace ReplicaActors.Wire;
 /// translates, the member decides); hello, cursors, aggregation, findAndModify, distinct and the probes
 /// drivers and mongosh send at start are shaped here. Every failure becomes a MongoDB-shaped error reply.
 /// </summary>
-public sealed class CommandDispatcher(MemberChannel member, CursorRegistry cursors, WireSettings settings)
+public sealed class CommandDispatcher(MemberChannel member, CursorRegistry cursors, TopologyWatch topology, WireSettings settings)
 {
-    private readonly HelloCommand _hello = new(member, settings);
+    /// <summary>Errors that say the member's role just changed (the SDAM spec's not-primary and node-is-recovering codes).</summary>
+    private static readonly HashSet<int> StateChangeCodes = [91, 189, 10058, 10107, 11600, 11602, 13435, 13436];
+
+    private readonly HelloCommand _hello = new(member, topology, settings);
     private readonly QueryCommands _queries = new(member, cursors);
     private readonly FindAndModifyCommand _findAndModify = new(member);
 
@@ -47,6 +50,9 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
             // A field of the wrong type somewhere the command is read: the client's mistake, answered, never a crash.
             reply = CommandReply.Error(ErrorCode.BadValue, $"'{request.Name}' could not be read: {e.Message}").Body;
         }
+        // Such an error carries no topologyVersion, so drivers never judge it stale and re-check the member at
+        // once; the watch looks again too, so monitors waiting on hello hear of the change.
+        if (!WireErrors.IsOk(reply) && reply.GetValue("code", 0) is { IsNumeric: true } code && StateChangeCodes.Contains(code.ToInt32())) topology.Poke();
         return WireErrors.Labelled(reply, request.IsRetryableWrite);
     }
 }

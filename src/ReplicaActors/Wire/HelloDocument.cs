@@ -3,13 +3,13 @@ using MongoDB.Bson;
 
 namespace ReplicaActors.Wire;
 
-/// <summary>What a hello reply needs beyond the member's own view: this server's limits and the connection.</summary>
-public sealed record HelloContext(int MaxMessageBytes, int LogicalSessionTimeoutMinutes, int ConnectionId, DateTime Now);
+/// <summary>What a hello reply needs beyond the member's own view: this server's limits, the connection and the topology version.</summary>
+public sealed record HelloContext(int MaxMessageBytes, int LogicalSessionTimeoutMinutes, int ConnectionId, DateTime Now, BsonDocument? TopologyVersion = null);
 
 /// <summary>
 /// The <c>hello</c> / <c>isMaster</c> reply drivers classify a member by (the SDAM spec's state table), built
-/// from the member's own hello: its state flags, config lists and last write. No <c>topologyVersion</c>: without
-/// streaming hello drivers must poll, and a topologyVersion without streaming breaks the Node driver.
+/// from the member's own hello: its state flags, config lists and last write, and the wire layer's
+/// <c>topologyVersion</c> (given only where streaming hello is served: the Node driver breaks on one without it).
 /// </summary>
 public static class HelloDocument
 {
@@ -49,6 +49,7 @@ public static class HelloDocument
         reply.Add("minWireVersion", MinWireVersion);
         reply.Add("maxWireVersion", MaxWireVersion);
         reply.Add("readOnly", false);
+        if (context.TopologyVersion is { } topologyVersion) reply.Add("topologyVersion", topologyVersion);
         reply.Add("ok", 1.0);
         return reply;
     }

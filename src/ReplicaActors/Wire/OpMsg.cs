@@ -90,13 +90,13 @@ public sealed record OpMsg(OpMsgFlags Flags, BsonDocument Body, IReadOnlyList<Do
         return new DocumentSequence(identifier, documents);
     }
 
-    /// <summary>A reply: one kind-0 section, no flags.</summary>
-    public static byte[] Encode(int requestId, int responseTo, BsonDocument body)
+    /// <summary>A reply: one kind-0 section; <c>moreToCome</c> only in an exhaust stream.</summary>
+    public static byte[] Encode(int requestId, int responseTo, BsonDocument body, OpMsgFlags flags = OpMsgFlags.None)
     {
         var document = body.ToBson();
         var message = new byte[MessageHeader.Size + 4 + 1 + document.Length];
         new MessageHeader(message.Length, requestId, responseTo, (int)OpCode.Msg).Write(message);
-        BinaryPrimitives.WriteUInt32LittleEndian(message.AsSpan(MessageHeader.Size), 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(message.AsSpan(MessageHeader.Size), (uint)flags);
         message[MessageHeader.Size + 4] = 0;
         document.CopyTo(message, MessageHeader.Size + 5);
         return message;

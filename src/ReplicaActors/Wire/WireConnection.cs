@@ -34,7 +34,7 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
                 }
                 var payload = new byte[header.PayloadLength];
                 await stream.ReadExactlyAsync(payload, cancellationToken).ConfigureAwait(false);
-                var reply = await AnswerAsync(header, payload, cancellationToken).ConfigureAwait(false);
+                var reply = await AnswerAsync(header, payload, stream, cancellationToken).ConfigureAwait(false);
                 if (reply is not null) await stream.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -49,12 +49,12 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
     }
 
     /// <summary>The reply to send, or null when the client asked for none.</summary>
-    private async Task<byte[]?> AnswerAsync(MessageHeader header, byte[] payload, CancellationToken cancellationToken)
+    private async Task<byte[]?> AnswerAsync(MessageHeader header, byte[] payload, Stream stream, CancellationToken cancellationToken)
     {
         switch ((OpCode)header.OpCode)
         {
             case OpCode.Msg:
-                return await AnswerMessageAsync(header, payload, cancellationToken).ConfigureAwait(false);
+                return await AnswerMessageAsync(header, payload, stream, cancellationToken).ConfigureAwait(false);
             case OpCode.Query:
                 return OpReply.Encode(nextRequestId(), header.RequestId, await AnswerQueryAsync(payload, cancellationToken).ConfigureAwait(false));
             case OpCode.Compressed:
@@ -66,7 +66,7 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
         }
     }
 
-    private async Task<byte[]?> AnswerMessageAsync(MessageHeader header, byte[] payload, CancellationToken cancellationToken)
+    private async Task<byte[]?> AnswerMessageAsync(MessageHeader header, byte[] payload, Stream stream, CancellationToken cancellationToken)
     {
         var moreToCome = payload.Length >= 4 && (BitConverter.ToUInt32(payload, 0) & (uint)OpMsgFlags.MoreToCome) != 0;
         BsonDocument reply;
@@ -79,6 +79,11 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
             var request = new WireRequest(db.AsString, command, id);
             // A fire-and-forget endSessions needs no work; a reply to it would desynchronise the stream.
             if (moreToCome && request.Name == "endSessions") return null;
+            if (message.Flags.HasFlag(OpMsgFlags.ExhaustAllowed) && HelloDocument.IsHello(request.Name) && HelloCommand.IsAwaitable(command))
+            {
+                await StreamHelloAsync(request, header.RequestId, stream, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
             reply = await dispatcher.RunAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (WireFormatException e) when (!e.CloseConnection)
@@ -90,6 +95,27 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
         if (reply.GetValue("code", 0).ToInt32() is (int)ErrorCode.NotWritablePrimary or (int)ErrorCode.NotPrimaryNoSecondaryOk)
             throw new WireFormatException("an unacknowledged write reached a member that is not primary", closeConnection: true);
         return null;
+    }
+
+    /// <summary>
+    /// Exhaust hello: each reply sets moreToCome and answers the previous reply, and the next one follows the next
+    /// topology change (or the client's maxAwaitTimeMS) with no request in between. An error ends the stream
+    /// without the flag; a client ends it by closing the connection.
+    /// </summary>
+    private async Task StreamHelloAsync(WireRequest request, int requestId, Stream stream, CancellationToken cancellationToken)
+    {
+        var responseTo = requestId;
+        var command = new BsonDocument(request.Command);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var reply = await dispatcher.RunAsync(request with { Command = command }, cancellationToken).ConfigureAwait(false);
+            var ok = WireErrors.IsOk(reply);
+            var replyId = nextRequestId();
+            await stream.WriteAsync(OpMsg.Encode(replyId, responseTo, reply, ok ? OpMsgFlags.MoreToCome : OpMsgFlags.None), cancellationToken).ConfigureAwait(false);
+            if (!ok) return;
+            responseTo = replyId;
+            command["topologyVersion"] = reply["topologyVersion"];
+        }
     }
 
     private async Task<BsonDocument> AnswerQueryAsync(byte[] payload, CancellationToken cancellationToken)

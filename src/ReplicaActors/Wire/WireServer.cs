@@ -20,6 +20,7 @@ public sealed class WireServer : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<int, Socket> _connections = new();
     private readonly Timer _sweep;
+    private readonly TopologyWatch _topology;
     private int _connectionIds;
     private int _requestIds;
 
@@ -29,7 +30,9 @@ public sealed class WireServer : IDisposable
         _settings = settings;
         _log = log;
         _cursors = new CursorRegistry(settings.DefaultBatchSize, settings.MaxBatchBytes, settings.CursorIdleTimeout);
-        _dispatcher = new CommandDispatcher(new MemberChannel(member, settings.CommandTimeout, settings.HelloTimeout), _cursors, settings);
+        var channel = new MemberChannel(member, settings.CommandTimeout, settings.HelloTimeout);
+        _topology = new TopologyWatch(channel, settings.TopologyPollInterval, log);
+        _dispatcher = new CommandDispatcher(channel, _cursors, _topology, settings);
         _sweep = new Timer(_ => _cursors.CloseIdle(DateTime.UtcNow), null, settings.CursorSweepInterval, settings.CursorSweepInterval);
     }
 
@@ -114,6 +117,7 @@ public sealed class WireServer : IDisposable
         if (_stopping.IsCancellationRequested) return;
         _stopping.Cancel();
         _sweep.Dispose();
+        _topology.Dispose();
         _listener.Dispose();
         foreach (var connection in _connections.Values) connection.Dispose();
     }

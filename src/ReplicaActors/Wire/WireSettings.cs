@@ -12,7 +12,8 @@ public sealed record WireSettings(
     TimeSpan CursorSweepInterval,
     int DefaultBatchSize,
     long MaxBatchBytes,
-    int LogicalSessionTimeoutMinutes)
+    int LogicalSessionTimeoutMinutes,
+    TimeSpan TopologyPollInterval)
 {
     public static WireSettings From(Akka.Configuration.Config root)
     {
@@ -26,10 +27,11 @@ public sealed record WireSettings(
             wire.GetTimeSpan("cursor-sweep-interval"),
             wire.GetInt("default-batch-size"),
             wire.GetByteSize("max-batch-bytes") ?? throw new ConfigurationException("replica-actors.wire.max-batch-bytes is missing"),
-            wire.GetInt("logical-session-timeout-minutes"));
+            wire.GetInt("logical-session-timeout-minutes"),
+            wire.GetTimeSpan("topology-poll-interval"));
         if (settings.MaxMessageBytes < MessageHeader.Size || settings.MaxConnections <= 0 || settings.DefaultBatchSize < 0 || settings.MaxBatchBytes <= 0
             || settings.CommandTimeout <= TimeSpan.Zero || settings.HelloTimeout <= TimeSpan.Zero
-            || settings.CursorIdleTimeout <= TimeSpan.Zero || settings.CursorSweepInterval <= TimeSpan.Zero || settings.LogicalSessionTimeoutMinutes <= 0)
+            || settings.CursorIdleTimeout <= TimeSpan.Zero || settings.CursorSweepInterval <= TimeSpan.Zero || settings.LogicalSessionTimeoutMinutes <= 0 || settings.TopologyPollInterval <= TimeSpan.Zero)
             throw new ConfigurationException("replica-actors.wire: sizes, counts and timeouts must be positive (default-batch-size may be 0)");
         return settings;
     }

@@ -9,8 +9,8 @@ public sealed class DriverSet : SharedReplicaSet
 {
     protected override ReplicaSetFixtureOptions Options => new() { Members = 3, Journal = FixtureJournal.InMemory };
 
-    /// <summary>An unmodified MongoDB.Driver client for the set; polling at 500 ms, since members offer no streaming hello.</summary>
-    public MongoClient Client() => new(ReplicaSet.ConnectionString + "&heartbeatFrequencyMS=500&serverSelectionTimeoutMS=30000");
+    /// <summary>An unmodified MongoDB.Driver client for the set, with the driver's defaults.</summary>
+    public MongoClient Client() => new(ReplicaSet.ConnectionString);
 }
 
 public sealed class Item
@@ -189,7 +189,7 @@ public sealed class DriverSpec(DriverSet set) : IClassFixture<DriverSet>
     {
         var primary = await set.ReplicaSet.WaitForPrimaryAsync();
         var secondary = set.ReplicaSet.Members.First(m => m != primary);
-        using var direct = new MongoClient($"mongodb://{secondary.Host}/?directConnection=true");
+        using var direct = new MongoClient($"mongodb://{secondary.Host}/?directConnection=true&heartbeatFrequencyMS=500");
 
         var e = await Assert.ThrowsAsync<MongoNotPrimaryException>(() =>
             direct.GetDatabase("driver").GetCollection<BsonDocument>("direct").InsertOneAsync(new BsonDocument("x", 1)));

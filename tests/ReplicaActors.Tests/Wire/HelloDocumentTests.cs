@@ -46,6 +46,16 @@ public sealed class HelloDocumentTests
     }
 
     [Fact]
+    public void The_topology_version_is_sent_where_the_wire_layer_serves_streaming_hello()
+    {
+        var version = BsonDocument.Parse("{ processId: ObjectId('6b16dcb5cd5c111c1e962514'), counter: NumberLong(4) }");
+
+        var reply = HelloDocument.Build(BsonDocument.Parse("{ isWritablePrimary: true }"), new BsonDocument("hello", 1), Context with { TopologyVersion = version });
+
+        Assert.Equal(version, reply["topologyVersion"]);
+    }
+
+    [Fact]
     public void Last_write_dates_are_whole_seconds()
     {
         var member = BsonDocument.Parse("{ isWritablePrimary: true, lastWrite: { opTime: { ts: Timestamp(5, 1), t: NumberLong(1) }, lastWriteDate: ISODate('2026-12-07T00:00:01.750Z') } }");
