@@ -34,10 +34,11 @@ public sealed class MemberHost : IAsyncDisposable
         var temporary = config.GetBoolean("replica-actors.storage.temporary");
         var journal = config.GetString("akka.persistence.journal.plugin") == "akka.persistence.journal.sql" ? new JournalDatabase(settings.DbPath) : null;
         var store = temporary ? DocumentStore.OpenTemporary() : DocumentStore.Open(settings.DbPath);
+        ActorSystem? system = null;
         try
         {
             var setup = BootstrapSetup.Create().WithConfig(config);
-            var system = journal is null
+            system = journal is null
                 ? ActorSystem.Create(ReplicaActorsConfig.SystemName, setup)
                 : ActorSystem.Create(ReplicaActorsConfig.SystemName, setup.And(journal.Setup));
             settings = settings.BoundTo(system);
@@ -45,6 +46,8 @@ public sealed class MemberHost : IAsyncDisposable
         }
         catch
         {
+            // A member whose wire port is taken must not leave its remoting endpoint running.
+            system?.Terminate().Wait();
             store.Dispose();
             journal?.Dispose();
             throw;

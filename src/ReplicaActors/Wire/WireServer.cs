@@ -40,6 +40,7 @@ public sealed class WireServer : IDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
     /// <summary>Listens on <paramref name="bindIp"/>:<paramref name="port"/> for the member actor <paramref name="member"/>, until the system terminates.</summary>
+    /// <exception cref="IOException">The address cannot be bound (another process has the port, say).</exception>
     public static WireServer Start(ActorSystem system, IActorRef member, string bindIp, int port)
     {
         var settings = WireSettings.From(system.Settings.Config);
@@ -50,10 +51,10 @@ public sealed class WireServer : IDisposable
             listener.Bind(new IPEndPoint(address, port));
             listener.Listen(512);
         }
-        catch
+        catch (SocketException e)
         {
             listener.Dispose();
-            throw;
+            throw new IOException($"cannot listen for the MongoDB wire protocol on {bindIp}:{port}: {e.Message}", e);
         }
         var server = new WireServer(listener, member, settings, system.Log);
         system.RegisterOnTermination(server.Dispose);
