@@ -13,7 +13,7 @@ public static class ServerCommands
 
     public static bool Serves(string name) => name is
         "ping" or "buildInfo" or "buildinfo" or "getParameter" or "getLog" or "endSessions" or "refreshSessions"
-        or "killSessions" or "killAllSessions" or "startSession" or "connectionStatus" or "whatsmyuri" or "getCmdLineOpts"
+        or "killSessions" or "killAllSessions" or "connectionStatus" or "whatsmyuri" or "getCmdLineOpts"
         or "hostInfo" or "getFreeMonitoringStatus" or "atlasVersion" or "saslStart" or "saslContinue" or "authenticate" or "logout";
 
     public static BsonDocument Run(WireRequest request) => request.Name switch
@@ -33,7 +33,6 @@ public static class ServerCommands
         }),
         "getParameter" => Ok(new BsonDocument("featureCompatibilityVersion", new BsonDocument("version", "6.0"))),
         "getLog" => Ok(new BsonDocument { { "totalLinesWritten", 0 }, { "log", new BsonArray() } }),
-        "startSession" => Ok(new BsonDocument { { "id", new BsonDocument("id", new BsonBinaryData(Guid.NewGuid(), GuidRepresentation.Standard)) }, { "timeoutMinutes", 30 } }),
         "connectionStatus" => Ok(new BsonDocument("authInfo", new BsonDocument { { "authenticatedUsers", new BsonArray() }, { "authenticatedUserRoles", new BsonArray() } })),
         "whatsmyuri" => Ok(new BsonDocument("you", "")),
         "getCmdLineOpts" => Ok(new BsonDocument { { "argv", new BsonArray() }, { "parsed", new BsonDocument() } }),
