@@ -47,6 +47,61 @@ public sealed class BadInputSpec(OneMemberSet set) : IClassFixture<OneMemberSet>
         Assert.Equal(["fuzz"], (await client.ListDatabaseNamesAsync()).ToList().Where(n => n is not ("admin" or "local" or "config")));
     }
 
+    [Fact]
+    public async Task Protocol_edges_get_the_answer_the_spec_asks_for()
+    {
+        var member = await set.ReplicaSet.WaitForPrimaryAsync();
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, member.Port);
+        await using var stream = new NetworkStream(socket);
+
+        // A fire-and-forget endSessions gets no reply: the next reply on the connection answers the ping.
+        await stream.WriteAsync(OpMsg.EncodeRequest(1, OpMsgFlags.MoreToCome, BsonDocument.Parse("{ endSessions: [], $db: 'admin' }")));
+        await stream.WriteAsync(OpMsg.EncodeRequest(2, OpMsgFlags.None, BsonDocument.Parse("{ ping: 1, $db: 'admin' }")));
+        var (pingHeader, ping) = await ReadAsync(stream);
+        // OP_COMPRESSED is refused with an error the client can read, and the connection stays usable.
+        var compressed = new byte[32];
+        new MessageHeader(compressed.Length, 3, 0, (int)OpCode.Compressed).Write(compressed);
+        await stream.WriteAsync(compressed);
+        var (_, refused) = await ReadAsync(stream);
+        // A legacy OP_QUERY that is not the handshake gets an OP_REPLY error.
+        await stream.WriteAsync(LegacyQuery("shop.items", "{ sku: 'a' }"));
+        var legacy = await ReadReplyAsync(stream);
+        // A legacy OP_INSERT (2002) has no answer in the protocol: the connection closes.
+        var insert = new byte[32];
+        new MessageHeader(insert.Length, 5, 0, 2002).Write(insert);
+        await stream.WriteAsync(insert);
+        var closed = await ClosedAsync(stream);
+
+        Assert.Equal(2, pingHeader.ResponseTo);
+        Assert.Equal(1.0, ping["ok"].ToDouble());
+        Assert.Equal((0.0, 115), (refused["ok"].ToDouble(), refused["code"].ToInt32()));
+        Assert.Equal(5739101, legacy["code"].ToInt32());
+        Assert.True(closed);
+    }
+
+    private static async Task<(MessageHeader Header, BsonDocument Body)> ReadAsync(Stream stream)
+    {
+        var (header, message) = await WireFrames.ReadMessageAsync(stream);
+        return (header, message.Body);
+    }
+
+    /// <summary>The member closed the connection: an end of stream, or a reset when it left our bytes unread.</summary>
+    private static async Task<bool> ClosedAsync(Stream stream)
+    {
+        using var timeout = new CancellationTokenSource(ConnectionTimeout);
+        try
+        {
+            return await stream.ReadAsync(new byte[16], timeout.Token) == 0;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    private static async Task<BsonDocument> ReadReplyAsync(Stream stream) => OpReply.Document((await WireFrames.ReadAsync(stream)).Payload);
+
     /// <summary>Sends one frame on its own connection, ends the sending side and reads until the member closes.</summary>
     private static async Task SendAsync(int port, byte[] frame)
     {
@@ -101,10 +156,12 @@ public sealed class BadInputSpec(OneMemberSet set) : IClassFixture<OneMemberSet>
         }
     }
 
-    private static byte[] LegacyHello()
+    private static byte[] LegacyHello() => LegacyQuery("admin.$cmd", "{ isMaster: 1, helloOk: true, client: { driver: { name: 'fuzz' } } }");
+
+    private static byte[] LegacyQuery(string collection, string json)
     {
-        var query = BsonDocument.Parse("{ isMaster: 1, helloOk: true, client: { driver: { name: 'fuzz' } } }").ToBson();
-        var name = "admin.$cmd\0"u8.ToArray();
+        var query = BsonDocument.Parse(json).ToBson();
+        var name = System.Text.Encoding.UTF8.GetBytes(collection + "\0");
         var message = new byte[16 + 4 + name.Length + 8 + query.Length];
         new MessageHeader(message.Length, 7, 0, (int)OpCode.Query).Write(message);
         name.CopyTo(message, 20);

@@ -10,8 +10,6 @@ namespace ReplicaActors.Cluster.Tests.Wire;
 /// <summary>Awaitable hello on the wire, as drivers' monitors use it: a stream of replies, one per topology change.</summary>
 public sealed class StreamingHelloSpec(ITestOutputHelper output) : ReplicaSetSpec(output)
 {
-    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(20);
-
     protected override ReplicaSetFixtureOptions Options => new() { Members = 3, Journal = FixtureJournal.InMemory };
 
     [Fact]
@@ -23,7 +21,7 @@ public sealed class StreamingHelloSpec(ITestOutputHelper output) : ReplicaSetSpe
         await using var stream = new NetworkStream(socket);
 
         await stream.WriteAsync(OpMsg.EncodeRequest(1, OpMsgFlags.None, BsonDocument.Parse("{ hello: 1, $db: 'admin' }")));
-        var (_, first) = await ReadAsync(stream);
+        var (_, first) = await WireFrames.ReadMessageAsync(stream);
         var version = first.Body["topologyVersion"].AsBsonDocument;
         var awaitable = new BsonDocument { { "hello", 1 }, { "topologyVersion", version }, { "maxAwaitTimeMS", 60_000 }, { "$db", "admin" } };
         await stream.WriteAsync(OpMsg.EncodeRequest(2, OpMsgFlags.ExhaustAllowed, awaitable));
@@ -35,7 +33,7 @@ public sealed class StreamingHelloSpec(ITestOutputHelper output) : ReplicaSetSpe
         OpMsg streamed;
         do
         {
-            (var header, streamed) = await ReadAsync(stream);
+            (var header, streamed) = await WireFrames.ReadMessageAsync(stream);
             Assert.Equal(responseTo, header.ResponseTo);
             Assert.True(streamed.MoreToCome);
             Assert.Equal(version["processId"], streamed.Body["topologyVersion"]["processId"]);
@@ -46,16 +44,5 @@ public sealed class StreamingHelloSpec(ITestOutputHelper output) : ReplicaSetSpe
         while (streamed.Body["isWritablePrimary"].AsBoolean);
 
         Assert.True(first.Body["isWritablePrimary"].AsBoolean);
-    }
-
-    private static async Task<(MessageHeader Header, OpMsg Message)> ReadAsync(Stream stream)
-    {
-        using var timeout = new CancellationTokenSource(ReplyTimeout);
-        var headerBytes = new byte[MessageHeader.Size];
-        await stream.ReadExactlyAsync(headerBytes, timeout.Token);
-        var header = MessageHeader.Read(headerBytes);
-        var payload = new byte[header.PayloadLength];
-        await stream.ReadExactlyAsync(payload, timeout.Token);
-        return (header, OpMsg.Parse(payload, payload.Length));
     }
 }
