@@ -36,6 +36,7 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
                 "getMore" => _queries.GetMore(request),
                 "killCursors" => _queries.KillCursors(request),
                 "findAndModify" or "findandmodify" => await _findAndModify.RunAsync(request, cancellationToken).ConfigureAwait(false),
+                "replSetInitiate" => await member.AskAsync(request.Db, InitiateForMember(request), cancellationToken).ConfigureAwait(false),
                 "commitTransaction" or "abortTransaction" =>
                     throw new ReplicaException(ErrorCode.NoSuchTransaction, "multi-document transactions are not supported by ReplicaActors"),
                 _ => await member.AskAsync(request.Db, request.ForMember(), cancellationToken).ConfigureAwait(false),
@@ -54,5 +55,13 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
         // once; the watch looks again too, so monitors waiting on hello hear of the change.
         if (!WireErrors.IsOk(reply) && reply.GetValue("code", 0) is { IsNumeric: true } code && StateChangeCodes.Contains(code.ToInt32())) topology.Poke();
         return WireErrors.Labelled(reply, request.IsRetryableWrite);
+    }
+
+    /// <summary>mongosh's <c>rs.initiate()</c> sends an empty config, meaning what the member's null means: a set of itself.</summary>
+    private static BsonDocument InitiateForMember(WireRequest request)
+    {
+        var command = request.ForMember();
+        if (command[0] is BsonDocument { ElementCount: 0 }) command[0] = BsonNull.Value;
+        return command;
     }
 }
