@@ -16,14 +16,6 @@ public static class WireErrors
 
     public static BsonDocument Error(ErrorCode code, string message) => CommandReply.Error(code, message).Body;
 
-    public static BsonDocument Error(int code, string codeName, string message) => new()
-    {
-        { "ok", 0.0 },
-        { "errmsg", message },
-        { "code", code },
-        { "codeName", codeName },
-    };
-
     /// <summary>
     /// Adds <c>RetryableWriteError</c> where mongod would: on a retryable write whose error, or whose write concern
     /// error, is in the retryable category. Drivers talking to a 4.4+ server trust only the server's label.
