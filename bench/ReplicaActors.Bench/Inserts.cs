@@ -8,14 +8,13 @@ internal static class Inserts
 {
     private static readonly string Payload = new('x', 60);
 
-    public static CommandRequest Command(string collection, int client, int n, BsonDocument writeConcern)
-    {
-        var doc = new BsonDocument { { "c", client }, { "n", n }, { "p", Payload } };
-        return new CommandRequest("bench", new BsonDocument
+    public static BsonDocument Document(int client, int n) => new() { { "c", client }, { "n", n }, { "p", Payload } };
+
+    public static CommandRequest Command(string collection, int client, int n, BsonDocument writeConcern) =>
+        new("bench", new BsonDocument
         {
-            { "insert", collection }, { "documents", new BsonArray { doc } }, { "writeConcern", writeConcern },
+            { "insert", collection }, { "documents", new BsonArray { Document(client, n) } }, { "writeConcern", writeConcern },
         });
-    }
 
     public static BsonDocument WriteConcern(string w) => w == "majority" ? new BsonDocument("w", "majority") : new BsonDocument("w", int.Parse(w));
 

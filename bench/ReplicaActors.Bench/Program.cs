@@ -4,12 +4,13 @@ using ReplicaActors.Client;
 
 // Load generator and failover prober for a running replica set; each mode prints one JSON line.
 //   insert   --hosts h1,h2,h3 --clients 16 --seconds 10 --warmup 2 --w majority
+//   driver-insert (the same load through MongoDB.Driver over the wire protocol; same options)
 //   failover --hosts h1,h2,h3 --pids p1,p2,p3 --trials 5
 //   initial-sync --hosts h1,h2,h3 --docs 100000 --doc-bytes 1024 --new-member h4 -- dotnet ReplicaActors.Node.dll --replSet rs0 --port P4 --dbpath D4
 //   lag      --hosts h1,h2,h3 --rate 1000 --seconds 10 --warmup 2
-if (args.Length == 0 || args[0] is not ("insert" or "failover" or "initial-sync" or "lag"))
+if (args.Length == 0 || args[0] is not ("insert" or "driver-insert" or "failover" or "initial-sync" or "lag"))
 {
-    await Console.Error.WriteLineAsync("usage: ReplicaActors.Bench insert|failover|initial-sync|lag --hosts h1,h2,h3 [options]");
+    await Console.Error.WriteLineAsync("usage: ReplicaActors.Bench insert|driver-insert|failover|initial-sync|lag --hosts h1,h2,h3 [options]");
     return 2;
 }
 var options = BenchOptions.Parse(args);
@@ -26,6 +27,7 @@ await client.WaitForTopologyAsync(t => t.Primary is not null).WaitAsync(TimeSpan
 BsonDocument result = args[0] switch
 {
     "insert" => await InsertLoad.RunAsync(client, options),
+    "driver-insert" => await InsertLoad.RunDriverAsync(options),
     "initial-sync" => await InitialSyncRun.RunAsync(client, transport, args),
     "lag" => await LagProbe.RunAsync(client, transport, options),
     _ => await FailoverTrials.RunAsync(client, transport, options),

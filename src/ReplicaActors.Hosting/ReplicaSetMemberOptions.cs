@@ -16,10 +16,13 @@ public sealed class ReplicaSetMemberOptions
     /// <summary>The replica set this member belongs to (mongod's <c>--replSet</c>). Required.</summary>
     public string ReplSetName { get; set; } = "";
 
-    /// <summary>Address Akka remoting binds and advertises; the member's host is <c>BindIp:Port</c>.</summary>
+    /// <summary>Address the member binds and advertises (wire protocol and Akka remoting); the member's host is <c>BindIp:Port</c>.</summary>
     public string BindIp { get; set; } = "127.0.0.1";
 
-    /// <summary>Akka remoting port, the member's replica-set port; 0 takes any free port.</summary>
+    /// <summary>
+    /// MongoDB wire protocol port, the member's replica-set port; Akka remoting listens on it plus
+    /// <c>replica-actors.remoting.port-offset</c>. 0 takes any free remoting port and the wire port that maps to it.
+    /// </summary>
     public int Port { get; set; } = 27017;
 
     /// <summary>Folder for the member's journal (oplog.db) and documents (data.db).</summary>

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using MongoDB.Driver;
 using ReplicaActors.Client;
 using ReplicaActors.Member;
 
@@ -22,8 +23,8 @@ public static class ReplicaSetMemberServiceCollectionExtensions
 
     /// <summary>
     /// Adds the member's ActorSystem (<c>AddAkka</c> + <see cref="ReplicaSetMemberHostingExtensions.WithReplicaSetMember"/>),
-    /// an <see cref="IReplicaSetClient"/> seeded with the member's own host (it discovers the rest of the set),
-    /// and the <c>replica-set-member</c> health check.
+    /// an <see cref="IReplicaSetClient"/> and a MongoDB.Driver <see cref="IMongoClient"/>, both seeded with the member's
+    /// own host (they discover the rest of the set), and the <c>replica-set-member</c> health check.
     /// </summary>
     public static IServiceCollection AddReplicaSetMember(this IServiceCollection services, ReplicaSetMemberOptions options)
     {
@@ -34,6 +35,8 @@ public static class ReplicaSetMemberServiceCollectionExtensions
             [sp.GetRequiredService<MemberEndpoint>().Host],
             sp.GetRequiredService<ICommandTransport>(),
             ReplicaSetClientOptions.FromConfig(sp.GetRequiredService<ActorSystem>().Settings.Config)));
+        services.AddSingleton<IMongoClient>(sp =>
+            new MongoClient($"mongodb://{sp.GetRequiredService<MemberEndpoint>().Host}/?replicaSet={Uri.EscapeDataString(options.ReplSetName)}"));
         services.AddHealthChecks().AddCheck<ReplicaSetMemberHealthCheck>(ReplicaSetMemberHealthCheck.Name);
         return services;
     }

@@ -69,7 +69,9 @@ public static class LaunchCommand
             Console.WriteLine($"replica set '{options.ReplSet}' is up; primary {primary}");
             for (var i = 0; i < options.Total; i++)
                 Console.WriteLine($"  member {i}  {options.Host(i)}  pid {processes[i].Id}  dbpath {MemberPath(options, i)}");
-            Console.WriteLine($"try:  rsctl {string.Join(",", Enumerable.Range(0, options.Total).Select(options.Host))} rs status");
+            var hosts = string.Join(",", Enumerable.Range(0, options.Total).Select(options.Host));
+            Console.WriteLine($"connect with any MongoDB driver or mongosh:  mongosh \"mongodb://{hosts}/?replicaSet={options.ReplSet}\"");
+            Console.WriteLine($"try:  rsctl {hosts} rs status");
             if (options.DemoWrites > 0)
             {
                 await using var client = new ReplicaSetClient(Enumerable.Range(0, options.Total).Select(options.Host), transport);

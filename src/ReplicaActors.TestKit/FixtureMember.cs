@@ -23,10 +23,13 @@ public sealed class FixtureMember
     /// <summary>The member's own folder; it outlives restarts and is deleted with the fixture.</summary>
     public string DbPath { get; }
 
-    /// <summary>The port the first start got from the OS; restarts bind it again.</summary>
+    /// <summary>The wire port the first start was given; restarts bind it again.</summary>
     public int Port { get; private set; }
 
-    /// <summary>The member's replica-set host (<c>127.0.0.1:port</c>).</summary>
+    /// <summary>The member's Akka remoting port, derived from <see cref="Port"/>.</summary>
+    public int RemotingPort { get; private set; }
+
+    /// <summary>The member's replica-set host (<c>127.0.0.1:port</c>): its MongoDB wire address.</summary>
     public string Host { get; private set; } = "";
 
     public bool IsRunning => _host is not null;
@@ -42,6 +45,7 @@ public sealed class FixtureMember
     {
         _host = host;
         Port = host.Settings.Port;
+        RemotingPort = host.Settings.RemotingPort;
         Host = host.Settings.Host;
     }
 

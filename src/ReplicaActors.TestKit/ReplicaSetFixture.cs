@@ -35,7 +35,12 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     /// <summary>Every member, running or killed, in config order (an arbiter last, then extra members).</summary>
     public IReadOnlyList<FixtureMember> Members => _members;
 
-    /// <summary>The fixture's client; it speaks the members' throttled protocol.</summary>
+    /// <summary>
+    /// The MongoDB connection string of the set (every member's wire address and the set name), for
+    /// MongoDB.Driver and other unmodified clients; append options such as <c>&amp;heartbeatFrequencyMS=500</c>.
+    /// </summary>
+    public string ConnectionString => $"mongodb://{string.Join(",", _members.Select(m => m.Host))}/?replicaSet={Options.SetName}";
+
     /// <summary>The fixture's client transport. A restart replaces it (see <see cref="RestartAsync"/>): read it anew, do not keep it.</summary>
     public ICommandTransport Transport => _transport;
 
@@ -65,7 +70,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
         var fixture = new ReplicaSetFixture(options);
         try
         {
-            foreach (var member in fixture._members) await fixture.StartMemberAsync(member, port: 0).ConfigureAwait(false);
+            foreach (var member in fixture._members) await fixture.StartMemberAsync(member, fixture.FreePort()).ConfigureAwait(false);
             if (options.Initiate)
             {
                 await fixture.InitiateAsync().ConfigureAwait(false);
@@ -88,7 +93,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     {
         var member = new FixtureMember(_members.Count, isArbiter: false, Path.Combine(_root, $"m{_members.Count}"));
         _members.Add(member);
-        await StartMemberAsync(member, port: 0).ConfigureAwait(false);
+        await StartMemberAsync(member, FreePort()).ConfigureAwait(false);
         return member;
     }
 
@@ -135,21 +140,29 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     /// <summary>
     /// Remoting closes its sockets after the system reports termination; a restart before that would
     /// share the port with the dying listener and the client could keep talking to the dead incarnation.
+    /// The wire listener must be gone too, so a driver sees the kill as a refused connection.
     /// </summary>
     private Task AwaitPortClosedAsync(FixtureMember member) =>
         Eventually.UntilAsync($"{member} stops listening", Options.StartupTimeout, async () =>
         {
-            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-            try
+            foreach (var port in new[] { member.Port, member.RemotingPort })
             {
-                await socket.ConnectAsync(System.Net.IPAddress.Loopback, member.Port).ConfigureAwait(false);
-                return ((object?)null, "the port still accepts connections");
+                using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    await socket.ConnectAsync(System.Net.IPAddress.Loopback, port).ConfigureAwait(false);
+                    return ((object?)null, $"port {port} still accepts connections");
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                }
             }
-            catch (System.Net.Sockets.SocketException)
-            {
-                return (true, "");
-            }
+            return (true, "");
         });
+
+    /// <summary>A wire port whose remoting port is free too, by the offset the fixture's members use.</summary>
+    private int FreePort() =>
+        FreePorts.ForMember(FixtureConfig.ForMember(Options, _root, 0).WithFallback(ReplicaActorsConfig.Reference).GetInt("replica-actors.remoting.port-offset"));
 
     /// <summary>Kills whichever member is primary now, and returns it.</summary>
     public async Task<FixtureMember> KillPrimaryAsync()

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Configuration;
+using ReplicaActors.Config;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
 
@@ -16,17 +17,26 @@ public sealed class AkkaCommandTransport : ICommandTransport
     private static readonly TimeSpan ConnectProbeTimeout = TimeSpan.FromSeconds(2);
     private readonly Lazy<ActorSystem> _system;
     private readonly ConcurrentDictionary<string, Task> _probes = new();
+    private readonly int _remotingPortOffset;
 
     /// <param name="clientOverrides">HOCON over the client system's config, e.g. a transport adapter that test members also use.</param>
-    public AkkaCommandTransport(string bindHost = "127.0.0.1", Akka.Configuration.Config? clientOverrides = null) =>
-        _system = new Lazy<ActorSystem>(() => ActorSystem.Create("rsctl", (clientOverrides ?? Akka.Configuration.Config.Empty).WithFallback(ClientConfig(bindHost))));
+    public AkkaCommandTransport(string bindHost = "127.0.0.1", Akka.Configuration.Config? clientOverrides = null)
+    {
+        var config = (clientOverrides ?? Akka.Configuration.Config.Empty).WithFallback(ClientConfig(bindHost));
+        _remotingPortOffset = config.GetInt("replica-actors.remoting.port-offset");
+        _system = new Lazy<ActorSystem>(() => ActorSystem.Create("rsctl", config));
+    }
 
+    /// <param name="host">The member's replica-set host (its wire address); the command goes to its remoting port.</param>
     public async Task<CommandReply> SendAsync(string host, CommandRequest request, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var (hostName, port) = ParseHost(host);
+        var (hostName, wirePort) = ParseHost(host);
+        if (!RemotingEndpoint.Fits(wirePort, _remotingPortOffset))
+            throw new ReplicaException(ErrorCode.BadValue, $"'{host}' has no remoting port: {wirePort} + port offset {_remotingPortOffset} is not a TCP port");
+        var port = RemotingEndpoint.PortFor(wirePort, _remotingPortOffset);
         // Akka drops messages to an address it cannot reach and the Ask would only time out;
         // a TCP connect first makes "nobody is listening there" an immediate, named error.
-        var probe = _probes.GetOrAdd(host, _ => ProbeAsync(hostName, port));
+        var probe = _probes.GetOrAdd(host, _ => ProbeAsync(host, hostName, port));
         try
         {
             await probe.ConfigureAwait(false);
@@ -60,7 +70,7 @@ public sealed class AkkaCommandTransport : ICommandTransport
         return (host[..colon], port);
     }
 
-    private async Task ProbeAsync(string host, int port)
+    private static async Task ProbeAsync(string member, string host, int port)
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         using var cts = new CancellationTokenSource(ConnectProbeTimeout);
@@ -70,7 +80,7 @@ public sealed class AkkaCommandTransport : ICommandTransport
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
-            throw new ReplicaException(ErrorCode.HostUnreachable, $"cannot connect to {host}:{port}: {(e is SocketException se ? se.SocketErrorCode.ToString() : "timed out")}");
+            throw new ReplicaException(ErrorCode.HostUnreachable, $"cannot connect to {member} (its remoting port {port}): {(e is SocketException se ? se.SocketErrorCode.ToString() : "timed out")}");
         }
     }
 

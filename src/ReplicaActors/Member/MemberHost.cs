@@ -35,10 +35,11 @@ public sealed class MemberHost : IAsyncDisposable
         var temporary = config.GetBoolean("replica-actors.storage.temporary");
         var journal = config.GetString("akka.persistence.journal.plugin") == "akka.persistence.journal.sql" ? new JournalDatabase(settings.DbPath) : null;
         var store = temporary ? DocumentStore.OpenTemporary() : DocumentStore.Open(settings.DbPath);
+        ActorSystem? system = null;
         try
         {
             var setup = BootstrapSetup.Create().WithConfig(config);
-            var system = journal is null
+            system = journal is null
                 ? ActorSystem.Create(ReplicaActorsConfig.SystemName, setup)
                 : ActorSystem.Create(ReplicaActorsConfig.SystemName, setup.And(journal.Setup));
             settings = settings.BoundTo(system);
@@ -46,6 +47,8 @@ public sealed class MemberHost : IAsyncDisposable
         }
         catch
         {
+            // A member whose wire port is taken must not leave its remoting endpoint running.
+            system?.Terminate().Wait();
             store.Dispose();
             journal?.Dispose();
             throw;
@@ -57,14 +60,19 @@ public sealed class MemberHost : IAsyncDisposable
     /// (its state could be behind the journal), and it comes back by replaying the journal,
     /// with growing pauses so a broken disk does not spin. Meanwhile every message gets a retryable
     /// error at once, so a client retries (the same write id: never applied twice) instead of waiting
-    /// out its timeout; other members take it as the unanswered message it is.
+    /// out its timeout; other members take it as the unanswered message it is. Its MongoDB wire
+    /// listener starts with it.
     /// </summary>
-    public static IActorRef StartMember(ActorSystem system, MemberSettings settings, DocumentStore store) =>
-        system.ActorOf(
+    public static IActorRef StartMember(ActorSystem system, MemberSettings settings, DocumentStore store)
+    {
+        var member = system.ActorOf(
             BackoffSupervisor.Props(Backoff.OnStop(
                     ReplicaMember.Props(settings, store), "replica", settings.RestartBackoff.Min, settings.RestartBackoff.Max, 0.2, maxNrOfRetries: -1)
                 .WithReplyWhileStopped(WhileRestarting)),
             ReplicaActorsConfig.MemberActorName);
+        Wire.WireServer.Start(system, member, settings.BindIp, settings.Port);
+        return member;
+    }
 
     private static readonly CommandReply WhileRestarting = CommandReply.Error(ErrorCode.InterruptedDueToReplStateChange,
         "the member is restarting from its journal after a journal failure; retry");

@@ -44,14 +44,26 @@ public sealed record MemberSettings(
     /// <summary>How a member whose history diverged, or that fell behind its sources, rejoins (<c>replica-actors.recovery</c>).</summary>
     public RecoverySettings Recovery { get; init; } = RecoverySettings.Default;
 
-    /// <summary>The member's replica-set host: its Akka remoting endpoint.</summary>
+    /// <summary>Akka remoting listens on the wire port plus this (<c>replica-actors.remoting.port-offset</c>).</summary>
+    public int RemotingPortOffset { get; init; } = 1000;
+
+    /// <summary>The member's replica-set host: its MongoDB wire address.</summary>
     public string Host => $"{BindIp}:{Port}";
+
+    /// <summary>The member's Akka remoting port, derived from its wire port.</summary>
+    public int RemotingPort => Config.RemotingEndpoint.PortFor(Port, RemotingPortOffset);
 
     public Oplog.OplogCap OplogCap => new(OplogSizeBytes, TimeSpan.FromHours(OplogMinRetentionHours));
 
-    /// <summary>Port 0 asks the OS for a free port (tests); the member's host is then the port it got.</summary>
+    /// <summary>
+    /// Port 0 asks the OS for a free remoting port (single-actor specs); the member's wire port is then the
+    /// one that maps to it.
+    /// </summary>
     public MemberSettings BoundTo(Akka.Actor.ActorSystem system) =>
-        Port != 0 ? this : this with { Port = ((Akka.Actor.ExtendedActorSystem)system).Provider.DefaultAddress.Port ?? 0 };
+        Port != 0 ? this : this with
+        {
+            Port = Config.RemotingEndpoint.WirePortOf(((Akka.Actor.ExtendedActorSystem)system).Provider.DefaultAddress.Port ?? 0, RemotingPortOffset),
+        };
 
     public static MemberSettings From(Akka.Configuration.Config root)
     {
@@ -82,6 +94,7 @@ public sealed record MemberSettings(
             LinearizableTimeout = ra.GetTimeSpan("replication.linearizable-timeout"),
             RecentWriteIds = member.GetInt("recent-write-ids"),
             ReconfigCommitmentWait = member.GetTimeSpan("reconfig-commitment-wait"),
+            RemotingPortOffset = ra.GetInt("remoting.port-offset"),
         };
         settings.Validate();
         return settings;
@@ -93,6 +106,9 @@ public sealed record MemberSettings(
             throw new ConfigurationException("replica-actors.member.replSet is empty: give the replica set a name (--replSet NAME)");
         if (Port is < 0 or > 65535)
             throw new ConfigurationException($"replica-actors.member.port {Port} is not a TCP port (1..65535, or 0 for any free port)");
+        if (Port != 0 && !Config.RemotingEndpoint.Fits(Port, RemotingPortOffset))
+            throw new ConfigurationException(
+                $"replica-actors.member.port {Port} leaves no remoting port: {Port} + replica-actors.remoting.port-offset {RemotingPortOffset} is outside 1..65535");
         if (MaxDocumentBytes <= 0 || MaxWritesPerBatch <= 0 || ReaderCount <= 0)
             throw new ConfigurationException("replica-actors.member: max-document-bytes, max-writes-per-batch and reader-count must be positive");
         if (OplogWindowBytes <= 0 || FetchBatchEntries <= 0 || FetchAwaitData <= TimeSpan.Zero || MaintenanceInterval <= TimeSpan.Zero)

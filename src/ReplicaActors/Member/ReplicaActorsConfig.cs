@@ -37,7 +37,7 @@ public static class ReplicaActorsConfig
         var journal = JournalConnectionString(settings.DbPath);
         var derived = ConfigurationFactory.ParseString($$"""
             akka.remote.dot-netty.tcp.hostname = {{Quote(settings.BindIp)}}
-            akka.remote.dot-netty.tcp.port = {{settings.Port}}
+            akka.remote.dot-netty.tcp.port = {{(settings.Port == 0 ? 0 : settings.RemotingPort)}}
             akka.persistence.journal.sql.connection-string = {{Quote(journal)}}
             akka.persistence.snapshot-store.sql.connection-string = {{Quote(journal)}}
             """);

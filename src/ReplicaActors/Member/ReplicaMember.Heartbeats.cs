@@ -205,7 +205,7 @@ public sealed partial class ReplicaMember
 
     /// <summary>The other member at an Akka address, with this member's view of it.</summary>
     private (MemberConfig Member, PeerView Peer)? PeerAt(ReplicaSetConfig config, Address address) =>
-        config.Members.FirstOrDefault(m => m.Host == $"{address.Host}:{address.Port}") is { } member && _peers.TryGetValue(member.Id, out var peer)
+        config.Members.FirstOrDefault(m => m.Host == RemotingEndpoint.HostOf(address.Host!, address.Port ?? 0, _settings.RemotingPortOffset)) is { } member && _peers.TryGetValue(member.Id, out var peer)
             ? (member, peer)
             : null;
 

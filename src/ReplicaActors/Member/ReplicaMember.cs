@@ -372,8 +372,9 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     {
         // Config validation guarantees every member host parses.
         HostAndPort.TryParse(host, out var parsed);
+        var remoting = RemotingEndpoint.For(parsed, _settings.RemotingPortOffset);
         var protocol = Cluster.Get(Context.System).SelfAddress.Protocol;
-        return new Address(protocol, ReplicaActorsConfig.SystemName, parsed.Host, parsed.Port);
+        return new Address(protocol, ReplicaActorsConfig.SystemName, remoting.Host, remoting.Port);
     }
 
     private ActorSelection MemberSelection(string host) =>

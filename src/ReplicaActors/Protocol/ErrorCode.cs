@@ -51,4 +51,12 @@ public enum ErrorCode
     ConflictingOperationInProgress = 117,
     CommandFailed = 125,
     InvalidReplicaSetName = 28,
+    CursorNotFound = 43,
+    WriteConflict = 112,
+    InvalidBSON = 22,
+    CommandNotSupported = 115,
+    OperationNotSupportedInTransaction = 263,
+    NoSuchTransaction = 251,
+    /// <summary>mongod's name for an unrecognised aggregation stage.</summary>
+    Location40324 = 40324,
 }

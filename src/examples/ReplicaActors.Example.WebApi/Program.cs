@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MongoDB.Bson;
 using MongoDB.Bson.IO;
-using ReplicaActors.Client;
+using MongoDB.Driver;
 using ReplicaActors.Hosting;
-using ReplicaActors.Protocol;
 
 var builder = WebApplication.CreateBuilder(args);
 // mongod's flags, bound into the ReplicaSet section like appsettings.json would be.
@@ -18,30 +17,26 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 builder.Services.AddReplicaSetMember(builder.Configuration);
 var app = builder.Build();
 
-const string Db = "shop";
-const string Collection = "items";
+// The registered MongoDB.Driver client finds the primary for writes, so any instance takes them.
+static IMongoCollection<BsonDocument> Items(IMongoClient mongo) => mongo.GetDatabase("shop").GetCollection<BsonDocument>("items");
 
-// Writes go through the client to whichever member is primary, so any instance takes them.
-app.MapPost("/items", async (HttpRequest request, IReplicaSetClient client) =>
+app.MapPost("/items", async (HttpRequest request, IMongoClient mongo) =>
 {
     using var reader = new StreamReader(request.Body);
     var document = BsonDocument.Parse(await reader.ReadToEndAsync());
     if (!document.Contains("_id")) document.InsertAt(0, new BsonElement("_id", ObjectId.GenerateNewId()));
-    var insert = new BsonDocument { { "insert", Collection }, { "documents", new BsonArray { document } } };
-    (await client.RunCommandAsync(new CommandRequest(Db, insert))).EnsureOk();
+    await Items(mongo).InsertOneAsync(document);
     var id = document["_id"].ToString();
     return Results.Created($"/items/{id}", new { id });
 });
 
-app.MapGet("/items/{id}", async (string id, IReplicaSetClient client) =>
+app.MapGet("/items/{id}", async (string id, IMongoClient mongo) =>
 {
     BsonValue key = ObjectId.TryParse(id, out var objectId) ? objectId : new BsonString(id);
-    var find = new BsonDocument { { "find", Collection }, { "filter", new BsonDocument("_id", key) }, { "limit", 1 } };
-    var reply = (await client.RunCommandAsync(new CommandRequest(Db, find), new ReadPreference(ReadPreferenceMode.PrimaryPreferred))).EnsureOk();
-    var batch = reply["cursor"]["firstBatch"].AsBsonArray;
-    return batch.Count == 0
+    var document = await Items(mongo).WithReadPreference(ReadPreference.PrimaryPreferred).Find(new BsonDocument("_id", key)).FirstOrDefaultAsync();
+    return document is null
         ? Results.NotFound()
-        : Results.Text(batch[0].AsBsonDocument.ToJson(new JsonWriterSettings { OutputMode = JsonOutputMode.RelaxedExtendedJson }), "application/json");
+        : Results.Text(document.ToJson(new JsonWriterSettings { OutputMode = JsonOutputMode.RelaxedExtendedJson }), "application/json");
 });
 
 app.MapHealthChecks("/health", new HealthCheckOptions

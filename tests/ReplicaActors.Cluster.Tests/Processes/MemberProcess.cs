@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ReplicaActors.Cluster.Tests.Processes;
 
@@ -55,12 +53,8 @@ public sealed class MemberProcess : IDisposable
         _process = null;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A wire port whose remoting port (by the default offset the process uses) is free too.</summary>
+    public static int FreePort() => TestKit.FreePorts.ForMember(TestKit.FreePorts.DefaultOffset);
 
     public void Dispose() => Kill();
 }

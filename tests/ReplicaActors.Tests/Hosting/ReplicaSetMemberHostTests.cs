@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using MongoDB.Bson;
+using MongoDB.Driver;
 using ReplicaActors.Client;
 using ReplicaActors.Hosting;
 using ReplicaActors.Protocol;
@@ -42,6 +43,10 @@ public class ReplicaSetMemberHostTests
             Assert.Equal(me, topology.Primary!.Host);
             var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
             Assert.Equal(HealthStatus.Healthy, health.Entries[ReplicaSetMemberHealthCheck.Name].Status);
+            // The registered MongoDB.Driver client reaches the same member over the wire protocol.
+            var items = host.Services.GetRequiredService<IMongoClient>().GetDatabase("app").GetCollection<BsonDocument>("items");
+            await items.InsertOneAsync(new BsonDocument("_id", 1));
+            Assert.Equal(1, await items.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
         }
         finally
         {

@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Sockets;
+using ReplicaActors.Config;
+using ReplicaActors.Member;
+
+namespace ReplicaActors.TestKit;
+
+/// <summary>Wire ports for test members whose remoting port (the wire port plus the offset) is free too.</summary>
+public static class FreePorts
+{
+    private const int Attempts = 100;
+
+    /// <summary>The reference config's offset, which members and clients use unless told otherwise.</summary>
+    public static int DefaultOffset => ReplicaActorsConfig.Reference.GetInt("replica-actors.remoting.port-offset");
+
+    /// <summary>A loopback wire port that is free, and whose remoting port is free as well, right now.</summary>
+    public static int ForMember(int offset)
+    {
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            using var wire = new TcpListener(IPAddress.Loopback, 0);
+            wire.Start();
+            var port = ((IPEndPoint)wire.LocalEndpoint).Port;
+            if (RemotingEndpoint.Fits(port, offset) && IsFree(RemotingEndpoint.PortFor(port, offset))) return port;
+        }
+        throw new InvalidOperationException($"found no free loopback port whose remoting port (+{offset}) is free too in {Attempts} attempts");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using MongoDB.Bson;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Wire;
+
+/// <summary>
+/// Sends each command to the family that serves it: most go to the member as they are (the wire layer
+/// translates, the member decides); hello, cursors, aggregation, findAndModify, distinct and the probes
+/// drivers and mongosh send at start are shaped here. Every failure becomes a MongoDB-shaped error reply.
+/// </summary>
+public sealed class CommandDispatcher(MemberChannel member, CursorRegistry cursors, TopologyWatch topology, WireSettings settings)
+{
+    /// <summary>Errors that say the member's role just changed (the SDAM spec's not-primary and node-is-recovering codes).</summary>
+    private static readonly HashSet<int> StateChangeCodes = [91, 189, 10058, 10107, 11600, 11602, 13435, 13436];
+
+    private readonly HelloCommand _hello = new(member, topology, settings);
+    private readonly QueryCommands _queries = new(member, cursors);
+    private readonly FindAndModifyCommand _findAndModify = new(member);
+
+    public async Task<BsonDocument> RunAsync(WireRequest request, CancellationToken cancellationToken = default)
+    {
+        BsonDocument reply;
+        try
+        {
+            if (request.Command.ElementCount == 0)
+                throw new ReplicaException(ErrorCode.FailedToParse, "the command document is empty: its first field names the command");
+            if (request.Command.Contains("startTransaction") || request.Command.Contains("autocommit"))
+                throw new ReplicaException(ErrorCode.OperationNotSupportedInTransaction, "multi-document transactions are not supported by ReplicaActors");
+            reply = request.Name switch
+            {
+                var name when HelloDocument.IsHello(name) => await _hello.RunAsync(request, cancellationToken).ConfigureAwait(false),
+                var name when ServerCommands.Serves(name) => ServerCommands.Run(request),
+                "find" => await _queries.FindAsync(request, cancellationToken).ConfigureAwait(false),
+                "aggregate" => await _queries.AggregateAsync(request, cancellationToken).ConfigureAwait(false),
+                "distinct" => await _queries.DistinctAsync(request, cancellationToken).ConfigureAwait(false),
+                "getMore" => _queries.GetMore(request),
+                "killCursors" => _queries.KillCursors(request),
+                "findAndModify" or "findandmodify" => await _findAndModify.RunAsync(request, cancellationToken).ConfigureAwait(false),
+                "replSetInitiate" => await member.AskAsync(request.Db, InitiateForMember(request), cancellationToken).ConfigureAwait(false),
+                "commitTransaction" or "abortTransaction" =>
+                    throw new ReplicaException(ErrorCode.NoSuchTransaction, "multi-document transactions are not supported by ReplicaActors"),
+                _ => await member.AskAsync(request.Db, request.ForMember(), cancellationToken).ConfigureAwait(false),
+            };
+        }
+        catch (ReplicaException e)
+        {
+            reply = CommandReply.Error(e).Body;
+        }
+        catch (Exception e) when (e is InvalidCastException or KeyNotFoundException or ArgumentException or FormatException or OverflowException)
+        {
+            // A field of the wrong type somewhere the command is read: the client's mistake, answered, never a crash.
+            reply = CommandReply.Error(ErrorCode.BadValue, $"'{request.Name}' could not be read: {e.Message}").Body;
+        }
+        // Such an error carries no topologyVersion, so drivers never judge it stale and re-check the member at
+        // once; the watch looks again too, so monitors waiting on hello hear of the change.
+        if (!WireErrors.IsOk(reply) && reply.GetValue("code", 0) is { IsNumeric: true } code && StateChangeCodes.Contains(code.ToInt32())) topology.Poke();
+        return WireErrors.Labelled(reply, request.IsRetryableWrite);
+    }
+
+    /// <summary>mongosh's <c>rs.initiate()</c> sends an empty config, meaning what the member's null means: a set of itself.</summary>
+    private static BsonDocument InitiateForMember(WireRequest request)
+    {
+        var command = request.ForMember();
+        if (command[0] is BsonDocument { ElementCount: 0 }) command[0] = BsonNull.Value;
+        return command;
+    }
+}

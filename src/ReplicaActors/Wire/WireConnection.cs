@@ -1,0 +1,145 @@
+using System.Net.Sockets;
+using Akka.Event;
+using MongoDB.Bson;
+using ReplicaActors.Protocol;
+
+namespace ReplicaActors.Wire;
+
+/// <summary>
+/// One client connection: read a message, answer it, read the next (the protocol has one request in flight per
+/// connection). Whatever a client sends, the worst outcome is this connection closing: a framing it cannot trust
+/// (a bad length, an unknown opcode or section kind) closes it, anything else unreadable gets an error reply.
+/// </summary>
+internal sealed class WireConnection(Socket socket, int id, CommandDispatcher dispatcher, WireSettings settings, Func<int> nextRequestId, ILoggingAdapter log)
+{
+    private const int OpQueryUnsupported = 5739101;
+
+    public int Id => id;
+
+    public async Task ServeAsync(CancellationToken cancellationToken)
+    {
+        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        var headerBytes = new byte[MessageHeader.Size];
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (await stream.ReadAtLeastAsync(headerBytes, MessageHeader.Size, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) < MessageHeader.Size)
+                    return;
+                var header = MessageHeader.Read(headerBytes);
+                if (header.Problem(settings.MaxMessageBytes) is { } problem)
+                {
+                    log.Debug("wire connection {0}: {1}; closing it", id, problem);
+                    return;
+                }
+                var payload = new byte[header.PayloadLength];
+                await stream.ReadExactlyAsync(payload, cancellationToken).ConfigureAwait(false);
+                var reply = await AnswerAsync(header, payload, stream, cancellationToken).ConfigureAwait(false);
+                if (reply is not null) await stream.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (WireFormatException e)
+        {
+            log.Debug("wire connection {0}: {1}; closing it", id, e.Message);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away, or the member is stopping.
+        }
+    }
+
+    /// <summary>The reply to send, or null when the client asked for none.</summary>
+    private async Task<byte[]?> AnswerAsync(MessageHeader header, byte[] payload, Stream stream, CancellationToken cancellationToken)
+    {
+        switch ((OpCode)header.OpCode)
+        {
+            case OpCode.Msg:
+                return await AnswerMessageAsync(header, payload, stream, cancellationToken).ConfigureAwait(false);
+            case OpCode.Query:
+                return OpReply.Encode(nextRequestId(), header.RequestId, await AnswerQueryAsync(payload, cancellationToken).ConfigureAwait(false));
+            case OpCode.Compressed:
+                // Compression is never offered in hello, so no driver should send this; refuse it in a form any client reads.
+                return OpMsg.Encode(nextRequestId(), header.RequestId,
+                    WireErrors.Error(ErrorCode.CommandNotSupported, "OP_COMPRESSED is not supported: this server offers no compressors in hello"));
+            default:
+                throw new WireFormatException($"opcode {header.OpCode} is not served (only OP_MSG, and OP_QUERY for the first hello)", closeConnection: true);
+        }
+    }
+
+    private async Task<byte[]?> AnswerMessageAsync(MessageHeader header, byte[] payload, Stream stream, CancellationToken cancellationToken)
+    {
+        var moreToCome = payload.Length >= 4 && (BitConverter.ToUInt32(payload, 0) & (uint)OpMsgFlags.MoreToCome) != 0;
+        BsonDocument reply;
+        try
+        {
+            var message = OpMsg.Parse(payload, payload.Length);
+            var command = message.Command();
+            if (!command.TryGetValue("$db", out var db) || !db.IsString)
+                throw new WireFormatException("the command has no '$db' naming its database");
+            var request = new WireRequest(db.AsString, command, id);
+            // A fire-and-forget endSessions needs no work; a reply to it would desynchronise the stream.
+            if (moreToCome && request.Name == "endSessions") return null;
+            if (message.Flags.HasFlag(OpMsgFlags.ExhaustAllowed) && HelloDocument.IsHello(request.Name) && HelloCommand.IsAwaitable(command))
+            {
+                await StreamHelloAsync(request, header.RequestId, stream, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            reply = await dispatcher.RunAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WireFormatException e) when (!e.CloseConnection)
+        {
+            reply = WireErrors.Error(ErrorCode.InvalidBSON, e.Message);
+        }
+        if (!moreToCome) return OpMsg.Encode(nextRequestId(), header.RequestId, reply);
+        // An unacknowledged write that reached a non-primary must not vanish silently: closing tells the driver.
+        if (reply.GetValue("code", 0).ToInt32() is (int)ErrorCode.NotWritablePrimary or (int)ErrorCode.NotPrimaryNoSecondaryOk)
+            throw new WireFormatException("an unacknowledged write reached a member that is not primary", closeConnection: true);
+        return null;
+    }
+
+    /// <summary>
+    /// Exhaust hello: each reply sets moreToCome and answers the previous reply, and the next one follows the next
+    /// topology change (or the client's maxAwaitTimeMS) with no request in between. An error ends the stream
+    /// without the flag; a client ends it by closing the connection.
+    /// </summary>
+    private async Task StreamHelloAsync(WireRequest request, int requestId, Stream stream, CancellationToken cancellationToken)
+    {
+        var responseTo = requestId;
+        var command = new BsonDocument(request.Command);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var reply = await dispatcher.RunAsync(request with { Command = command }, cancellationToken).ConfigureAwait(false);
+            var ok = WireErrors.IsOk(reply);
+            var replyId = nextRequestId();
+            await stream.WriteAsync(OpMsg.Encode(replyId, responseTo, reply, ok ? OpMsgFlags.MoreToCome : OpMsgFlags.None), cancellationToken).ConfigureAwait(false);
+            if (!ok) return;
+            responseTo = replyId;
+            command["topologyVersion"] = reply["topologyVersion"];
+        }
+    }
+
+    private async Task<BsonDocument> AnswerQueryAsync(byte[] payload, CancellationToken cancellationToken)
+    {
+        OpQuery query;
+        try
+        {
+            query = OpQuery.Parse(payload, payload.Length);
+        }
+        catch (WireFormatException e)
+        {
+            return LegacyError(e.Message);
+        }
+        var command = query.Command();
+        if (query.CommandDb is not { } db || command.ElementCount == 0 || !HelloDocument.IsHello(command.GetElement(0).Name))
+            return LegacyError("OP_QUERY is no longer supported except for the hello/isMaster handshake; use OP_MSG");
+        return await dispatcher.RunAsync(new WireRequest(db, command, id, query.SecondaryOk), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static BsonDocument LegacyError(string message) => new()
+    {
+        { "$err", message },
+        { "errmsg", message },
+        { "code", OpQueryUnsupported },
+        { "ok", 0.0 },
+    };
+}

@@ -1,0 +1,38 @@
+using Akka.Configuration;
+
+namespace ReplicaActors.Wire;
+
+/// <summary>The wire listener's settings, read once from <c>replica-actors.wire</c>.</summary>
+public sealed record WireSettings(
+    int MaxMessageBytes,
+    int MaxConnections,
+    TimeSpan CommandTimeout,
+    TimeSpan HelloTimeout,
+    TimeSpan CursorIdleTimeout,
+    TimeSpan CursorSweepInterval,
+    int DefaultBatchSize,
+    long MaxBatchBytes,
+    int LogicalSessionTimeoutMinutes,
+    TimeSpan TopologyPollInterval)
+{
+    public static WireSettings From(Akka.Configuration.Config root)
+    {
+        var wire = root.GetConfig("replica-actors.wire") ?? throw new ConfigurationException("missing the replica-actors.wire section");
+        var settings = new WireSettings(
+            wire.GetInt("max-message-bytes"),
+            wire.GetInt("max-connections"),
+            wire.GetTimeSpan("command-timeout"),
+            wire.GetTimeSpan("hello-timeout"),
+            wire.GetTimeSpan("cursor-idle-timeout"),
+            wire.GetTimeSpan("cursor-sweep-interval"),
+            wire.GetInt("default-batch-size"),
+            wire.GetByteSize("max-batch-bytes") ?? throw new ConfigurationException("replica-actors.wire.max-batch-bytes is missing"),
+            wire.GetInt("logical-session-timeout-minutes"),
+            wire.GetTimeSpan("topology-poll-interval"));
+        if (settings.MaxMessageBytes < MessageHeader.Size || settings.MaxConnections <= 0 || settings.DefaultBatchSize < 0 || settings.MaxBatchBytes <= 0
+            || settings.CommandTimeout <= TimeSpan.Zero || settings.HelloTimeout <= TimeSpan.Zero
+            || settings.CursorIdleTimeout <= TimeSpan.Zero || settings.CursorSweepInterval <= TimeSpan.Zero || settings.LogicalSessionTimeoutMinutes <= 0 || settings.TopologyPollInterval <= TimeSpan.Zero)
+            throw new ConfigurationException("replica-actors.wire: sizes, counts and timeouts must be positive (default-batch-size may be 0)");
+        return settings;
+    }
+}
