@@ -13,6 +13,16 @@ namespace ReplicaActors.Node;
 /// </summary>
 public static class LaunchCommand
 {
+    /// <summary>
+    /// rsctl as a fresh clone can run it: through its project when the launcher runs from the source tree (where
+    /// the README's command builds it), else by name, as installed.
+    /// </summary>
+    private static string RsctlCommand()
+    {
+        var project = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "ReplicaActors.Cli", "ReplicaActors.Cli.csproj"));
+        return File.Exists(project) ? $"dotnet run --project {project} -c Release --" : "rsctl";
+    }
+
     private static readonly TimeSpan StartupDeadline = TimeSpan.FromSeconds(60);
 
     public static Command Create()
@@ -71,7 +81,7 @@ public static class LaunchCommand
                 Console.WriteLine($"  member {i}  {options.Host(i)}  pid {processes[i].Id}  dbpath {MemberPath(options, i)}");
             var hosts = string.Join(",", Enumerable.Range(0, options.Total).Select(options.Host));
             Console.WriteLine($"connect with any MongoDB driver or mongosh:  mongosh \"mongodb://{hosts}/?replicaSet={options.ReplSet}\"");
-            Console.WriteLine($"try:  rsctl {hosts} rs status");
+            Console.WriteLine($"try:  {RsctlCommand()} {hosts} rs status");
             if (options.DemoWrites > 0)
             {
                 await using var client = new ReplicaSetClient(Enumerable.Range(0, options.Total).Select(options.Host), transport);
