@@ -12,7 +12,7 @@ namespace ReplicaActors.Member;
 public sealed partial class ReplicaMember
 {
     private readonly Dictionary<long, ConcernWaiter> _waiters = new();
-    private RecentWrites _recentWrites = null!;
+    private readonly RecentWrites _recentWrites;
     private readonly Dictionary<BsonValue, List<PendingWrite>> _retriesWaiting = new();
     private long _waiterIds;
 

@@ -37,7 +37,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private bool _joinedCluster;
     private OpTime _prunedTo = OpTime.Null;
     private OpTime _pruneTo = OpTime.Null;
-    private readonly Consensus.SnapshotHistory _snapshotHistory;
+    private readonly SnapshotHistory _snapshotHistory;
     private string? _stopReason;
 
     public ReplicaMember(MemberSettings settings, DocumentStore store)
@@ -48,7 +48,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         _groupCommit = new GroupCommit(settings.MaxWritesPerBatch);
         _window = new OplogWindow(settings.OplogWindowBytes);
         _journalOplog = new JournalOplog(settings.OplogSizeBytes);
-        _snapshotHistory = new Consensus.SnapshotHistory(settings.SnapshotHistory);
+        _snapshotHistory = new SnapshotHistory(settings.SnapshotHistory);
         _recentWrites = new RecentWrites(settings.RecentWriteIds);
 
         Recover<SnapshotOffer>(RecoverSnapshot);
