@@ -85,7 +85,10 @@ public sealed partial class ReplicaMember
     private void OnReport(MemberReport report, double? ping)
     {
         if (report.SetName != (Config?.Name ?? _settings.ReplSetName)) return;
-        if (report.Config is { } offered && AdoptConfig(offered)) return;
+        // A member still in STARTUP learns who is who only once the config it adopts is installed; one that holds a config
+        // reads the report as usual, so a primary's config stamp does not cost a heartbeat of hearing the primary.
+        var hadConfig = Config is not null;
+        if (report.Config is { } offered && AdoptConfig(offered) && !hadConfig) return;
         if (Config is null || !_peers.TryGetValue(report.MemberId, out var peer)) return;
 
         var now = DateTimeOffset.UtcNow;

@@ -5,7 +5,7 @@ using ReplicaActors.Member.Core;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
-namespace ReplicaActors.Tests.Simulation;
+namespace ReplicaActors.Cluster.Tests.Simulation;
 
 /// <summary>
 /// N member cores over a simulated network and clock, every choice drawn from one seed: message delay, loss,
@@ -335,7 +335,7 @@ public sealed class ReplicaSetSimulator
 
     /// <summary>The command that replays one seed, as a failing run prints it.</summary>
     public static string ReplayCommand(int seed, int members) =>
-        $"SIM_SEED={seed} SIM_MEMBERS={members} dotnet test tests/ReplicaActors.Tests -c Release --filter FullyQualifiedName~ReplicaSetSimulationTests";
+        $"SIM_SEED={seed} SIM_MEMBERS={members} dotnet test tests/ReplicaActors.Cluster.Tests -c Release --filter FullyQualifiedName~ReplicaSetSimulationTests";
 
     public override string ToString() => $"seed {_seed}";
 }

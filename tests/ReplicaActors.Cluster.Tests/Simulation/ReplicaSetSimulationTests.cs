@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Xunit.Abstractions;
 
-namespace ReplicaActors.Tests.Simulation;
+namespace ReplicaActors.Cluster.Tests.Simulation;
 
 /// <summary>
 /// The deterministic simulator over many seeds: 3- and 5-member sets through partitions, crashes, pauses, message
