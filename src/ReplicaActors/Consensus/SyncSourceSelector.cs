@@ -80,6 +80,10 @@ public static class SyncSourceSelector
             return new(true, $"chaining is not allowed and the primary is {Name(r, primary)}");
         if (view.State != MemberState.Primary && view.SyncSourceId is null && view.Applied <= r.LastFetched)
             return new(true, $"source {source.Describe()} has no source of its own and is not ahead of us");
+        // Two members on a branch the primary left can tail each other for ever: neither is ahead, each has a source.
+        if (view.State != MemberState.Primary && view.Applied <= r.LastFetched
+            && r.Others.FirstOrDefault(v => v.Id == r.PrimaryId) is { Up: true } primaryView && primaryView.Applied.Term > view.Applied.Term)
+            return new(true, $"source {source.Describe()} is not ahead of us and its newest entry is of an older term than the primary's");
         var ahead = r.Others
             .Where(v => v.Id != currentSourceId && v.Id != r.SelfId && v.IsReadable && r.Config.FindById(v.Id) is { IsDataBearing: true })
             .FirstOrDefault(v => LagSeconds(view.Applied, v.Applied) > MaxSyncSourceLag.TotalSeconds);

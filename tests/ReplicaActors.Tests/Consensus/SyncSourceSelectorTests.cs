@@ -92,6 +92,8 @@ public class SyncSourceSelectorTests
         { "a source not ahead but itself syncing stays", Request(Secondary(2, Op(195, 1), 5) with { SyncSourceId = 1 }) with { LastFetched = Op(195, 1) }, false },
         { "with chaining off, a secondary source is left for the primary", Request(Secondary(2, Op(195, 1), 5)) with { ChainingAllowed = false }, true },
         { "a replSetSyncFrom target elsewhere moves us", Request(Secondary(2, Op(195, 1), 5), Secondary(3, Op(195, 1))) with { ForcedSourceId = 3 }, true },
+        { "two members tailing each other on a branch the primary left: the source is left",
+            Request(Secondary(2, Op(195, 1), 5) with { SyncSourceId = 0 }) with { LastFetched = Op(195, 1), Others = [Primary(1, Op(180, 3), ping: 30), Secondary(2, Op(195, 1), 5) with { SyncSourceId = 0 }] }, true },
         { "a source that left the config is left", Request(Secondary(2, Op(195, 1), 5)) with { Config = Set(ConfigMember(0), ConfigMember(1)) }, true },
     };
 
