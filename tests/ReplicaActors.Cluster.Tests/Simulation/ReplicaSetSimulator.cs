@@ -296,13 +296,13 @@ public sealed class ReplicaSetSimulator
                 throw new InvariantBroken($"two primaries in term {core.Term}: members {other} and {member.Id}");
             _primaryOfTerm[core.Term] = member.Id;
             if (before == MemberState.Primary && core.CommitPoint > _newestCommitted) _newestCommitted = core.CommitPoint;
-            if (before != MemberState.Primary && !_newestCommitted.IsNull && !core.Log.Any(e => e.OpTime == _newestCommitted))
+            if (before != MemberState.Primary && !_newestCommitted.IsNull && OplogSearch.IndexOf(core.Log, _newestCommitted) < 0)
                 throw new InvariantBroken($"member {member.Id} became primary in term {core.Term} without the majority-committed entry {_newestCommitted}");
         }
         if (core.CommitPoint < member.LastCommitPoint)
             throw new InvariantBroken($"member {member.Id}'s commit point moved back from {member.LastCommitPoint} to {core.CommitPoint}");
         member.LastCommitPoint = core.CommitPoint;
-        if (!core.CommitPoint.IsNull && !core.Log.Any(e => e.OpTime == core.CommitPoint))
+        if (!core.CommitPoint.IsNull && OplogSearch.IndexOf(core.Log, core.CommitPoint) < 0)
             throw new InvariantBroken($"member {member.Id}'s commit point {core.CommitPoint} is not on its own oplog (newest {core.LastOpTime})");
     }
 
