@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ReplicaActors.Client;
-using ReplicaActors.Member;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Cli;
@@ -56,7 +55,7 @@ public sealed class GlobalOptions
             throw new ReplicaException(ErrorCode.BadValue, $"host list '{parseResult.GetValue(Hosts)}' has an empty entry");
         var timeout = TimeSpan.FromSeconds(parseResult.GetValue(Timeout));
         // A person at a prompt waits --timeout at most, for a primary as for a reply.
-        var options = ReplicaSetClientOptions.FromConfig(ReplicaActorsConfig.Reference) with
+        var options = ReplicaSetClientOptions.FromConfig(ReferenceConfig.Value) with
         {
             Direct = parseResult.GetValue(Direct),
             CommandTimeout = timeout,

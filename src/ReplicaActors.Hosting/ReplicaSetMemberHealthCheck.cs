@@ -21,7 +21,7 @@ public sealed class ReplicaSetMemberHealthCheck(ICommandTransport transport, Mem
         BsonDocument hello;
         try
         {
-            var reply = await transport.SendAsync(member.Host, new CommandRequest("admin", new BsonDocument("hello", 1)), HelloTimeout, cancellationToken).ConfigureAwait(false);
+            var reply = await transport.SendAsync(member.Host, new CommandRequest("admin", new BsonDocument(CommandCatalog.Hello, 1)), HelloTimeout, cancellationToken).ConfigureAwait(false);
             hello = reply.EnsureOk();
         }
         catch (ReplicaException e)

@@ -1,5 +1,7 @@
 using Akka.Hosting;
+using ReplicaActors.Server;
 using ReplicaActors.Member;
+using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
 
 namespace ReplicaActors.Hosting;
@@ -10,7 +12,7 @@ public static class ReplicaSetMemberHostingExtensions
     /// Configures the ActorSystem as a replica-set member (remoting, clustering, the SQLite journal, the member's
     /// settings: the same configuration <see cref="MemberHost"/> composes) and starts the member actor at
     /// <c>/user/member</c>, registered in the ActorRegistry under <see cref="ReplicaMember"/>. The document store
-    /// and journal are closed when the ActorSystem terminates. The system must be named <see cref="ReplicaActorsConfig.SystemName"/>:
+    /// and journal are closed when the ActorSystem terminates. The system must be named <see cref="MemberAddressing.SystemName"/>:
     /// starting it under another name fails with <see cref="InvalidOperationException"/>.
     /// </summary>
     public static AkkaConfigurationBuilder WithReplicaSetMember(this AkkaConfigurationBuilder builder, ReplicaSetMemberOptions options)
@@ -23,11 +25,11 @@ public static class ReplicaSetMemberHostingExtensions
         return builder.WithActors((system, registry) =>
         {
             // Akka.Hosting keeps the system's name to itself until the system exists, so this is the first place to check it.
-            if (system.Name != ReplicaActorsConfig.SystemName)
+            if (system.Name != MemberAddressing.SystemName)
             {
                 journal?.Dispose();
                 throw new InvalidOperationException(
-                    $"a replica-set member's ActorSystem must be named '{ReplicaActorsConfig.SystemName}' (members and rsctl address it by that name), " +
+                    $"a replica-set member's ActorSystem must be named '{MemberAddressing.SystemName}' (members and rsctl address it by that name), " +
                     $"but AddAkka was given '{system.Name}'");
             }
             var store = config.GetBoolean("replica-actors.storage.temporary") ? DocumentStore.OpenTemporary() : DocumentStore.Open(settings.DbPath);

@@ -1,4 +1,4 @@
-using ReplicaActors.Member;
+using ReplicaActors.Server;
 using Akka.Configuration;
 using Microsoft.Extensions.Configuration;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Driver;
 using ReplicaActors.Client;
-using ReplicaActors.Member;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Hosting;
 
@@ -28,7 +28,7 @@ public static class ReplicaSetMemberServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddReplicaSetMember(this IServiceCollection services, ReplicaSetMemberOptions options)
     {
-        services.AddAkka(ReplicaActorsConfig.SystemName, (builder, _) => builder.WithReplicaSetMember(options));
+        services.AddAkka(MemberAddressing.SystemName, (builder, _) => builder.WithReplicaSetMember(options));
         services.AddSingleton(sp => MemberEndpoint.Of(sp.GetRequiredService<ActorSystem>()));
         services.AddSingleton<ICommandTransport>(_ => new AkkaCommandTransport(options.BindIp));
         services.AddSingleton<IReplicaSetClient>(sp => new ReplicaSetClient(

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Node;
 

@@ -148,7 +148,7 @@ public static class LaunchCommand
                 throw new ReplicaException(ErrorCode.HostUnreachable, $"member {host} exited with code {process.ExitCode} while starting (see its member.log)");
             try
             {
-                (await transport.SendAsync(host, new CommandRequest("admin", new BsonDocument("hello", 1)), TimeSpan.FromSeconds(5))).EnsureOk();
+                (await transport.SendAsync(host, new CommandRequest("admin", new BsonDocument(CommandCatalog.Hello, 1)), TimeSpan.FromSeconds(5))).EnsureOk();
                 return;
             }
             catch (ReplicaException) when (DateTime.UtcNow < deadline)
@@ -168,7 +168,7 @@ public static class LaunchCommand
             members.Add(member);
         }
         var config = new BsonDocument { { "_id", options.ReplSet }, { "version", 1 }, { "members", members } };
-        var reply = await transport.SendAsync(options.Host(0), new CommandRequest("admin", new BsonDocument("replSetInitiate", config)), TimeSpan.FromSeconds(30));
+        var reply = await transport.SendAsync(options.Host(0), new CommandRequest("admin", new BsonDocument(CommandCatalog.ReplSetInitiate, config)), TimeSpan.FromSeconds(30));
         if (!reply.Ok && reply.Body["code"].ToInt32() != (int)ErrorCode.AlreadyInitialized)
             reply.EnsureOk();
     }
@@ -182,7 +182,7 @@ public static class LaunchCommand
             {
                 try
                 {
-                    var hello = (await transport.SendAsync(options.Host(i), new CommandRequest("admin", new BsonDocument("hello", 1)), TimeSpan.FromSeconds(5))).EnsureOk();
+                    var hello = (await transport.SendAsync(options.Host(i), new CommandRequest("admin", new BsonDocument(CommandCatalog.Hello, 1)), TimeSpan.FromSeconds(5))).EnsureOk();
                     if (hello.GetValue("isWritablePrimary", false).AsBoolean) return options.Host(i);
                 }
                 catch (ReplicaException)

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Akka.Configuration;
 using Akka.Event;
-using ReplicaActors.Member;
+using ReplicaActors.Server;
 
 namespace ReplicaActors.Node;
 

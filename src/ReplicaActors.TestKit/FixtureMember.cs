@@ -1,5 +1,5 @@
 using Akka.Actor;
-using ReplicaActors.Member;
+using ReplicaActors.Server;
 
 namespace ReplicaActors.TestKit;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ReplicaActors.Config;
-using ReplicaActors.Member;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.TestKit;
 
@@ -11,7 +11,7 @@ public static class FreePorts
     private const int Attempts = 100;
 
     /// <summary>The reference config's offset, which members and clients use unless told otherwise.</summary>
-    public static int DefaultOffset => ReplicaActorsConfig.Reference.GetInt("replica-actors.remoting.port-offset");
+    public static int DefaultOffset => ReferenceConfig.Value.GetInt("replica-actors.remoting.port-offset");
 
     /// <summary>A loopback wire port that is free, and whose remoting port is free as well, right now.</summary>
     public static int ForMember(int offset)

@@ -52,7 +52,7 @@ public sealed partial class ReplicaSetFixture
     {
         try
         {
-            var reply = await _transport.SendAsync(member.Host, new CommandRequest("admin", new BsonDocument("hello", 1)), HelloTimeout).ConfigureAwait(false);
+            var reply = await _transport.SendAsync(member.Host, new CommandRequest("admin", new BsonDocument(CommandCatalog.Hello, 1)), HelloTimeout).ConfigureAwait(false);
             return reply.Ok ? (member, reply.Body, null) : (member, null, $"error {reply.Body}");
         }
         catch (ReplicaException e)

@@ -3,7 +3,7 @@ using Akka.Event;
 using Akka.TestKit.Xunit2.Internals;
 using MongoDB.Bson;
 using ReplicaActors.Client;
-using ReplicaActors.Member;
+using ReplicaActors.Server;
 using ReplicaActors.Protocol;
 using Xunit.Abstractions;
 
@@ -113,7 +113,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
             var config = (await SendAsync(primary, "admin", "{ replSetGetConfig: 1 }").ConfigureAwait(false)).EnsureOk()["config"].AsBsonDocument;
             config["version"] = config["version"].ToInt64() + 1;
             config["members"].AsBsonArray.Add(new BsonDocument { { "_id", member.Index }, { "host", member.Host } });
-            var reply = await SendAsync(primary, "admin", new BsonDocument("replSetReconfig", config)).ConfigureAwait(false);
+            var reply = await SendAsync(primary, "admin", new BsonDocument(CommandCatalog.ReplSetReconfig, config)).ConfigureAwait(false);
             if (reply.Ok) return ((object?)true, "");
             if (reply.Body.GetValue("errmsg", "").AsString.Contains("not yet committed")) return (null, reply.Body.ToString());
             reply.EnsureOk();
@@ -135,7 +135,6 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
         await host.CrashAsync().ConfigureAwait(false);
         await AwaitPortClosedAsync(member).ConfigureAwait(false);
     }
-
 
     /// <summary>
     /// Remoting closes its sockets after the system reports termination; a restart before that would
@@ -162,7 +161,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
 
     /// <summary>A wire port whose remoting port is free too, by the offset the fixture's members use.</summary>
     private int FreePort() =>
-        FreePorts.ForMember(FixtureConfig.ForMember(Options, _root, 0).WithFallback(ReplicaActorsConfig.Reference).GetInt("replica-actors.remoting.port-offset"));
+        FreePorts.ForMember(FixtureConfig.ForMember(Options, _root, 0).WithFallback(ReferenceConfig.Value).GetInt("replica-actors.remoting.port-offset"));
 
     /// <summary>Kills whichever member is primary now, and returns it.</summary>
     public async Task<FixtureMember> KillPrimaryAsync()
@@ -225,7 +224,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
         }));
         var config = new BsonDocument { { "_id", Options.SetName }, { "version", 1 }, { "members", members } };
         Log($"initiating {config}");
-        (await SendAsync(_members[0], "admin", new BsonDocument("replSetInitiate", config)).ConfigureAwait(false)).EnsureOk();
+        (await SendAsync(_members[0], "admin", new BsonDocument(CommandCatalog.ReplSetInitiate, config)).ConfigureAwait(false)).EnsureOk();
     }
 
     private void Log(string message) => _log?.WriteLine(message);

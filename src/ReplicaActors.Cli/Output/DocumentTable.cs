@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using Spectre.Console;
+using ReplicaActors.Storage;
 
 namespace ReplicaActors.Cli.Output;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using MongoDB.Bson;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Cli.Output;
 

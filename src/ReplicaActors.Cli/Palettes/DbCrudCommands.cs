@@ -2,6 +2,7 @@ using System.CommandLine;
 using MongoDB.Bson;
 using ReplicaActors.Cli.Arguments;
 using ReplicaActors.Cli.Output;
+using ReplicaActors.Storage;
 using Spectre.Console;
 
 namespace ReplicaActors.Cli.Palettes;

@@ -3,6 +3,7 @@ using MongoDB.Bson;
 using ReplicaActors.Cli.Arguments;
 using ReplicaActors.Cli.Output;
 using ReplicaActors.Protocol;
+using ReplicaActors.Storage;
 using Spectre.Console;
 
 namespace ReplicaActors.Cli.Palettes;

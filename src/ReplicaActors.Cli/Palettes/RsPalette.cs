@@ -29,7 +29,7 @@ public static class RsPalette
     };
 
     private static Command Hello(CommandRunner runner) =>
-        Simple(runner, "hello", "Show the member's role and the set's topology as it sees it", "hello",
+        Simple(runner, "hello", "Show the member's role and the set's topology as it sees it", CommandCatalog.Hello,
             (_, reply, output) => KeyValueTable.Render(reply, output.Console));
 
     private static Command Status(CommandRunner runner)
@@ -47,7 +47,7 @@ public static class RsPalette
         });
         var command = new Command("status", "Show every member's state, optime, lag and heartbeat") { watch, interval };
         runner.Bind(command, new CliCommand(
-            _ => new CommandRequest(Admin, new BsonDocument("replSetGetStatus", 1)),
+            _ => new CommandRequest(Admin, new BsonDocument(CommandCatalog.ReplSetGetStatus, 1)),
             (_, reply, output) => StatusView.Render(reply, output.Console))
         {
             Live = new LiveView(
@@ -76,12 +76,12 @@ public static class RsPalette
         runner.Bind(command, new CliCommand(
             parseResult => new CommandRequest(Admin, new BsonDocument
             {
-                { "replSetStepDown", parseResult.GetValue(seconds) },
+                { CommandCatalog.ReplSetStepDown, parseResult.GetValue(seconds) },
                 { "secondaryCatchUpPeriodSecs", parseResult.GetValue(catchUp) },
                 { "force", parseResult.GetValue(force) },
             }),
             (request, _, output) => output.Console.WriteLine(
-                $"primary stepped down; not electable for {request.Command["replSetStepDown"]} s")));
+                $"primary stepped down; not electable for {request.Command[CommandCatalog.ReplSetStepDown]} s")));
         return command;
     }
 
@@ -90,10 +90,10 @@ public static class RsPalette
         var seconds = new Argument<int>("SECS") { Description = "Seconds the member may not stand for election (0 unfreezes)" };
         var command = new Command("freeze", "Keep the first host from standing for election for a while") { seconds };
         runner.Bind(command, new CliCommand(
-            parseResult => new CommandRequest(Admin, new BsonDocument("replSetFreeze", parseResult.GetValue(seconds))),
-            (request, _, output) => output.Console.WriteLine(request.Command["replSetFreeze"].AsInt32 == 0
+            parseResult => new CommandRequest(Admin, new BsonDocument(CommandCatalog.ReplSetFreeze, parseResult.GetValue(seconds))),
+            (request, _, output) => output.Console.WriteLine(request.Command[CommandCatalog.ReplSetFreeze].AsInt32 == 0
                 ? "member unfrozen"
-                : $"member frozen for {request.Command["replSetFreeze"]} s")));
+                : $"member frozen for {request.Command[CommandCatalog.ReplSetFreeze]} s")));
         return command;
     }
 
@@ -102,18 +102,18 @@ public static class RsPalette
         var source = new Argument<string>("SOURCE") { Description = "host:port of the member to sync from" };
         var command = new Command("syncfrom", "Make the first host sync from SOURCE (for its next choice of sync source)") { source };
         runner.Bind(command, new CliCommand(
-            parseResult => new CommandRequest(Admin, new BsonDocument("replSetSyncFrom", parseResult.GetValue(source))),
+            parseResult => new CommandRequest(Admin, new BsonDocument(CommandCatalog.ReplSetSyncFrom, parseResult.GetValue(source))),
             (request, reply, output) => output.Console.WriteLine(
-                $"syncing from {reply.GetValue("syncFromRequested", request.Command["replSetSyncFrom"])}{(reply.GetValue("prevSyncTarget", "").AsString is { Length: > 0 } previous ? $" (was {previous})" : "")}")));
+                $"syncing from {reply.GetValue("syncFromRequested", request.Command[CommandCatalog.ReplSetSyncFrom])}{(reply.GetValue("prevSyncTarget", "").AsString is { Length: > 0 } previous ? $" (was {previous})" : "")}")));
         return command;
     }
 
     private static Command StepUp(CommandRunner runner) =>
-        Simple(runner, "stepup", "Ask the first host to stand for election now", "replSetStepUp",
+        Simple(runner, "stepup", "Ask the first host to stand for election now", CommandCatalog.ReplSetStepUp,
             (_, _, output) => output.Console.WriteLine("election started"));
 
     private static Command Resync(CommandRunner runner) =>
-        Simple(runner, "resync", "Discard the first host's data and run a fresh initial sync (a SECONDARY or RECOVERING member; a PRIMARY refuses)", "resync",
+        Simple(runner, "resync", "Discard the first host's data and run a fresh initial sync (a SECONDARY or RECOVERING member; a PRIMARY refuses)", CommandCatalog.Resync,
             (_, reply, output) => output.Console.WriteLine(reply.GetValue("info", "resync started").AsString));
 
     private static Command Initiate(CommandRunner runner)
@@ -126,14 +126,14 @@ public static class RsPalette
         var command = new Command("initiate", "Initiate the replica set") { file };
         runner.Bind(command, new CliCommand(
             parseResult => new CommandRequest(Admin, new BsonDocument(
-                "replSetInitiate",
+                CommandCatalog.ReplSetInitiate,
                 parseResult.GetValue(file) is { } path ? ConfigFile.Read(path) : BsonNull.Value)),
             (_, _, output) => output.Console.WriteLine("replica set initiated")));
         return command;
     }
 
     private static Command Conf(CommandRunner runner) =>
-        Simple(runner, "conf", "Show the replica set config", "replSetGetConfig",
+        Simple(runner, "conf", "Show the replica set config", CommandCatalog.ReplSetGetConfig,
             (_, reply, output) => output.Out.WriteLine(ExtendedJson.FormatIndented(
                 reply.TryGetValue("config", out var config) ? config : CliCommand.WithoutOk(reply))));
 

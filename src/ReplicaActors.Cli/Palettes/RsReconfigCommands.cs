@@ -11,7 +11,7 @@ public static class RsReconfigCommands
 {
     private const string Admin = "admin";
 
-    private static readonly CommandRequest GetConfig = new(Admin, new BsonDocument("replSetGetConfig", 1));
+    private static readonly CommandRequest GetConfig = new(Admin, new BsonDocument(CommandCatalog.ReplSetGetConfig, 1));
 
     public static Command Reconfig(CommandRunner runner)
     {
@@ -80,7 +80,7 @@ public static class RsReconfigCommands
     }
 
     private static CommandRequest ReconfigRequest(BsonDocument config, bool force) =>
-        new(Admin, new BsonDocument { { "replSetReconfig", config }, { "force", force } });
+        new(Admin, new BsonDocument { { CommandCatalog.ReplSetReconfig, config }, { "force", force } });
 
     private static BsonDocument Tags(string json)
     {

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Configuration;
 using ReplicaActors.Config;
-using ReplicaActors.Member;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Client;
@@ -49,7 +48,7 @@ public sealed class AkkaCommandTransport : ICommandTransport
         }
         // Members speak the client's protocol (akka.tcp, or akka.trttl.tcp with the test throttler).
         var protocol = ((ExtendedActorSystem)_system.Value).Provider.DefaultAddress.Protocol;
-        var selection = _system.Value.ActorSelection($"{protocol}://{ReplicaActorsConfig.SystemName}@{hostName}:{port}/user/{ReplicaActorsConfig.MemberActorName}");
+        var selection = _system.Value.ActorSelection($"{protocol}://{MemberAddressing.SystemName}@{hostName}:{port}/user/{MemberAddressing.MemberActorName}");
         try
         {
             return await selection.Ask<CommandReply>(request, timeout, cancellationToken).ConfigureAwait(false);
@@ -97,7 +96,7 @@ public sealed class AkkaCommandTransport : ICommandTransport
             akka.remote.retry-gate-closed-for = 200ms
             akka.log-dead-letters = off
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-            """).WithFallback(ReplicaActorsConfig.Reference);
+            """).WithFallback(ReferenceConfig.Value);
 
     public async ValueTask DisposeAsync()
     {

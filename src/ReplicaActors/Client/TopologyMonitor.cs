@@ -11,7 +11,7 @@ namespace ReplicaActors.Client;
 /// </summary>
 internal sealed class TopologyMonitor(IEnumerable<string> seeds, ICommandTransport transport, ReplicaSetClientOptions options) : IAsyncDisposable
 {
-    private static readonly CommandRequest Hello = new("admin", new BsonDocument("hello", 1));
+    private static readonly CommandRequest Hello = new("admin", new BsonDocument(CommandCatalog.Hello, 1));
 
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();

@@ -1,5 +1,5 @@
 using ReplicaActors.Config;
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Consensus;
 

@@ -1,6 +1,5 @@
-using ReplicaActors.Protocol;
 using ReplicaActors.Config;
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Consensus;
 

@@ -1,3 +1,5 @@
+using ReplicaActors.Protocol;
+
 namespace ReplicaActors.Consensus;
 
 /// <summary>
@@ -29,7 +31,7 @@ public sealed record InitialSyncAttempts(int Failed, int MaxAttempts, IReadOnlyL
     /// </summary>
     public SyncSourceChoice ChooseSource(SyncSourceRequest request)
     {
-        var fresh = request with { LastFetched = Oplog.OpTime.Null, Others = request.Others.Where(v => !FailedSources.Contains(v.Id)).ToList() };
+        var fresh = request with { LastFetched = OpTime.Null, Others = request.Others.Where(v => !FailedSources.Contains(v.Id)).ToList() };
         var choice = SyncSourceSelector.Choose(fresh);
         if (choice.SourceId is not null || FailedSources.Count == 0) return choice;
         foreach (var failed in FailedSources)

@@ -1,5 +1,4 @@
 using ReplicaActors.Protocol;
-using ReplicaActors.Oplog;
 
 namespace ReplicaActors.Consensus;
 

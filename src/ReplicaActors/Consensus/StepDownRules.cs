@@ -1,5 +1,4 @@
 using ReplicaActors.Config;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Consensus;

@@ -1,4 +1,5 @@
 using ReplicaActors.Config;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Consensus;
 

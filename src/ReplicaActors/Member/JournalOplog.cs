@@ -1,4 +1,5 @@
 using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
 

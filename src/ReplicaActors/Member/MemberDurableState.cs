@@ -1,5 +1,6 @@
 using ReplicaActors.Config;
 using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
 

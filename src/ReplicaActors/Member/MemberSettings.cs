@@ -1,4 +1,6 @@
 using Akka.Configuration;
+using ReplicaActors.Oplog;
+using ReplicaActors.Replication;
 
 namespace ReplicaActors.Member;
 

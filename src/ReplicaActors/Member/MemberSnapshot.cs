@@ -1,4 +1,4 @@
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
 

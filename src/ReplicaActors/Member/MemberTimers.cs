@@ -1,3 +1,5 @@
+using ReplicaActors.Protocol;
+
 namespace ReplicaActors.Member;
 
 // Messages the member sends itself through its timers. Ticks carry the term they were set in,

@@ -1,6 +1,5 @@
 using ReplicaActors.Config;
 using ReplicaActors.Consensus;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;

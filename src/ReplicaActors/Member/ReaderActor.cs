@@ -1,8 +1,7 @@
 using Akka.Actor;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
-using ReplicaActors.Storage;
 using ReplicaActors.Storage.Commands;
+using ReplicaActors.Storage;
 
 namespace ReplicaActors.Member;
 

@@ -1,5 +1,5 @@
 using MongoDB.Bson;
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
 

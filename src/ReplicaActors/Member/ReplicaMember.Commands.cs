@@ -23,41 +23,41 @@ public sealed partial class ReplicaMember
         {
             switch (request.Name)
             {
-                case "hello" or "isMaster" or "ismaster":
+                case CommandCatalog.Hello or CommandCatalog.IsMaster or CommandCatalog.IsMasterLowercase:
                     Sender.Tell(CommandReply.Success(Hello()));
                     break;
-                case "ping":
+                case CommandCatalog.Ping:
                     Sender.Tell(CommandReply.Success(new BsonDocument()));
                     break;
-                case "replSetGetStatus":
+                case CommandCatalog.ReplSetGetStatus:
                     Sender.Tell(CommandReply.Success(Status()));
                     break;
-                case "replSetGetConfig":
+                case CommandCatalog.ReplSetGetConfig:
                     Sender.Tell(CommandReply.Success(new BsonDocument("config", (Config ?? throw NotYetInitialized()).ToBson())));
                     break;
-                case "replSetInitiate":
+                case CommandCatalog.ReplSetInitiate:
                     throw new ReplicaException(ErrorCode.AlreadyInitialized, $"already initialized: this member has config version {Config?.Version} of set '{Config?.Name}'");
-                case "replSetReconfig":
+                case CommandCatalog.ReplSetReconfig:
                     Reconfig(request);
                     break;
-                case "replSetStepDown":
+                case CommandCatalog.ReplSetStepDown:
                     StepDownCommand(request);
                     break;
-                case "replSetFreeze":
+                case CommandCatalog.ReplSetFreeze:
                     Freeze(request);
                     break;
-                case "replSetStepUp":
+                case CommandCatalog.ReplSetStepUp:
                     StepUp();
                     break;
-                case "replSetSyncFrom":
+                case CommandCatalog.ReplSetSyncFrom:
                     SyncFrom(request);
                     break;
-                case "resync":
+                case CommandCatalog.Resync:
                     Resync();
                     break;
-                case var name when WriteCommandExecutor.IsWrite(name):
+                case var name when CommandCatalog.IsWrite(name):
                     throw NotWritable();
-                case var name when ReadCommandExecutor.IsRead(name):
+                case var name when CommandCatalog.IsRead(name):
                     AdmitRead(request, Sender);
                     break;
                 default:

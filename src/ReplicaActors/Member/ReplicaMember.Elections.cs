@@ -42,7 +42,7 @@ public sealed partial class ReplicaMember
 
     private void ConsiderTakeover(ReplicaSetConfig config)
     {
-        if (Me is not { } self || HealthyPrimaryId() is not { } primaryId || !_peers.TryGetValue(primaryId, out var primary)) return;
+        if (Me is not { } self || HealthyPrimaryId() is not { } primaryId || _peers.Find(primaryId) is not { } primary) return;
         var decision = TakeoverRules.Decide(new TakeoverState(config, self.Id, _durable.Term, _store.AppliedOpTime, primaryId, primary.Term, primary.Applied), _random.NextDouble());
         if (decision.Kind == TakeoverKind.None || Timers.IsTimerActive(TimerKeys.Takeover)) return;
         _log.Info("scheduling a {0} in {1} ms: {2}", decision.Kind, decision.Delay.TotalMilliseconds, decision.Reason);
@@ -151,7 +151,7 @@ public sealed partial class ReplicaMember
         Timers.Cancel(TimerKeys.Election);
         Timers.Cancel(TimerKeys.Takeover);
         StopFetcher("this member won an election");
-        var freshest = _peers.Values
+        var freshest = _peers.All
             .Where(p => p.Up && p.Applied > _durable.LastOpTime && Config!.FindById(p.Id) is { ArbiterOnly: false })
             .MaxBy(p => p.Applied);
         if (freshest is null)
@@ -189,7 +189,7 @@ public sealed partial class ReplicaMember
         {
             // A newer term or a step-down (lost majority while catching up) since the win cancels it.
             if (_durable.Term != term || _stepDowns != stepDowns) return;
-            _primaryId = Me!.Id;
+            _peers.SetPrimary(Me!.Id);
             _electionDate = DateTimeOffset.UtcNow;
             _lostMajoritySince = null;
             _lastIssued = _lastIssued > _durable.LastOpTime.Ts ? _lastIssued : _durable.LastOpTime.Ts;
@@ -265,7 +265,7 @@ public sealed partial class ReplicaMember
         _stepDowns++;
         _catchUpTarget = null;
         Timers.Cancel(TimerKeys.CatchUp);
-        _primaryId = null;
+        _peers.SetPrimary(null);
         _electionDate = null;
         FailWaitersOnStepDown();
         BecomeSecondary();

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Remote;
 using ReplicaActors.Config;
+using ReplicaActors.Member.Core;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
@@ -12,19 +13,12 @@ namespace ReplicaActors.Member;
 /// <summary>Heartbeats: who is alive, in which state, how far along; configs and terms spread with them.</summary>
 public sealed partial class ReplicaMember
 {
-    private readonly Dictionary<int, PeerView> _peers = new();
-    private int? _primaryId;
+    private readonly PeerTable _peers = new();
     private DateTimeOffset? _lostMajoritySince;
 
-    private void ResetPeers(ReplicaSetConfig config)
-    {
-        var self = config.FindByHost(_settings.Host);
-        foreach (var id in _peers.Keys.Where(id => config.FindById(id) is null).ToList()) _peers.Remove(id);
-        foreach (var member in config.Members.Where(m => m.Id != self?.Id))
-            if (!_peers.ContainsKey(member.Id)) _peers[member.Id] = PeerView.NeverHeard(member.Id);
-    }
+    private void ResetPeers(ReplicaSetConfig config) => _peers.Reset(config, config.FindByHost(_settings.Host)?.Id);
 
-    private IReadOnlyList<Consensus.MemberView> OtherViews() => _peers.Values.Select(p => p.ToMemberView()).ToList();
+    private IReadOnlyList<Consensus.MemberView> OtherViews() => _peers.Views();
 
     private MemberReport Report() => new(
         Config?.Name ?? _settings.ReplSetName,
@@ -47,7 +41,7 @@ public sealed partial class ReplicaMember
         foreach (var member in config.Members)
             if (member.Host != _settings.Host)
                 MemberSelection(member.Host).Tell(new Heartbeat(report, now), Self);
-        MarkSilentPeersDown(config);
+        _peers.MarkSilentDown(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(config.Settings.HeartbeatTimeoutSecs), _startedAt);
         if (_state == MemberState.Secondary)
         {
             MaintainSyncSource(config);
@@ -58,18 +52,6 @@ public sealed partial class ReplicaMember
         {
             MaintainSyncSource(config);
             if (_fetcher is null) ScheduleRecoveryRetry(null);
-        }
-    }
-
-    private void MarkSilentPeersDown(ReplicaSetConfig config)
-    {
-        var timeout = TimeSpan.FromSeconds(config.Settings.HeartbeatTimeoutSecs);
-        var now = DateTimeOffset.UtcNow;
-        foreach (var peer in _peers.Values.ToList())
-        {
-            var heard = peer.LastHeartbeatReceived ?? _startedAt;
-            if (peer.Up && now - heard > timeout)
-                SetPeer(peer with { Up = false, Message = $"no heartbeat for {timeout.TotalSeconds:0.#} s" });
         }
     }
 
@@ -89,40 +71,19 @@ public sealed partial class ReplicaMember
         // reads the report as usual, so a primary's config stamp does not cost a heartbeat of hearing the primary.
         var hadConfig = Config is not null;
         if (report.Config is { } offered && AdoptConfig(offered) && !hadConfig) return;
-        if (Config is null || !_peers.TryGetValue(report.MemberId, out var peer)) return;
-
-        var now = DateTimeOffset.UtcNow;
-        SetPeer(peer with
-        {
-            State = report.State,
-            Up = true,
-            LastHeartbeat = ping is null ? peer.LastHeartbeat : now,
-            LastHeartbeatReceived = now,
-            Applied = report.Applied,
-            Durable = report.Durable,
-            PingMillis = ping ?? peer.PingMillis,
-            SyncSourceId = report.SyncSourceId,
-            Term = report.Term,
-            ElectionMillis = report.ElectionMillis,
-            Message = "",
-            UpSince = peer.Up ? peer.UpSince : now,
-            ConfigVersionAndTerm = ReportedConfig(report),
-        });
-        if (report.Term > _durable.Term)
+        if (Config is null) return;
+        var outcome = _peers.Hear(report, ping, ReportedConfig(report), _durable.Term, Me?.Id, DateTimeOffset.UtcNow);
+        if (outcome == ReportOutcome.UnknownMember) return;
+        if (outcome == ReportOutcome.NewerTerm)
         {
             UpdateTerm(report.Term, $"member {report.MemberId} is in term {report.Term}");
             return;
         }
         LearnPosition(new MemberPosition(report.MemberId, report.Applied, report.Durable, report.Term));
-        if (report.State == MemberState.Primary && report.Term == _durable.Term && report.MemberId != Me?.Id)
+        if (outcome == ReportOutcome.FromPrimary)
         {
-            _primaryId = report.MemberId;
             LearnCommitPoint(report.CommitPoint);
             if (_state == MemberState.Secondary) ResetElectionTimer();
-        }
-        else if (_primaryId == report.MemberId)
-        {
-            _primaryId = null;
         }
     }
 
@@ -176,12 +137,10 @@ public sealed partial class ReplicaMember
             StepDown("cannot see a majority of voters");
     }
 
-    private void SetPeer(PeerView view) => _peers[view.Id] = view;
-
     private void OnUnreachable(ClusterEvent.UnreachableMember unreachable)
     {
         if (Config is { } config && PeerAt(config, unreachable.Member.Address) is (_, var peer))
-            SetPeer(peer with { Up = false, Message = "unreachable (Akka failure detector)" });
+            _peers.Set(peer with { Up = false, Message = "unreachable (Akka failure detector)" });
     }
 
     /// <summary>
@@ -195,9 +154,9 @@ public sealed partial class ReplicaMember
     private void OnDisassociated(DisassociatedEvent closed)
     {
         if (Config is not { } config || PeerAt(config, closed.RemoteAddress) is not (var member, var peer) || !peer.Up) return;
-        SetPeer(peer with { Up = false, Message = "connection closed" });
+        _peers.Set(peer with { Up = false, Message = "connection closed" });
         if (_state != MemberState.Secondary) return;
-        if (_primaryId == member.Id && Me is { } self)
+        if (_peers.LastPrimaryId == member.Id && Me is { } self)
         {
             _log.Info("the connection to the primary {0} closed: standing for election without waiting for the election timeout", member.Host);
             Timers.StartSingleTimer(TimerKeys.Election, new ElectionTimeoutTick(_durable.Term),
@@ -208,13 +167,11 @@ public sealed partial class ReplicaMember
 
     /// <summary>The other member at an Akka address, with this member's view of it.</summary>
     private (MemberConfig Member, PeerView Peer)? PeerAt(ReplicaSetConfig config, Address address) =>
-        config.Members.FirstOrDefault(m => m.Host == RemotingEndpoint.HostOf(address.Host!, address.Port ?? 0, _settings.RemotingPortOffset)) is { } member && _peers.TryGetValue(member.Id, out var peer)
+        config.Members.FirstOrDefault(m => m.Host == RemotingEndpoint.HostOf(address.Host!, address.Port ?? 0, _settings.RemotingPortOffset)) is { } member && _peers.Find(member.Id) is { } peer
             ? (member, peer)
             : null;
 
-    private int? HealthyPrimaryId() =>
-        _state == MemberState.Primary ? Me?.Id
-        : _primaryId is { } id && _peers.TryGetValue(id, out var peer) && peer.Up ? id : null;
+    private int? HealthyPrimaryId() => _peers.HealthyPrimaryId(_state, Me?.Id);
 
     private string? PrimaryHost =>
         HealthyPrimaryId() is { } id ? Config?.FindById(id)?.Host : null;

@@ -176,7 +176,7 @@ public sealed partial class ReplicaMember
             _window.TruncateAfter(OpTime.Null);
             _commitPoint = OpTime.Null;
             _prunedTo = OpTime.Null;
-            if (Me is { } self) _positions.Remove(self.Id);
+            if (Me is { } self) _positions.Forget(self.Id);
             then();
         }
         if (_durable.LastOpTime.IsNull)

@@ -3,6 +3,7 @@ using Akka.Event;
 using MongoDB.Bson;
 using ReplicaActors.Config;
 using ReplicaActors.Consensus;
+using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
@@ -41,7 +42,7 @@ public sealed partial class ReplicaMember
                 $"{self.Describe()} is the primary and would not be electable under the new config; step it down first");
         ConfigValidator.ValidateReconfig(current, proposed, force, whyCurrentNotCommitted: null);
         var uncommitted = force ? null
-            : ConfigCommitment.WhyNotCommitted(current, Me!.Id, _peers.Values.Where(p => p.Up).ToDictionary(p => p.Id, p => p.ConfigVersionAndTerm), _commitPoint, _durable.Term);
+            : ConfigCommitment.WhyNotCommitted(current, Me!.Id, _peers.All.Where(p => p.Up).ToDictionary(p => p.Id, p => p.ConfigVersionAndTerm), _commitPoint, _durable.Term);
         if (uncommitted is not null && DateTimeOffset.UtcNow < deadline)
         {
             _reconfigsAwaitingCommitment.Add(new AwaitingCommitment(request, replyTo, deadline));

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using ReplicaActors.Config;
 using ReplicaActors.Consensus;
+using ReplicaActors.Member.Core;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using ReplicaActors.Replication;
@@ -17,7 +18,7 @@ public sealed partial class ReplicaMember
 {
     private const string FetcherName = "fetcher-";
     private const string JournalReaderName = "journal-reader-";
-    private readonly Dictionary<int, MemberPosition> _positions = new();
+    private readonly MemberPositions _positions = new();
     private readonly List<ParkedFetch> _parkedFetches = [];
     private OpTime _commitPoint = OpTime.Null;
     private int? _syncSourceId;
@@ -341,19 +342,17 @@ public sealed partial class ReplicaMember
     /// </summary>
     private void LearnPosition(MemberPosition position)
     {
-        if (position.MemberId < 0) return;
-        if (position.Term > _durable.Term)
+        switch (_positions.Learn(position, _durable.Term))
         {
-            UpdateTerm(position.Term, $"member {position.MemberId} reports a position in term {position.Term}");
-            return;
+            case PositionOutcome.NewerTerm:
+                UpdateTerm(position.Term, $"member {position.MemberId} reports a position in term {position.Term}");
+                return;
+            case PositionOutcome.Recorded when _state == MemberState.Primary:
+                _commitPoint = _positions.CommitPoint(Config!, _durable.Term, _commitPoint);
+                // Not only majority waits: w: N, tags and j: true can be met by a member the commit point does not need.
+                CheckWaiters();
+                return;
         }
-        if (_positions.TryGetValue(position.MemberId, out var known)
-            && known.Durable >= position.Durable && known.Applied >= position.Applied && known.Term >= position.Term) return;
-        _positions[position.MemberId] = position;
-        if (_state != MemberState.Primary) return;
-        AdvanceCommitPoint();
-        // Not only majority waits: w: N, tags and j: true can be met by a member the commit point does not need.
-        CheckWaiters();
     }
 
     private void OnUpdatePosition(UpdatePosition update)
@@ -365,30 +364,11 @@ public sealed partial class ReplicaMember
     private void ReportPositionUpstream()
     {
         if (_syncSourceId is not { } sourceId || Config?.FindById(sourceId) is not { } source) return;
-        MemberSelection(source.Host).Tell(new UpdatePosition(_positions.Values.ToList()), Self);
-    }
-
-    /// <summary>
-    /// Only members whose newest durable entry is in this primary's term count: such a member holds this
-    /// primary's history up to there, while an OpTime from another branch says nothing about it.
-    /// </summary>
-    private void AdvanceCommitPoint()
-    {
-        var durable = PositionsOfThisTerm().Where(p => p.Durable.Term == _durable.Term).ToDictionary(p => p.MemberId, p => p.Durable);
-        var next = CommitPoint.Compute(Config!, _durable.Term, durable, _commitPoint);
-        if (next > _commitPoint) _commitPoint = next;
+        MemberSelection(source.Host).Tell(new UpdatePosition(_positions.All), Self);
     }
 
     private void LearnCommitPoint(OpTime heard) => _commitPoint = CommitPoint.Learn(_commitPoint, heard, _durable.LastOpTime);
 
     /// <summary>What a write concern counts: positions held in this member's term.</summary>
-    private IReadOnlyDictionary<int, MemberProgress> Progress() =>
-        PositionsOfThisTerm().ToDictionary(p => p.MemberId, p => new MemberProgress(p.Applied, p.Durable));
-
-    /// <summary>
-    /// Only positions their members held in this primary's term count toward the commit point and write concern: a
-    /// member that voted in a newer term and then fetched this primary's entries must not make them count, since the
-    /// new primary (elected with its vote, perhaps before it had them) may lack them. Found by the simulator.
-    /// </summary>
-    private IEnumerable<MemberPosition> PositionsOfThisTerm() => _positions.Values.Where(p => p.Term == _durable.Term);
+    private IReadOnlyDictionary<int, MemberProgress> Progress() => _positions.Progress(_durable.Term);
 }

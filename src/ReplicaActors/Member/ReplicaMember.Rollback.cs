@@ -96,7 +96,7 @@ public sealed partial class ReplicaMember
         {
             RolledBack(e);
             _lastIssued = e.CommonPoint.Ts;
-            _positions.Remove(Me!.Id);
+            _positions.Forget(Me!.Id);
             LearnPosition(SelfPosition());
             _log.Warning("rolled back to {0}: {1} document(s) undone{2}", e.CommonPoint, undone.Values.Sum(d => d.Count),
                 files.Count > 0 ? "; saved in " + string.Join(", ", files) : "");

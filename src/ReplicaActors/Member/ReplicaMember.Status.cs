@@ -1,6 +1,5 @@
 using MongoDB.Bson;
 using ReplicaActors.Config;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
@@ -120,10 +119,10 @@ public sealed partial class ReplicaMember
 
     private BsonDocument PeerStatus(ReplicaSetConfig config, MemberConfig member, DateTimeOffset now)
     {
-        var peer = _peers.GetValueOrDefault(member.Id) ?? PeerView.NeverHeard(member.Id);
+        var peer = _peers.Find(member.Id) ?? PeerView.NeverHeard(member.Id);
         var state = peer.Up ? peer.State : peer.LastHeartbeatReceived is null ? MemberState.Unknown : MemberState.Down;
         // Position reports arrive with every replicated batch, heartbeats only every interval: show the fresher.
-        if (_positions.TryGetValue(member.Id, out var position))
+        if (_positions.Of(member.Id) is { } position)
             peer = peer with { Applied = OpTime.Max(peer.Applied, position.Applied), Durable = OpTime.Max(peer.Durable, position.Durable) };
         var status = new BsonDocument
         {

@@ -189,7 +189,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         _state = MemberState.Startup;
         Command<CommandRequest>(request =>
         {
-            if (request.Name == "replSetInitiate") Initiate(request);
+            if (request.Name == CommandCatalog.ReplSetInitiate) Initiate(request);
             else HandleCommand(request);
         });
         Command<InitiateChecked>(OnInitiateChecked);
@@ -223,7 +223,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         _state = MemberState.Primary;
         Command<CommandRequest>(request =>
         {
-            if (WriteCommandExecutor.IsWrite(request.Name)) AdmitWrite(request);
+            if (CommandCatalog.IsWrite(request.Name)) AdmitWrite(request);
             else HandleCommand(request);
         });
         Command<StepDownDeadline>(OnStepDownDeadline);
@@ -239,7 +239,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         _state = MemberState.Primary;
         Command<CommandRequest>(request =>
         {
-            if (WriteCommandExecutor.IsWrite(request.Name))
+            if (CommandCatalog.IsWrite(request.Name))
                 Sender.Tell(CommandReply.Error(ErrorCode.NotWritablePrimary, "not writable yet: this newly elected primary is catching up"));
             else HandleCommand(request);
         });
@@ -374,11 +374,11 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         HostAndPort.TryParse(host, out var parsed);
         var remoting = RemotingEndpoint.For(parsed, _settings.RemotingPortOffset);
         var protocol = Cluster.Get(Context.System).SelfAddress.Protocol;
-        return new Address(protocol, ReplicaActorsConfig.SystemName, remoting.Host, remoting.Port);
+        return new Address(protocol, MemberAddressing.SystemName, remoting.Host, remoting.Port);
     }
 
     private ActorSelection MemberSelection(string host) =>
-        Context.ActorSelection(new RootActorPath(MemberAddress(host)) / "user" / ReplicaActorsConfig.MemberActorName);
+        Context.ActorSelection(new RootActorPath(MemberAddress(host)) / "user" / MemberAddressing.MemberActorName);
 
     private Func<OpTime> NextOpTime(DateTimeOffset now) => () =>
     {

@@ -1,3 +1,5 @@
+using ReplicaActors.Protocol;
+
 namespace ReplicaActors.Oplog;
 
 public static class OplogSearch

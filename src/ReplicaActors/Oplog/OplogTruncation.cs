@@ -1,3 +1,5 @@
+using ReplicaActors.Protocol;
+
 namespace ReplicaActors.Oplog;
 
 /// <summary>One run of oplog entries the journal holds: journaled batches up to sequence number <paramref name="SeqNr"/>.</summary>

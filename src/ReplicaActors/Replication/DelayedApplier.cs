@@ -1,5 +1,5 @@
 using Akka.Actor;
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Replication;
 

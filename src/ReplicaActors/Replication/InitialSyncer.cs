@@ -1,7 +1,5 @@
 using Akka.Actor;
 using ReplicaActors.Consensus;
-using ReplicaActors.Member;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
 

@@ -1,8 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
-using ReplicaActors.Member;
 using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Replication;
 

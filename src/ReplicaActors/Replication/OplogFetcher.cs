@@ -1,6 +1,5 @@
 using Akka.Actor;
-using ReplicaActors.Member;
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Replication;
 

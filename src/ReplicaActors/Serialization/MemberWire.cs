@@ -1,8 +1,5 @@
 using MongoDB.Bson;
-using ReplicaActors.Member;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
-using ReplicaActors.Storage;
 
 namespace ReplicaActors.Serialization;
 

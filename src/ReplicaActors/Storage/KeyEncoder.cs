@@ -20,6 +20,9 @@ public static class KeyEncoder
         return stream.ToArray();
     }
 
+    /// <summary>A document as initial sync moves it: its canonical _id key and its BSON bytes.</summary>
+    public static ClonedDocument Clone(BsonDocument doc) => new(Encode(doc["_id"]), doc.ToBson());
+
     private static void Write(BinaryWriter w, BsonValue value)
     {
         switch (value.BsonType)

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Storage;
 

@@ -1,6 +1,5 @@
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Storage;

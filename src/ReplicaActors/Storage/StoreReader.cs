@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using MongoDB.Bson;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Storage;

@@ -1,5 +1,4 @@
 using MongoDB.Bson;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Storage;

@@ -1,3 +1,5 @@
+using ReplicaActors.Protocol;
+
 namespace ReplicaActors.Storage;
 
 /// <summary>The member's document store tables, in one place. Created on open; every statement is idempotent.</summary>

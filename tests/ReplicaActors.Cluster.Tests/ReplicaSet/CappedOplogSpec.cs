@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using MongoDB.Bson;
-using ReplicaActors.Member;
-using ReplicaActors.Oplog;
+using ReplicaActors.Server;
+using ReplicaActors.Protocol;
 using ReplicaActors.TestKit;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using ReplicaActors.Client;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Tests.Cli;
 

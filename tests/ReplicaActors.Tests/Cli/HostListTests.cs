@@ -1,5 +1,4 @@
 using MongoDB.Bson;
-using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Tests.Cli;
 

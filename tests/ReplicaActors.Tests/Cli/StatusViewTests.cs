@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using ReplicaActors.Cli.Output;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Tests.Cli;
 

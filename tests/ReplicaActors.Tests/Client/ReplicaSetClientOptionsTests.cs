@@ -1,6 +1,5 @@
 using Akka.Configuration;
 using ReplicaActors.Client;
-using ReplicaActors.Member;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Tests.Client;
@@ -10,7 +9,7 @@ public class ReplicaSetClientOptionsTests
     [Fact]
     public void The_reference_config_holds_the_client_defaults()
     {
-        var options = ReplicaSetClientOptions.FromConfig(ReplicaActorsConfig.Reference);
+        var options = ReplicaSetClientOptions.FromConfig(ReferenceConfig.Value);
 
         Assert.Equal(new ReplicaSetClientOptions(), options);
         Assert.Equal(TimeSpan.FromSeconds(30), options.ServerSelectionTimeout);

@@ -1,6 +1,5 @@
-using ReplicaActors.Protocol;
 using ReplicaActors.Consensus;
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Tests.Consensus;
 

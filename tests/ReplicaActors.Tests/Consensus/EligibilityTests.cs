@@ -27,7 +27,7 @@ public class EligibilityTests
         { "already primary", Ready with { State = MemberState.Primary }, UnelectableReason.NotSecondary },
         { "recovering", Ready with { State = MemberState.Recovering }, UnelectableReason.NotSecondary },
         { "in initial sync", Ready with { State = MemberState.Startup2 }, UnelectableReason.NotSecondary },
-        { "with no data", Ready with { LastApplied = Oplog.OpTime.Null }, UnelectableReason.NoData },
+        { "with no data", Ready with { LastApplied = OpTime.Null }, UnelectableReason.NoData },
         { "seeing only 2 of 4 votes", Ready with { Others = [Secondary(1, Op(100, 2)), Down(2), Down(4)] }, UnelectableReason.CannotSeeMajority },
         { "non-voters do not make a majority", Ready with { Others = [Down(1), Down(2), Secondary(3, Op(1, 1)), Down(4)] }, UnelectableReason.CannotSeeMajority },
     };

@@ -1,6 +1,5 @@
 using ReplicaActors.Consensus;
-using ReplicaActors.Member;
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Tests.Consensus;
 

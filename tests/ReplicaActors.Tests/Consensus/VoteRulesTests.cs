@@ -1,5 +1,6 @@
 using ReplicaActors.Config;
 using ReplicaActors.Consensus;
+using ReplicaActors.Protocol;
 using static ReplicaActors.Tests.Config.ConfigFixtures;
 using static ReplicaActors.Tests.Consensus.ConsensusFixtures;
 
@@ -122,5 +123,5 @@ public class VoteRulesTests
         Assert.True(response.VoteGranted);
     }
 
-    private static readonly Oplog.OpTime OpTimeOfArbiter = Oplog.OpTime.Null;
+    private static readonly OpTime OpTimeOfArbiter = OpTime.Null;
 }

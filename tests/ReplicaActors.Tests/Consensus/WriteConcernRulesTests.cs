@@ -1,6 +1,5 @@
 using ReplicaActors.Config;
 using ReplicaActors.Consensus;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using static ReplicaActors.Tests.Config.ConfigFixtures;
 using static ReplicaActors.Tests.Consensus.ConsensusFixtures;

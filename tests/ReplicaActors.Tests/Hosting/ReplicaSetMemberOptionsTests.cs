@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using ReplicaActors.Server;
 using ReplicaActors.Hosting;
 using ReplicaActors.Member;
 

@@ -1,7 +1,7 @@
 using Akka.Actor;
-using ReplicaActors.Member;
+using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
-using ReplicaActors.Storage;
+using ReplicaActors.Server;
 using Xunit.Abstractions;
 
 namespace ReplicaActors.Tests.MemberActor;

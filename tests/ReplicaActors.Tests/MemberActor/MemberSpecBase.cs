@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using MongoDB.Bson;
+using ReplicaActors.Server;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
@@ -18,7 +19,7 @@ public abstract class MemberSpecBase : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <param name="hocon">Settings of this spec's own, over the common ones.</param>
-    protected MemberSpecBase(ITestOutputHelper output, string hocon) : base(ConfigWith(hocon), ReplicaActorsConfig.SystemName, output)
+    protected MemberSpecBase(ITestOutputHelper output, string hocon) : base(ConfigWith(hocon), MemberAddressing.SystemName, output)
     {
         Settings = MemberSettings.From(Sys.Settings.Config).BoundTo(Sys);
     }

@@ -1,6 +1,6 @@
 using MongoDB.Bson;
 using ReplicaActors.Member;
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Tests.MemberActor;
 

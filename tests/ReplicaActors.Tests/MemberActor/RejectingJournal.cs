@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
-using ReplicaActors.Member;
+using ReplicaActors.Oplog;
 
 namespace ReplicaActors.Tests.MemberActor;
 

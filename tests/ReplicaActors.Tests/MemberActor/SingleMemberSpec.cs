@@ -2,7 +2,6 @@ using Akka.Actor;
 using MongoDB.Bson;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
-using ReplicaActors.Storage;
 using Xunit.Abstractions;
 
 namespace ReplicaActors.Tests.MemberActor;

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Tests.OplogTests;
 

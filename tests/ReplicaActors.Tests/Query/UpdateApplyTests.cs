@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using ReplicaActors.Protocol;
 using ReplicaActors.Storage.Query;
 
 namespace ReplicaActors.Tests.Query;

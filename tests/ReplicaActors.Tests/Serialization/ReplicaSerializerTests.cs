@@ -19,7 +19,7 @@ public sealed class ReplicaSerializerTests : IDisposable
         BsonDocument.Parse("{ _id: 'rs0', version: 1, members: [{ _id: 0, host: '127.0.0.1:1' }] }"));
 
     private readonly ActorSystem _system = ActorSystem.Create("serializer-test", ConfigurationFactory.ParseString("akka.actor.provider = local")
-        .WithFallback(ReplicaActorsConfig.Reference));
+        .WithFallback(ReferenceConfig.Value));
 
     public static TheoryData<object> Messages => new()
     {
@@ -43,7 +43,7 @@ public sealed class ReplicaSerializerTests : IDisposable
         new CloneCatalog(0, Entry, [new CloneCollection("shop.items", Time, [BsonDocument.Parse("{ v: 2, key: { code: 1 }, name: 'code_1', unique: true }")], 10, 420)], ""),
         new CloneCatalog(0, null, [], "it is ROLLBACK, not PRIMARY or SECONDARY"),
         new CloneBatchRequest(3, "shop.items", [1, 2, 3], 100, 4096),
-        new CloneBatch("shop.items", [ClonedDocument.Of(BsonDocument.Parse("{ _id: 1, code: 'a' }")), ClonedDocument.Of(BsonDocument.Parse("{ _id: 'b', n: [1, 2] }"))], [4, 5], 30, false, ""),
+        new CloneBatch("shop.items", [KeyEncoder.Clone(BsonDocument.Parse("{ _id: 1, code: 'a' }")), KeyEncoder.Clone(BsonDocument.Parse("{ _id: 'b', n: [1, 2] }"))], [4, 5], 30, false, ""),
         new CloneBatch("shop.items", [], [], 0, true, ""),
     };
 

@@ -1,4 +1,3 @@
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
 using static ReplicaActors.Tests.Storage.Ops;

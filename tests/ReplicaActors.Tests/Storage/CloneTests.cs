@@ -1,5 +1,4 @@
 using MongoDB.Bson;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
 using static ReplicaActors.Tests.Storage.Ops;
@@ -114,5 +113,5 @@ public class CloneTests : StoreSpec
         ], totals);
     }
 
-    private static ClonedDocument Cloned(string json) => ClonedDocument.Of(Doc(json));
+    private static ClonedDocument Cloned(string json) => KeyEncoder.Clone(Doc(json));
 }

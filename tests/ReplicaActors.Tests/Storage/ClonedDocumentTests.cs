@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using MongoDB.Bson;
+using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
 
 namespace ReplicaActors.Tests.Storage;
@@ -9,9 +10,9 @@ public class ClonedDocumentTests
 {
     private static readonly ClonedDocument[] Documents =
     [
-        ClonedDocument.Of(BsonDocument.Parse("{ _id: 1, code: 'a' }")),
-        ClonedDocument.Of(new BsonDocument { { "_id", ObjectId.Parse("65f000000000000000000001") }, { "when", new BsonDateTime(1_700_000_000_000) } }),
-        ClonedDocument.Of(new BsonDocument { { "_id", "x" }, { "pad", new string('p', 3000) }, { "n", new BsonDecimal128(1.5m) } }),
+        KeyEncoder.Clone(BsonDocument.Parse("{ _id: 1, code: 'a' }")),
+        KeyEncoder.Clone(new BsonDocument { { "_id", ObjectId.Parse("65f000000000000000000001") }, { "when", new BsonDateTime(1_700_000_000_000) } }),
+        KeyEncoder.Clone(new BsonDocument { { "_id", "x" }, { "pad", new string('p', 3000) }, { "n", new BsonDecimal128(1.5m) } }),
     ];
 
     [Fact]
@@ -28,7 +29,7 @@ public class ClonedDocumentTests
     {
         var doc = BsonDocument.Parse("{ _id: 2, a: [1, 2] }");
 
-        var cloned = ClonedDocument.Of(doc);
+        var cloned = KeyEncoder.Clone(doc);
 
         Assert.Equal(KeyEncoder.Encode(new BsonInt64(2)), cloned.IdKey);
         Assert.Equal(doc.ToBson(), cloned.Bson);

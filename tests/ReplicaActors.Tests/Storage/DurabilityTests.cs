@@ -1,4 +1,4 @@
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 using static ReplicaActors.Tests.Storage.Ops;
 
 namespace ReplicaActors.Tests.Storage;

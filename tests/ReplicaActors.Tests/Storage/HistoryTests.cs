@@ -1,6 +1,5 @@
 using MongoDB.Bson;
 using ReplicaActors.Protocol;
-using ReplicaActors.Storage;
 using static ReplicaActors.Tests.Storage.Ops;
 
 namespace ReplicaActors.Tests.Storage;

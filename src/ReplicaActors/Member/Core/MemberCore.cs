@@ -23,17 +23,17 @@ public sealed class MemberCore
     private readonly RecoverySettings _recovery;
     private readonly int _fetchBatchEntries;
     private readonly List<OplogEntry> _log = [];
-    private readonly Dictionary<int, PeerView> _peers = new();
-    private readonly Dictionary<int, MemberPosition> _positions = new();
+    private readonly PeerTable _peers = new();
+    private readonly MemberPositions _positions = new();
     private readonly List<(int From, FetchOplog Fetch, DateTimeOffset Deadline)> _parkedFetches = [];
     private readonly Dictionary<BsonValue, OpTime> _awaitingCommit = new();
     private readonly List<CoreEffect> _effects = [];
     private readonly TimeSpan _awaitData;
+    private readonly DateTimeOffset _startedAt;
 
     private MemberDurableState _durable;
     private Timestamp _lastIssued;
     private OpTime _commitPoint = OpTime.Null;
-    private int? _primaryId;
     private DateTimeOffset _nextHeartbeat;
     private DateTimeOffset _electionDeadline;
     private DateTimeOffset? _lostMajoritySince;
@@ -62,10 +62,11 @@ public sealed class MemberCore
         _recovery = recovery;
         _fetchBatchEntries = fetchBatchEntries;
         _awaitData = awaitData;
+        _startedAt = now;
         _durable = MemberDurableState.Empty with { Config = config };
         foreach (var e in recovered) Fold(e);
         _lastIssued = _durable.LastOpTime.Ts;
-        foreach (var member in config.Members.Where(m => m.Id != selfId)) _peers[member.Id] = PeerView.NeverHeard(member.Id);
+        _peers.Reset(config, selfId);
         _nextHeartbeat = now;
         State = MemberState.Secondary;
         ResetElectionDeadline(now);
@@ -107,8 +108,8 @@ public sealed class MemberCore
         if (now >= _nextHeartbeat)
         {
             _nextHeartbeat = now + _config.Settings.HeartbeatInterval;
-            foreach (var peer in _peers.Keys) Emit(new Send(peer, new Heartbeat(Report(), now.UtcTicks)));
-            MarkSilentPeersDown(now);
+            foreach (var peer in _peers.All.Select(p => p.Id).ToList()) Emit(new Send(peer, new Heartbeat(Report(), now.UtcTicks)));
+            _peers.MarkSilentDown(now, _config.Settings.HeartbeatTimeout, _startedAt);
             if (State == MemberState.Secondary) MaintainSyncSource(now, avoid: null);
         }
         if (State == MemberState.Primary) StepDownIfMajorityLost(now);
@@ -128,13 +129,6 @@ public sealed class MemberCore
 
     private void ResetElectionDeadline(DateTimeOffset now) =>
         _electionDeadline = now + ElectionTimeout.Next(_config.Settings, _random.NextDouble());
-
-    private void MarkSilentPeersDown(DateTimeOffset now)
-    {
-        foreach (var peer in _peers.Values.ToList())
-            if (peer.Up && now - (peer.LastHeartbeatReceived ?? now) > _config.Settings.HeartbeatTimeout)
-                _peers[peer.Id] = peer with { Up = false, Message = "no heartbeat within the timeout" };
-    }
 
     // ---- Messages --------------------------------------------------------------------------------
 
@@ -164,6 +158,7 @@ public sealed class MemberCore
                 break;
             case UpdatePosition update:
                 foreach (var position in update.Positions) LearnPosition(position, now);
+                if (State != MemberState.Primary) ReportPositionUpstream();
                 break;
         }
     }
@@ -171,35 +166,27 @@ public sealed class MemberCore
     private MemberReport Report() =>
         new(_config.Name, _selfId, Term, State, _durable.LastOpTime, _durable.LastOpTime, _commitPoint, _syncSourceId, 0, null);
 
+    /// <summary>The same reading of a report as the member actor's (<see cref="PeerTable"/>), less the config it may carry.</summary>
     private void OnReport(MemberReport report, DateTimeOffset now)
     {
-        if (!_peers.TryGetValue(report.MemberId, out var peer)) return;
-        _peers[report.MemberId] = peer with
-        {
-            State = report.State, Up = true, LastHeartbeatReceived = now, Applied = report.Applied, Durable = report.Durable,
-            Term = report.Term, SyncSourceId = report.SyncSourceId, Message = "",
-        };
-        if (report.Term > Term)
+        var outcome = _peers.Hear(report, null, null, Term, _selfId, now);
+        if (outcome == ReportOutcome.UnknownMember) return;
+        if (outcome == ReportOutcome.NewerTerm)
         {
             UpdateTerm(report.Term, now, $"member {report.MemberId} is in term {report.Term}");
             return;
         }
-        if (report.State == MemberState.Primary && report.Term == Term)
+        LearnPosition(new MemberPosition(report.MemberId, report.Applied, report.Durable, report.Term), now);
+        if (outcome == ReportOutcome.FromPrimary)
         {
-            _primaryId = report.MemberId;
             LearnCommitPoint(report.CommitPoint);
             if (State == MemberState.Secondary) ResetElectionDeadline(now);
         }
-        else if (_primaryId == report.MemberId)
-        {
-            _primaryId = null;
-        }
     }
 
-    private IReadOnlyList<MemberView> OtherViews() => _peers.Values.Select(p => p.ToMemberView()).ToList();
+    private IReadOnlyList<MemberView> OtherViews() => _peers.Views();
 
-    private int? HealthyPrimaryId() =>
-        State == MemberState.Primary ? _selfId : _primaryId is { } id && _peers.TryGetValue(id, out var peer) && peer.Up ? id : null;
+    private int? HealthyPrimaryId() => _peers.HealthyPrimaryId(State, _selfId);
 
     // ---- Terms and elections ---------------------------------------------------------------------
 
@@ -295,7 +282,7 @@ public sealed class MemberCore
     private void BecomePrimary(DateTimeOffset now)
     {
         StopFetching();
-        _primaryId = _selfId;
+        _peers.SetPrimary(_selfId);
         _lostMajoritySince = null;
         _positions.Clear();
         SetState(MemberState.Primary, $"elected in term {Term}");
@@ -304,7 +291,7 @@ public sealed class MemberCore
 
     private void StepDown(DateTimeOffset now, string reason)
     {
-        _primaryId = null;
+        _peers.SetPrimary(null);
         foreach (var (writeId, at) in _awaitingCommit) Emit(new WriteAnswered(writeId, at, $"the primary stepped down: {reason}"));
         _awaitingCommit.Clear();
         SetState(MemberState.Secondary, $"stepped down: {reason}");
@@ -347,31 +334,25 @@ public sealed class MemberCore
 
     private MemberPosition SelfPosition() => new(_selfId, _durable.LastOpTime, _durable.LastOpTime, Term);
 
-    /// <summary>
-    /// A position counts toward the commit point only when its member held it in this primary's term: a member that
-    /// voted in a newer term and then fetched this primary's entries must not make them count (the new primary,
-    /// elected with its vote, may lack them). Positions travel up the sync-source chain to the primary.
-    /// </summary>
+    /// <summary>A position counts toward the commit point as <see cref="MemberPositions"/> says; a newer term's position moves this member to that term.</summary>
     private void LearnPosition(MemberPosition position, DateTimeOffset now)
     {
-        if (position.Term > Term)
+        switch (_positions.Learn(position, Term))
         {
-            UpdateTerm(position.Term, now, $"member {position.MemberId} reports a position in term {position.Term}");
-            return;
+            case PositionOutcome.NewerTerm:
+                UpdateTerm(position.Term, now, $"member {position.MemberId} reports a position in term {position.Term}");
+                return;
+            case PositionOutcome.Recorded when State == MemberState.Primary:
+                _commitPoint = _positions.CommitPoint(_config, Term, _commitPoint);
+                AnswerCommitted();
+                return;
         }
-        if (_positions.TryGetValue(position.MemberId, out var known) && known.Durable >= position.Durable && known.Term >= position.Term) return;
-        _positions[position.MemberId] = position;
-        if (State == MemberState.Primary)
-        {
-            // Only members whose newest entry is of this term hold this primary's history up to there.
-            var ofThisTerm = _positions.Values.Where(p => p.Term == Term && p.Durable.Term == Term).ToDictionary(p => p.MemberId, p => p.Durable);
-            _commitPoint = Consensus.CommitPoint.Compute(_config, Term, ofThisTerm, _commitPoint);
-            AnswerCommitted();
-        }
-        else if (_syncSourceId is { } source)
-        {
-            Emit(new Send(source, new UpdatePosition(_positions.Values.ToList())));
-        }
+    }
+
+    /// <summary>Positions travel up the sync-source chain to the primary.</summary>
+    private void ReportPositionUpstream()
+    {
+        if (_syncSourceId is { } source) Emit(new Send(source, new UpdatePosition(_positions.All)));
     }
 
     private void AnswerCommitted()
@@ -468,6 +449,7 @@ public sealed class MemberCore
         {
             Record(new OplogAppended(entries));
             LearnPosition(SelfPosition(), now);
+            ReportPositionUpstream();
         }
         LearnCommitPoint(batch.CommitPoint);
         Fetch(now);
@@ -513,7 +495,7 @@ public sealed class MemberCore
         var undone = _log.Where(e => e.OpTime > common.OpTime).ToList();
         Record(new RollbackApplied(common.OpTime, common.WallMillis));
         _lastIssued = common.OpTime.Ts;
-        _positions.Remove(_selfId);
+        _positions.Forget(_selfId);
         Emit(new RolledBackEntries(common.OpTime, undone));
         Rejoined($"rolled back to {common.OpTime}");
     }

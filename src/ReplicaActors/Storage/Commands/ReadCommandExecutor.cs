@@ -1,5 +1,4 @@
 using MongoDB.Bson;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using ReplicaActors.Storage.Query;
 
@@ -8,17 +7,14 @@ namespace ReplicaActors.Storage.Commands;
 /// <summary>Read commands over the store's reader side: they never block the writer.</summary>
 public sealed class ReadCommandExecutor(DocumentStore store)
 {
-    public static bool IsRead(string commandName) => commandName is
-        "find" or "count" or "listIndexes" or "listCollections" or "listDatabases";
-
     /// <param name="asOf">Read the data as of this OpTime (majority read concern); null for the newest applied data.</param>
     public BsonDocument Execute(CommandRequest request, OpTime? asOf) => request.Name switch
     {
-        "find" => Find(request, asOf),
-        "count" => Count(request, asOf),
-        "listIndexes" => ListIndexes(request),
-        "listCollections" => ListCollections(request),
-        "listDatabases" => ListDatabases(),
+        CommandCatalog.Find => Find(request, asOf),
+        CommandCatalog.Count => Count(request, asOf),
+        CommandCatalog.ListIndexes => ListIndexes(request),
+        CommandCatalog.ListCollections => ListCollections(request),
+        CommandCatalog.ListDatabases => ListDatabases(),
         _ => throw new ReplicaException(ErrorCode.CommandNotFound, $"no such read command: '{request.Name}'"),
     };
 

@@ -1,5 +1,4 @@
 using MongoDB.Bson;
-using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using ReplicaActors.Storage.Query;
 
@@ -15,22 +14,19 @@ public sealed record WriteOutcome(BsonDocument Reply, IReadOnlyList<OplogEntry> 
 /// </summary>
 public sealed class WriteCommandExecutor(int maxDocumentBytes)
 {
-    public static bool IsWrite(string commandName) => commandName is
-        "insert" or "update" or "delete" or "createIndexes" or "dropIndexes" or "drop" or "dropDatabase" or "create";
-
     public WriteOutcome Execute(CommandRequest request, StoreBatch batch, Func<OpTime> nextOpTime, DateTime now)
     {
         var run = new Run(batch, nextOpTime, now, request.Command.GetValue("writeId", BsonNull.Value) is { IsBsonNull: false } id ? id : null);
         var reply = request.Name switch
         {
-            "insert" => Insert(request, run),
-            "update" => Update(request, run),
-            "delete" => Delete(request, run),
-            "createIndexes" => IndexCommands.Create(request, run),
-            "dropIndexes" => IndexCommands.Drop(request, run),
-            "drop" => DropCollection(request, run),
-            "dropDatabase" => DropDatabase(request, run),
-            "create" => CreateCollection(request, run),
+            CommandCatalog.Insert => Insert(request, run),
+            CommandCatalog.Update => Update(request, run),
+            CommandCatalog.Delete => Delete(request, run),
+            CommandCatalog.CreateIndexes => IndexCommands.Create(request, run),
+            CommandCatalog.DropIndexes => IndexCommands.Drop(request, run),
+            CommandCatalog.Drop => DropCollection(request, run),
+            CommandCatalog.DropDatabase => DropDatabase(request, run),
+            CommandCatalog.Create => CreateCollection(request, run),
             _ => throw new ReplicaException(ErrorCode.CommandNotFound, $"no such write command: '{request.Name}'"),
         };
         return new WriteOutcome(reply, run.Entries);

@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Storage.Query;
 

@@ -1,6 +1,6 @@
 using MongoDB.Bson;
 
-namespace ReplicaActors.Oplog;
+namespace ReplicaActors.Protocol;
 
 /// <summary>The kind of change an oplog entry records (MongoDB's one-letter codes).</summary>
 public enum OpType

@@ -1,6 +1,6 @@
 using MongoDB.Bson;
 
-namespace ReplicaActors.Oplog;
+namespace ReplicaActors.Protocol;
 
 /// <summary>OpTimes as MongoDB shows them in commands and status: <c>{ ts: Timestamp(s, i), t: term }</c>.</summary>
 public static class OpTimeBson

@@ -1,8 +1,10 @@
 using Akka.Configuration;
 using Akka.Persistence.Sql;
 using Microsoft.Data.Sqlite;
+using ReplicaActors.Member;
+using ReplicaActors.Protocol;
 
-namespace ReplicaActors.Member;
+namespace ReplicaActors.Server;
 
 /// <summary>
 /// Composes a member's ActorSystem configuration: the caller's overrides, then what follows from the
@@ -10,30 +12,10 @@ namespace ReplicaActors.Member;
 /// </summary>
 public static class ReplicaActorsConfig
 {
-    /// <summary>
-    /// Every member's ActorSystem has this one name, so that a member is reachable from its
-    /// <c>host:port</c> alone (as a mongod is): clients need not know the set name before they
-    /// connect, and the set name is checked by the replica-set protocol instead.
-    /// </summary>
-    public const string SystemName = "replicaactors";
-
-    /// <summary>The member actor's path in every member's system.</summary>
-    public const string MemberActorName = "member";
-
-    private static readonly Lazy<Akka.Configuration.Config> ReferenceConfig = new(() =>
-    {
-        using var stream = typeof(ReplicaActorsConfig).Assembly.GetManifestResourceStream("ReplicaActors.reference.conf")
-            ?? throw new InvalidOperationException("the embedded reference.conf is missing from the ReplicaActors assembly");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    });
-
-    public static Akka.Configuration.Config Reference => ReferenceConfig.Value;
-
     /// <summary>The full configuration of one member, given its overrides (HOCON files, flags).</summary>
     public static Akka.Configuration.Config ForMember(Akka.Configuration.Config overrides)
     {
-        var settings = MemberSettings.From(overrides.WithFallback(Reference));
+        var settings = MemberSettings.From(overrides.WithFallback(ReferenceConfig.Value));
         var journal = JournalConnectionString(settings.DbPath);
         var derived = ConfigurationFactory.ParseString($$"""
             akka.remote.dot-netty.tcp.hostname = {{Quote(settings.BindIp)}}
@@ -41,7 +23,7 @@ public static class ReplicaActorsConfig
             akka.persistence.journal.sql.connection-string = {{Quote(journal)}}
             akka.persistence.snapshot-store.sql.connection-string = {{Quote(journal)}}
             """);
-        return overrides.WithFallback(derived).WithFallback(Reference).WithFallback(SqlPersistence.DefaultConfiguration);
+        return overrides.WithFallback(derived).WithFallback(ReferenceConfig.Value).WithFallback(SqlPersistence.DefaultConfiguration);
     }
 
     public static string JournalPath(string dbPath) => Path.Combine(Path.GetFullPath(dbPath), "oplog.db");

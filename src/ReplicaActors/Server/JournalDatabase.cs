@@ -5,7 +5,7 @@ using LinqToDB;
 using LinqToDB.Interceptors;
 using ReplicaActors.Storage;
 
-namespace ReplicaActors.Member;
+namespace ReplicaActors.Server;
 
 /// <summary>
 /// The member's journal file as SQLite sees it: the journal's connections never checkpoint inside a

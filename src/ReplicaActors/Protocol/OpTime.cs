@@ -1,4 +1,4 @@
-namespace ReplicaActors.Oplog;
+namespace ReplicaActors.Protocol;
 
 /// <summary>
 /// An oplog timestamp: wall-clock seconds plus an increment that orders entries within a second.

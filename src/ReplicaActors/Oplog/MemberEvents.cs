@@ -1,7 +1,7 @@
 using ReplicaActors.Config;
-using ReplicaActors.Oplog;
+using ReplicaActors.Protocol;
 
-namespace ReplicaActors.Member;
+namespace ReplicaActors.Oplog;
 
 /// <summary>What the member's journal records, in order: facts in the past tense.</summary>
 public interface IMemberEvent;

@@ -1,9 +1,11 @@
 using Akka.Actor;
 using Akka.Pattern;
+using ReplicaActors.Member;
 using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
+using ReplicaActors.Wire;
 
-namespace ReplicaActors.Member;
+namespace ReplicaActors.Server;
 
 /// <summary>
 /// One running member: its ActorSystem, its document store and the member actor. Shared by the
@@ -40,8 +42,8 @@ public sealed class MemberHost : IAsyncDisposable
         {
             var setup = BootstrapSetup.Create().WithConfig(config);
             system = journal is null
-                ? ActorSystem.Create(ReplicaActorsConfig.SystemName, setup)
-                : ActorSystem.Create(ReplicaActorsConfig.SystemName, setup.And(journal.Setup));
+                ? ActorSystem.Create(MemberAddressing.SystemName, setup)
+                : ActorSystem.Create(MemberAddressing.SystemName, setup.And(journal.Setup));
             settings = settings.BoundTo(system);
             return new MemberHost(system, store, journal, StartMember(system, settings, store), settings);
         }
@@ -69,8 +71,8 @@ public sealed class MemberHost : IAsyncDisposable
             BackoffSupervisor.Props(Backoff.OnStop(
                     ReplicaMember.Props(settings, store), "replica", settings.RestartBackoff.Min, settings.RestartBackoff.Max, 0.2, maxNrOfRetries: -1)
                 .WithReplyWhileStopped(WhileRestarting)),
-            ReplicaActorsConfig.MemberActorName);
-        Wire.WireServer.Start(system, member, settings.BindIp, settings.Port);
+            MemberAddressing.MemberActorName);
+        WireServer.Start(system, member, settings.BindIp, settings.Port);
         return member;
     }
 

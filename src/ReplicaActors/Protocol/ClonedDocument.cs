@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 
-namespace ReplicaActors.Storage;
+namespace ReplicaActors.Protocol;
 
 /// <summary>
 /// One document as initial sync moves it: its canonical _id key and its BSON bytes, exactly as the source
@@ -11,8 +11,6 @@ namespace ReplicaActors.Storage;
 /// </summary>
 public readonly record struct ClonedDocument(byte[] IdKey, byte[] Bson)
 {
-    public static ClonedDocument Of(BsonDocument doc) => new(KeyEncoder.Encode(doc["_id"]), doc.ToBson());
-
     public BsonDocument ToDocument() => BsonSerializer.Deserialize<BsonDocument>(Bson);
 
     /// <summary>

@@ -1,6 +1,6 @@
 using Akka.Configuration;
 
-namespace ReplicaActors.Member;
+namespace ReplicaActors.Replication;
 
 /// <summary>The <c>replica-actors.initial-sync</c> HOCON section: how a member with no data clones a source.</summary>
 public sealed record InitialSyncSettings(int MaxAttempts, TimeSpan RetryDelay, TimeSpan SourceTimeout, int BatchDocuments, long BatchBytes)

@@ -1,9 +1,6 @@
 using MongoDB.Bson;
-using ReplicaActors.Oplog;
-using ReplicaActors.Protocol;
-using ReplicaActors.Storage;
 
-namespace ReplicaActors.Member;
+namespace ReplicaActors.Protocol;
 
 // The protocol between members: every message here crosses the network (bound to the replica
 // serializer through IReplicaMessage). Members address each other at /user/member on the host
