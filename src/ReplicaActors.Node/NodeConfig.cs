@@ -6,13 +6,14 @@ namespace ReplicaActors.Node;
 /// <summary>Turns the member's flags, profile and HOCON files into one override config (flags win over files).</summary>
 public static class NodeConfig
 {
-    public static Akka.Configuration.Config Build(string? replSet, int? port, string? dbpath, string? bindIp, IEnumerable<FileInfo> files, string? profile)
+    public static Akka.Configuration.Config Build(string? replSet, int? port, string? dbpath, string? bindIp, bool bindOutgoing, IEnumerable<FileInfo> files, string? profile)
     {
         var flags = new List<string>();
         if (replSet is { } r) flags.Add($"replica-actors.member.replSet = {ReplicaActorsConfig.Quote(r)}");
         if (port is { } p) flags.Add($"replica-actors.member.port = {p}");
         if (dbpath is { } d) flags.Add($"replica-actors.member.dbpath = {ReplicaActorsConfig.Quote(d)}");
         if (bindIp is { } b) flags.Add($"replica-actors.member.bind-ip = {ReplicaActorsConfig.Quote(b)}");
+        if (bindOutgoing) flags.Add("replica-actors.remoting.bind-outgoing = on");
         flags.Add("akka.loggers = [\"ReplicaActors.Node.JsonStdoutLogger, ReplicaActors.Node\"]");
 
         var config = ConfigurationFactory.ParseString(string.Join("\n", flags));

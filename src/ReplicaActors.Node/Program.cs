@@ -15,15 +15,16 @@ public static class Program
         var port = new Option<int?>("--port") { Description = "Port of this member (its replica-set host is BIND_IP:PORT)" };
         var dbpath = new Option<string?>("--dbpath") { Description = "Folder for this member's oplog journal and documents" };
         var bindIp = new Option<string?>("--bind_ip") { Description = "Address to bind and advertise (default 127.0.0.1)" };
+        var bindOutgoing = new Option<bool>("--bind_outgoing") { Description = "Connect to the other members from BIND_IP too, so firewall rules can partition members on one machine" };
         var configFiles = new Option<FileInfo[]>("--config") { Description = "HOCON file(s) overriding the defaults; later files win", AllowMultipleArgumentsPerToken = true };
         var profile = new Option<string?>("--profile") { Description = "A profile from the hocon/ folder: 'mongodb' (default timings) or 'fast'" };
 
         var root = new RootCommand("ReplicaActors member: one member of a replica set")
         {
-            replSet, port, dbpath, bindIp, configFiles, profile,
+            replSet, port, dbpath, bindIp, bindOutgoing, configFiles, profile,
         };
         root.SetAction(async (parse, _) => await RunMemberAsync(() => NodeConfig.Build(
-            parse.GetValue(replSet), parse.GetValue(port), parse.GetValue(dbpath), parse.GetValue(bindIp),
+            parse.GetValue(replSet), parse.GetValue(port), parse.GetValue(dbpath), parse.GetValue(bindIp), parse.GetValue(bindOutgoing),
             parse.GetValue(configFiles) ?? [], parse.GetValue(profile))));
         root.Add(LaunchCommand.Create());
         return await root.Parse(args).InvokeAsync();

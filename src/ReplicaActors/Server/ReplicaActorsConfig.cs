@@ -15,9 +15,14 @@ public static class ReplicaActorsConfig
     /// <summary>The full configuration of one member, given its overrides (HOCON files, flags).</summary>
     public static Akka.Configuration.Config ForMember(Akka.Configuration.Config overrides)
     {
-        var settings = MemberSettings.From(overrides.WithFallback(ReferenceConfig.Value));
+        var merged = overrides.WithFallback(ReferenceConfig.Value);
+        var settings = MemberSettings.From(merged);
         var journal = JournalConnectionString(settings.DbPath);
+        var transport = merged.GetBoolean("replica-actors.remoting.bind-outgoing")
+            ? $"akka.remote.dot-netty.tcp.transport-class = {Quote(typeof(SourceBoundTcpTransport).AssemblyQualifiedName!)}"
+            : "";
         var derived = ConfigurationFactory.ParseString($$"""
+            {{transport}}
             akka.remote.dot-netty.tcp.hostname = {{Quote(settings.BindIp)}}
             akka.remote.dot-netty.tcp.port = {{(settings.Port == 0 ? 0 : settings.RemotingPort)}}
             akka.persistence.journal.sql.connection-string = {{Quote(journal)}}
