@@ -11,8 +11,9 @@ namespace ReplicaActors.Cluster.Tests.Simulation;
 /// N member cores over a simulated network and clock, every choice drawn from one seed: message delay, loss,
 /// duplication and reordering; partitions (one member cut off, a minority/majority split, a bridge member that sees
 /// both sides, one-way cuts); crashes and restarts from the persisted journal; pauses; clock skew between members.
-/// A client writes through whichever member is primary. The invariants are checked after every step; after the
-/// faults heal, the set must settle on one primary with every other member SECONDARY and equal oplogs.
+/// A client writes through whichever member is primary and reads from any member at local, majority and linearizable
+/// read concern. The invariants are checked after every step and every answer; after the faults heal, the set must
+/// settle on one primary with every other member SECONDARY and equal oplogs.
 /// </summary>
 public sealed class ReplicaSetSimulator
 {
@@ -30,6 +31,17 @@ public sealed class ReplicaSetSimulator
     private readonly HashSet<(int From, int To)> _cut = [];
     private readonly Dictionary<long, int> _primaryOfTerm = new();
     private readonly Dictionary<BsonValue, OpTime> _acknowledged = new();
+    private readonly Dictionary<BsonValue, TimeSpan> _writeInvokedAt = new();
+    // Acknowledged writes in the order their acknowledgements arrived, with the time of each.
+    private readonly List<(BsonValue WriteId, TimeSpan At)> _ackOrder = [];
+    // Writes a majority or linearizable read returned: each must be in the set's history for good.
+    private readonly HashSet<BsonValue> _committedReads = [];
+    // Writes seen by completed linearizable reads, in the order first seen.
+    private readonly List<BsonValue> _linearizableSeen = [];
+    private readonly HashSet<BsonValue> _linearizableSeenSet = [];
+    private readonly Dictionary<long, PendingRead> _pendingReads = new();
+    private long _reads;
+    private int _readsAnswered;
     private readonly List<string> _trace = [];
     private OpTime _newestCommitted = OpTime.Null;
     private TimeSpan _now;
@@ -39,6 +51,9 @@ public sealed class ReplicaSetSimulator
     private double _duplication;
 
     private sealed record InFlight(int From, int To, IReplicaMessage Message);
+
+    /// <summary>A read as the client issued it: what had been acknowledged and seen by then, for the linearizability checks.</summary>
+    private sealed record PendingRead(ReadLevel Level, int Member, TimeSpan InvokedAt, int AcknowledgedBefore, int SeenBefore);
 
     private sealed class SimMember(int id, TimeSpan skew)
     {
@@ -77,6 +92,9 @@ public sealed class ReplicaSetSimulator
 
     public int AcknowledgedWrites => _acknowledged.Count;
 
+    /// <summary>Reads answered without error, each checked against the history.</summary>
+    public int ReadsAnswered => _readsAnswered;
+
     /// <summary>Runs faults for <paramref name="faulty"/>, heals everything, and gives the set <paramref name="settle"/> to converge.</summary>
     /// <returns>Null when every invariant held and the set converged; otherwise what broke, with the last trace lines.</returns>
     public string? Run(TimeSpan faulty, TimeSpan settle)
@@ -85,6 +103,7 @@ public sealed class ReplicaSetSimulator
         {
             var nextFault = TimeSpan.FromSeconds(2);
             var nextWrite = TimeSpan.Zero;
+            var nextRead = TimeSpan.Zero;
             while (_now < faulty + settle)
             {
                 if (_now < faulty && _now >= nextFault)
@@ -98,6 +117,11 @@ public sealed class ReplicaSetSimulator
                 {
                     ClientWrite();
                     nextWrite = _now + TimeSpan.FromMilliseconds(_random.Next(5, 60));
+                }
+                if (_now >= nextRead && _now < faulty + settle / 2)
+                {
+                    ClientRead();
+                    nextRead = _now + TimeSpan.FromMilliseconds(_random.Next(20, 120));
                 }
                 Deliver();
                 foreach (var member in _members) RunStep(member, Tick.Instance);
@@ -211,7 +235,19 @@ public sealed class ReplicaSetSimulator
     {
         var target = _members[_random.Next(_members.Length)];
         if (target.Core is not { State: MemberState.Primary }) return;
-        RunStep(target, new ClientWrite(new BsonString($"w{++_writes}")));
+        var writeId = new BsonString($"w{++_writes}");
+        _writeInvokedAt[writeId] = _now;
+        RunStep(target, new ClientWrite(writeId));
+    }
+
+    private void ClientRead()
+    {
+        var target = _members[_random.Next(_members.Length)];
+        if (target.Core is null || _now < target.PausedUntil) return;
+        var level = _random.Next(5) switch { 0 => ReadLevel.Local, 1 or 2 => ReadLevel.Majority, _ => ReadLevel.Linearizable };
+        var id = ++_reads;
+        _pendingReads[id] = new PendingRead(level, target.Id, _now, _ackOrder.Count, _linearizableSeen.Count);
+        RunStep(target, new ClientRead(id, level));
     }
 
     private void Deliver()
@@ -264,6 +300,7 @@ public sealed class ReplicaSetSimulator
                 break;
             case WriteAnswered { Error: null } answered:
                 _acknowledged[answered.WriteId] = answered.At;
+                _ackOrder.Add((answered.WriteId, _now));
                 if (answered.At > _newestCommitted) _newestCommitted = answered.At;
                 break;
             case RolledBackEntries rolledBack:
@@ -271,6 +308,9 @@ public sealed class ReplicaSetSimulator
                     if (entry.WriteId is { } id && _acknowledged.ContainsKey(id))
                         throw new InvariantBroken($"member {member.Id} rolled back the acknowledged w:majority write {id} at {entry.OpTime}");
                 Note($"{member.Id} rolled back {rolledBack.Undone.Count} entries to {rolledBack.CommonPoint}");
+                break;
+            case ReadAnswered read:
+                CheckRead(member, read);
                 break;
             case StateChanged changed:
                 Note($"{member.Id} {changed.State.ToDisplay()} (term {member.Core!.Term}): {changed.Reason}");
@@ -306,6 +346,40 @@ public sealed class ReplicaSetSimulator
             throw new InvariantBroken($"member {member.Id}'s commit point {core.CommitPoint} is not on its own oplog (newest {core.LastOpTime})");
     }
 
+    /// <summary>
+    /// A majority or linearizable read returns only writes that stay in the set's history: the OpTime it read at is
+    /// majority-committed, so every later primary must hold it (checked with the other majority-committed entries),
+    /// and the oplogs the set converges on hold every write it returned. (One member may still undo such an entry it
+    /// got before the entry was committed, while it syncs from a member on an older branch that is ahead of it: the
+    /// history keeps the entry, and the member fetches it again.) A linearizable read (the set of
+    /// writes is a grow-only set) also returns every write acknowledged before it was issued, every write a linearizable
+    /// read completed before it was issued returned, and, with a write it returns, every write acknowledged before that
+    /// write was issued.
+    /// </summary>
+    private void CheckRead(SimMember member, ReadAnswered answered)
+    {
+        if (!_pendingReads.Remove(answered.ReadId, out var read) || answered.Error is not null) return;
+        _readsAnswered++;
+        if (read.Level == ReadLevel.Local) return;
+        var what = $"member {member.Id}'s {read.Level.ToString().ToLowerInvariant()} read r{answered.ReadId} (issued at {read.InvokedAt.TotalMilliseconds:0} ms, at {answered.At})";
+        _committedReads.UnionWith(answered.Seen);
+        if (answered.At > _newestCommitted) _newestCommitted = answered.At;
+        if (read.Level != ReadLevel.Linearizable) return;
+        var seen = answered.Seen.ToHashSet();
+        for (var i = 0; i < read.AcknowledgedBefore; i++)
+            if (!seen.Contains(_ackOrder[i].WriteId))
+                throw new InvariantBroken($"{what} misses the write {_ackOrder[i].WriteId}, acknowledged before the read was issued");
+        for (var i = 0; i < read.SeenBefore; i++)
+            if (!seen.Contains(_linearizableSeen[i]))
+                throw new InvariantBroken($"{what} misses the write {_linearizableSeen[i]}, which an earlier linearizable read returned");
+        var newestIssued = answered.Seen.Select(id => _writeInvokedAt[id]).DefaultIfEmpty(TimeSpan.Zero).Max();
+        foreach (var (id, at) in _ackOrder.TakeWhile(a => a.At < newestIssued))
+            if (!seen.Contains(id))
+                throw new InvariantBroken($"{what} returns a write issued at {newestIssued.TotalMilliseconds:0} ms but misses {id}, acknowledged before that");
+        foreach (var id in answered.Seen)
+            if (_linearizableSeenSet.Add(id)) _linearizableSeen.Add(id);
+    }
+
     private string? Converged()
     {
         var running = _members.Where(m => m.Core is not null).ToList();
@@ -315,6 +389,9 @@ public sealed class ReplicaSetSimulator
         if (running.FirstOrDefault(m => m.Core!.State != MemberState.Primary && m.Core.State != MemberState.Secondary) is { } stuck)
             return Failed($"member {stuck.Id} is {stuck.Core!.State.ToDisplay()} after the faults healed: {stuck.Core.InfoMessage}");
         var reference = primaries[0].Core!.Log.Select(e => e.OpTime).ToList();
+        var kept = primaries[0].Core!.Log.Where(e => e.WriteId is not null).Select(e => e.WriteId!).ToHashSet();
+        if (_committedReads.FirstOrDefault(id => !kept.Contains(id)) is { } lost)
+            return $"the write {lost}, returned by a majority or linearizable read, is not in the oplog the set converged on";
         if (running.FirstOrDefault(m => !m.Core!.Log.Select(e => e.OpTime).SequenceEqual(reference)) is { } behind)
             return Failed($"member {behind.Id}'s oplog (newest {behind.Core!.LastOpTime}) differs from the primary's (newest {reference[^1]})");
         return null;

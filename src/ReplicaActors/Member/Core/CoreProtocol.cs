@@ -22,6 +22,22 @@ public sealed record Received(int From, IReplicaMessage Message) : CoreInput;
 /// <summary>A client write: a primary appends one entry carrying <paramref name="WriteId"/>; any other member refuses it.</summary>
 public sealed record ClientWrite(BsonValue WriteId) : CoreInput;
 
+/// <summary>How fresh a read must be, as MongoDB's read concern levels say.</summary>
+public enum ReadLevel
+{
+    /// <summary>The member's newest entries, committed or not.</summary>
+    Local,
+
+    /// <summary>Only majority-committed entries: as of the member's commit point.</summary>
+    Majority,
+
+    /// <summary>On a primary only: a no-op barrier is majority-committed first, so no newer primary can have acknowledged a later write.</summary>
+    Linearizable,
+}
+
+/// <summary>A client read at <paramref name="Level"/>; the answer names <paramref name="ReadId"/>.</summary>
+public sealed record ClientRead(long ReadId, ReadLevel Level) : CoreInput;
+
 /// <summary>What the caller must do, in order: persist first, then send, then report.</summary>
 public abstract record CoreEffect;
 
@@ -32,6 +48,12 @@ public sealed record Send(int To, IReplicaMessage Message) : CoreEffect;
 
 /// <summary>A client write is majority-committed (or was refused, with <paramref name="Error"/>).</summary>
 public sealed record WriteAnswered(BsonValue WriteId, OpTime At, string? Error) : CoreEffect;
+
+/// <summary>
+/// A read's answer: the write ids of the client writes the member holds at <paramref name="At"/> (as of its commit
+/// point for majority and linearizable reads), or the refusal in <paramref name="Error"/>.
+/// </summary>
+public sealed record ReadAnswered(long ReadId, IReadOnlyList<BsonValue> Seen, OpTime At, string? Error) : CoreEffect;
 
 /// <summary>A rollback undid these entries of this member's oplog (their changes must be undone in the store).</summary>
 public sealed record RolledBackEntries(OpTime CommonPoint, IReadOnlyList<OplogEntry> Undone) : CoreEffect;

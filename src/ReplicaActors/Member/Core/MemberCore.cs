@@ -27,6 +27,7 @@ public sealed class MemberCore
     private readonly MemberPositions _positions = new();
     private readonly List<(int From, FetchOplog Fetch, DateTimeOffset Deadline)> _parkedFetches = [];
     private readonly Dictionary<BsonValue, OpTime> _awaitingCommit = new();
+    private readonly List<(long ReadId, OpTime Barrier)> _awaitingBarrier = [];
     private readonly List<CoreEffect> _effects = [];
     private readonly TimeSpan _awaitData;
     private readonly DateTimeOffset _startedAt;
@@ -95,6 +96,9 @@ public sealed class MemberCore
                 break;
             case ClientWrite write:
                 OnClientWrite(write.WriteId, now);
+                break;
+            case ClientRead read:
+                OnClientRead(read, now);
                 break;
         }
         OnTime(now);
@@ -294,6 +298,8 @@ public sealed class MemberCore
         _peers.SetPrimary(null);
         foreach (var (writeId, at) in _awaitingCommit) Emit(new WriteAnswered(writeId, at, $"the primary stepped down: {reason}"));
         _awaitingCommit.Clear();
+        foreach (var (readId, barrier) in _awaitingBarrier) Emit(new ReadAnswered(readId, [], barrier, $"the primary stepped down: {reason}"));
+        _awaitingBarrier.Clear();
         SetState(MemberState.Secondary, $"stepped down: {reason}");
         ResetElectionDeadline(now);
     }
@@ -322,6 +328,36 @@ public sealed class MemberCore
         _awaitingCommit[writeId] = at;
         AnswerCommitted();
     }
+
+    /// <summary>
+    /// Local and majority reads are served at once by a readable member, at its newest entry or its commit point. A
+    /// linearizable read waits on a primary until a barrier entry is majority-committed, then reads at the commit point:
+    /// the state as of the barrier, and nothing newer that is not yet majority-committed.
+    /// </summary>
+    private void OnClientRead(ClientRead read, DateTimeOffset now)
+    {
+        if (read.Level == ReadLevel.Linearizable)
+        {
+            if (State != MemberState.Primary)
+            {
+                Emit(new ReadAnswered(read.ReadId, [], OpTime.Null, $"not primary: this member is {State.ToDisplay()}"));
+                return;
+            }
+            _awaitingBarrier.Add((read.ReadId, AppendOwn(now, new BsonDocument("msg", "linearizable read"), writeId: null)));
+            AnswerCommitted();
+            return;
+        }
+        if (!State.IsReadable())
+        {
+            Emit(new ReadAnswered(read.ReadId, [], OpTime.Null, $"not readable: this member is {State.ToDisplay()}"));
+            return;
+        }
+        var at = read.Level == ReadLevel.Majority ? _commitPoint : _durable.LastOpTime;
+        Emit(new ReadAnswered(read.ReadId, WritesThrough(at), at, null));
+    }
+
+    private List<BsonValue> WritesThrough(OpTime at) =>
+        _log.TakeWhile(e => e.OpTime <= at).Where(e => e.WriteId is not null).Select(e => e.WriteId!).ToList();
 
     private OpTime AppendOwn(DateTimeOffset now, BsonDocument o, BsonValue? writeId)
     {
@@ -361,6 +397,11 @@ public sealed class MemberCore
         {
             _awaitingCommit.Remove(writeId);
             Emit(new WriteAnswered(writeId, at, null));
+        }
+        foreach (var (readId, barrier) in _awaitingBarrier.Where(r => r.Barrier <= _commitPoint).ToList())
+        {
+            _awaitingBarrier.Remove((readId, barrier));
+            Emit(new ReadAnswered(readId, WritesThrough(_commitPoint), _commitPoint, null));
         }
     }
 
