@@ -16,6 +16,7 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
     private readonly HelloCommand _hello = new(member, topology, settings);
     private readonly QueryCommands _queries = new(member, cursors);
     private readonly FindAndModifyCommand _findAndModify = new(member);
+    private readonly ClusterTime _clusterTime = new(member, settings.AfterClusterTimePollInterval, settings.CommandTimeout);
 
     public async Task<BsonDocument> RunAsync(WireRequest request, CancellationToken cancellationToken = default)
     {
@@ -26,6 +27,8 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
                 throw new ReplicaException(ErrorCode.FailedToParse, "the command document is empty: its first field names the command");
             if (request.Command.Contains("startTransaction") || request.Command.Contains("autocommit"))
                 throw new ReplicaException(ErrorCode.OperationNotSupportedInTransaction, "multi-document transactions are not supported by ReplicaActors");
+            if (ClusterTime.AfterClusterTime(request.Command) is { } after)
+                await _clusterTime.WaitForAsync(request.Command, after, cancellationToken).ConfigureAwait(false);
             reply = request.Name switch
             {
                 var name when HelloDocument.IsHello(name) => await _hello.RunAsync(request, cancellationToken).ConfigureAwait(false),
@@ -54,6 +57,9 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
         // Such an error carries no topologyVersion, so drivers never judge it stale and re-check the member at
         // once; the watch looks again too, so monitors waiting on hello hear of the change.
         if (!WireErrors.IsOk(reply) && reply.GetValue("code", 0) is { IsNumeric: true } code && StateChangeCodes.Contains(code.ToInt32())) topology.Poke();
+        // Drivers take no cluster time from monitoring (hello), so it goes without the extra question to the member.
+        if (!HelloDocument.IsHello(request.Name) && await _clusterTime.OperationTimeAsync().ConfigureAwait(false) is { } time)
+            reply = ClusterTime.Stamped(reply, time);
         return WireErrors.Labelled(reply, request.IsRetryableWrite);
     }
 

@@ -14,6 +14,9 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
 {
     private const int OpQueryUnsupported = 5739101;
 
+    /// <summary>The compressors this connection's last hello that named any agreed on.</summary>
+    private IReadOnlyList<string> _compressors = [];
+
     public int Id => id;
 
     public async Task ServeAsync(CancellationToken cancellationToken)
@@ -49,27 +52,45 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
     }
 
     /// <summary>The reply to send, or null when the client asked for none.</summary>
-    private async Task<byte[]?> AnswerAsync(MessageHeader header, byte[] payload, Stream stream, CancellationToken cancellationToken)
+    /// <param name="compressor">The compressor the request came in, which its reply goes out in (null: uncompressed).</param>
+    private async Task<byte[]?> AnswerAsync(MessageHeader header, byte[] payload, Stream stream, CancellationToken cancellationToken, CompressorId? compressor = null)
     {
         switch ((OpCode)header.OpCode)
         {
             case OpCode.Msg:
-                return await AnswerMessageAsync(header, payload, stream, cancellationToken).ConfigureAwait(false);
+                return await AnswerMessageAsync(header, payload, stream, compressor, cancellationToken).ConfigureAwait(false);
             case OpCode.Query:
                 return OpReply.Encode(nextRequestId(), header.RequestId, await AnswerQueryAsync(payload, cancellationToken).ConfigureAwait(false));
-            case OpCode.Compressed:
-                // Compression is never offered in hello, so no driver should send this; refuse it in a form any client reads.
-                return OpMsg.Encode(nextRequestId(), header.RequestId,
-                    WireErrors.Error(ErrorCode.CommandNotSupported, "OP_COMPRESSED is not supported: this server offers no compressors in hello"));
+            case OpCode.Compressed when compressor is null:
+                return await AnswerCompressedAsync(header, payload, stream, cancellationToken).ConfigureAwait(false);
             default:
                 throw new WireFormatException($"opcode {header.OpCode} is not served (only OP_MSG, and OP_QUERY for the first hello)", closeConnection: true);
         }
     }
 
-    private async Task<byte[]?> AnswerMessageAsync(MessageHeader header, byte[] payload, Stream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Unwraps an OP_COMPRESSED in a compressor this connection's hello agreed on and answers what it holds, in the
+    /// same compressor. A compressor not agreed on gets an error; bytes that do not inflate as claimed close the connection.
+    /// </summary>
+    private async Task<byte[]?> AnswerCompressedAsync(MessageHeader header, byte[] payload, Stream stream, CancellationToken cancellationToken)
+    {
+        if (Compression.CompressorOf(payload) is not { } id)
+            throw new WireFormatException("OP_COMPRESSED is too short to name its compressor", closeConnection: true);
+        if (!_compressors.Any(name => (byte?)Compression.Id(name) == id))
+            return OpMsg.Encode(nextRequestId(), header.RequestId, WireErrors.Error(ErrorCode.CommandNotSupported,
+                $"OP_COMPRESSED with compressor id {id}, which this connection's hello did not agree on (agreed: [{string.Join(", ", _compressors)}])"));
+        var compressor = (CompressorId)id;
+        var (opCode, inner) = Compression.Decompress(payload, compressor, settings.MaxMessageBytes);
+        if (opCode is not ((int)OpCode.Msg or (int)OpCode.Query))
+            throw new WireFormatException($"OP_COMPRESSED holds opcode {opCode} (only OP_MSG and OP_QUERY are served)", closeConnection: true);
+        return await AnswerAsync(header with { MessageLength = MessageHeader.Size + inner.Length, OpCode = opCode }, inner, stream, cancellationToken, compressor).ConfigureAwait(false);
+    }
+
+    private async Task<byte[]?> AnswerMessageAsync(MessageHeader header, byte[] payload, Stream stream, CompressorId? compressor, CancellationToken cancellationToken)
     {
         var moreToCome = payload.Length >= 4 && (BitConverter.ToUInt32(payload, 0) & (uint)OpMsgFlags.MoreToCome) != 0;
         BsonDocument reply;
+        var name = "";
         try
         {
             var message = OpMsg.Parse(payload, payload.Length);
@@ -77,6 +98,7 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
             if (!command.TryGetValue("$db", out var db) || !db.IsString)
                 throw new WireFormatException("the command has no '$db' naming its database");
             var request = new WireRequest(db.AsString, command, id);
+            name = request.Name;
             // A fire-and-forget endSessions needs no work; a reply to it would desynchronise the stream.
             if (moreToCome && request.Name == "endSessions") return null;
             if (message.Flags.HasFlag(OpMsgFlags.ExhaustAllowed) && HelloDocument.IsHello(request.Name) && HelloCommand.IsAwaitable(command))
@@ -84,13 +106,17 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
                 await StreamHelloAsync(request, header.RequestId, stream, cancellationToken).ConfigureAwait(false);
                 return null;
             }
-            reply = await dispatcher.RunAsync(request, cancellationToken).ConfigureAwait(false);
+            reply = Negotiated(name, command, await dispatcher.RunAsync(request, cancellationToken).ConfigureAwait(false));
         }
         catch (WireFormatException e) when (!e.CloseConnection)
         {
             reply = WireErrors.Error(ErrorCode.InvalidBSON, e.Message);
         }
-        if (!moreToCome) return OpMsg.Encode(nextRequestId(), header.RequestId, reply);
+        if (!moreToCome)
+        {
+            var message = OpMsg.Encode(nextRequestId(), header.RequestId, reply);
+            return compressor is { } replyCompressor && Compression.MayCompressReplyTo(name) ? Compression.Compress(message, replyCompressor) : message;
+        }
         // An unacknowledged write that reached a non-primary must not vanish silently: closing tells the driver.
         if (reply.GetValue("code", 0).ToInt32() is (int)ErrorCode.NotWritablePrimary or (int)ErrorCode.NotPrimaryNoSecondaryOk)
             throw new WireFormatException("an unacknowledged write reached a member that is not primary", closeConnection: true);
@@ -132,7 +158,25 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
         var command = query.Command();
         if (query.CommandDb is not { } db || command.ElementCount == 0 || !HelloDocument.IsHello(command.GetElement(0).Name))
             return LegacyError("OP_QUERY is no longer supported except for the hello/isMaster handshake; use OP_MSG");
-        return await dispatcher.RunAsync(new WireRequest(db, command, id, query.SecondaryOk), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Negotiated(command.GetElement(0).Name, command, await dispatcher.RunAsync(new WireRequest(db, command, id, query.SecondaryOk), cancellationToken).ConfigureAwait(false));
+        }
+        catch (WireFormatException e)
+        {
+            return LegacyError(e.Message);
+        }
+    }
+
+    /// <summary>A hello that lists compressors agrees on those the server offers too, and its reply says which (none: no field).</summary>
+    private BsonDocument Negotiated(string name, BsonDocument command, BsonDocument reply)
+    {
+        if (!HelloDocument.IsHello(name) || !WireErrors.IsOk(reply)
+            || Compression.Negotiate(command, settings.Compressors) is not { } agreed)
+            return reply;
+        _compressors = agreed;
+        if (agreed.Count > 0) reply["compression"] = new BsonArray(agreed);
+        return reply;
     }
 
     private static BsonDocument LegacyError(string message) => new()

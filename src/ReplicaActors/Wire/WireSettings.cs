@@ -13,7 +13,9 @@ public sealed record WireSettings(
     int DefaultBatchSize,
     long MaxBatchBytes,
     int LogicalSessionTimeoutMinutes,
-    TimeSpan TopologyPollInterval)
+    TimeSpan TopologyPollInterval,
+    TimeSpan AfterClusterTimePollInterval,
+    IReadOnlyList<string> Compressors)
 {
     public static WireSettings From(Akka.Configuration.Config root)
     {
@@ -28,11 +30,16 @@ public sealed record WireSettings(
             wire.GetInt("default-batch-size"),
             wire.GetByteSize("max-batch-bytes") ?? throw new ConfigurationException("replica-actors.wire.max-batch-bytes is missing"),
             wire.GetInt("logical-session-timeout-minutes"),
-            wire.GetTimeSpan("topology-poll-interval"));
+            wire.GetTimeSpan("topology-poll-interval"),
+            wire.GetTimeSpan("after-cluster-time-poll-interval"),
+            wire.GetStringList("compressors").ToList());
         if (settings.MaxMessageBytes < MessageHeader.Size || settings.MaxConnections <= 0 || settings.DefaultBatchSize < 0 || settings.MaxBatchBytes <= 0
             || settings.CommandTimeout <= TimeSpan.Zero || settings.HelloTimeout <= TimeSpan.Zero
-            || settings.CursorIdleTimeout <= TimeSpan.Zero || settings.CursorSweepInterval <= TimeSpan.Zero || settings.LogicalSessionTimeoutMinutes <= 0 || settings.TopologyPollInterval <= TimeSpan.Zero)
+            || settings.CursorIdleTimeout <= TimeSpan.Zero || settings.CursorSweepInterval <= TimeSpan.Zero || settings.LogicalSessionTimeoutMinutes <= 0 || settings.TopologyPollInterval <= TimeSpan.Zero
+            || settings.AfterClusterTimePollInterval <= TimeSpan.Zero)
             throw new ConfigurationException("replica-actors.wire: sizes, counts and timeouts must be positive (default-batch-size may be 0)");
+        if (settings.Compressors.FirstOrDefault(name => !Compression.Supports(name)) is { } unknown)
+            throw new ConfigurationException($"replica-actors.wire.compressors: '{unknown}' is not one this server has (zlib, noop)");
         return settings;
     }
 }

@@ -39,6 +39,9 @@ public sealed class BadInputSpec(OneMemberSet set) : IClassFixture<OneMemberSet>
             OpMsg.EncodeRequest(6, OpMsgFlags.None, BsonDocument.Parse("{ find: 'items', $db: 'fuzz' }"),
                 new DocumentSequence("filter", [new BsonDocument("_id", 1), new BsonDocument("_id", 2)])),
             LegacyHello(),
+            // A hello agreeing on compression, then a compressed read on the same connection: mutations reach the inflater.
+            [.. OpMsg.EncodeRequest(8, OpMsgFlags.None, BsonDocument.Parse("{ hello: 1, compression: ['zlib', 'noop'], $db: 'admin' }")),
+                .. Compression.Compress(OpMsg.EncodeRequest(9, OpMsgFlags.None, BsonDocument.Parse("{ find: 'items', filter: { _id: { $lt: 5 } }, $db: 'fuzz' }")), CompressorId.Zlib)],
         ];
         var errors = new ConcurrentQueue<string>();
         member.System.EventStream.Subscribe(member.System.ActorOf(Props.Create(() => new ErrorCollector(errors))), typeof(Error));
@@ -67,7 +70,7 @@ public sealed class BadInputSpec(OneMemberSet set) : IClassFixture<OneMemberSet>
         await stream.WriteAsync(OpMsg.EncodeRequest(1, OpMsgFlags.MoreToCome, BsonDocument.Parse("{ endSessions: [], $db: 'admin' }")));
         await stream.WriteAsync(OpMsg.EncodeRequest(2, OpMsgFlags.None, BsonDocument.Parse("{ ping: 1, $db: 'admin' }")));
         var (pingHeader, ping) = await ReadAsync(stream);
-        // OP_COMPRESSED is refused with an error the client can read, and the connection stays usable.
+        // OP_COMPRESSED in a compressor this connection's hello did not agree on is refused with an error the client can read, and the connection stays usable.
         var compressed = new byte[32];
         new MessageHeader(compressed.Length, 3, 0, (int)OpCode.Compressed).Write(compressed);
         await stream.WriteAsync(compressed);

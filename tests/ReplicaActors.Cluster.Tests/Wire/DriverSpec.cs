@@ -22,7 +22,7 @@ public sealed class Item
 }
 
 /// <summary>MongoDB.Driver 3.14.0, unmodified, against a 3-member set through the members' wire listeners.</summary>
-public sealed class DriverSpec(DriverSet set) : IClassFixture<DriverSet>
+public sealed partial class DriverSpec(DriverSet set) : IClassFixture<DriverSet>
 {
     private static readonly TimeSpan ReplicationTimeout = TimeSpan.FromSeconds(30);
     private readonly MongoClient _client = set.Client();
