@@ -3,6 +3,7 @@ using Akka.Event;
 using MongoDB.Bson;
 using ReplicaActors.Config;
 using ReplicaActors.Consensus;
+using ReplicaActors.Member.Core;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
@@ -11,8 +12,7 @@ namespace ReplicaActors.Member;
 /// <summary>Elections (protocol version 1): terms, dry runs, votes, becoming primary, stepping down, freeze and step-up.</summary>
 public sealed partial class ReplicaMember
 {
-    private ElectionTally? _tally;
-    private bool _roundIsDryRun;
+    private readonly Candidacy _candidacy = new();
     private DateTimeOffset _frozenUntil = DateTimeOffset.MinValue;
     private DateTimeOffset? _electionDate;
     private PendingStepDown? _pendingStepDown;
@@ -83,61 +83,53 @@ public sealed partial class ReplicaMember
     private void StartRound(bool dryRun, long term)
     {
         var config = Config!;
-        var self = Me!;
-        _roundIsDryRun = dryRun;
-        _tally = ElectionTally.Start(config, self.Id, term);
-        if (_tally.Outcome == ElectionOutcome.Won)
+        if (_candidacy.Start(config, Me!.Id, term, dryRun, _durable.LastOpTime) is not { } request)
         {
             OnRoundWon();
             return;
         }
         Become(Candidate);
-        var request = new RequestVote(config.Name, dryRun, term, self.Id, config.Version, config.Term, _durable.LastOpTime);
-        foreach (var voter in config.Voters.Where(v => v.Id != self.Id))
+        foreach (var voter in config.Voters.Where(v => v.Id != Me!.Id))
             MemberSelection(voter.Host).Tell(request, Self);
         Timers.StartSingleTimer(TimerKeys.ElectionRound, new ElectionRoundTimeout(term, dryRun), TimeSpan.FromMilliseconds(config.Settings.ElectionTimeoutMillis));
     }
 
     private void OnVoteReply(VoteReply reply)
     {
-        if (_tally is not { } tally || reply.DryRun != _roundIsDryRun) return;
-        _tally = tally.Record(reply.VoterId, new VoteResponse(reply.Term, reply.Granted, reply.Granted ? VoteRefusal.None : VoteRefusal.TermOlder, reply.Reason, null));
+        var outcome = _candidacy.Record(reply);
+        if (outcome is null) return;
         if (!reply.Granted) _log.Info("member {0} refused its vote: {1}", reply.VoterId, reply.Reason);
-        switch (_tally.Outcome)
+        switch (outcome)
         {
             case ElectionOutcome.Won:
                 OnRoundWon();
                 break;
             case ElectionOutcome.Lost:
-                LoseElection(_tally.HigherTermSeen is { } higher ? $"a voter is in term {higher}" : "a majority refused");
-                if (_tally is null && reply.Term > _durable.Term) UpdateTerm(reply.Term, "a voter is in a newer term");
+                LoseElection(_candidacy.LossReason());
+                if (reply.Term > _durable.Term) UpdateTerm(reply.Term, "a voter is in a newer term");
                 break;
         }
     }
 
     private void OnElectionRoundTimeout(ElectionRoundTimeout timeout)
     {
-        if (_tally is { } tally && tally.Term == timeout.Term && _roundIsDryRun == timeout.DryRun)
-            LoseElection($"not enough votes within the election timeout ({tally.Yes.Count} of {tally.Needed})");
+        if (_candidacy.IsRound(timeout.Term, timeout.DryRun))
+            LoseElection($"not enough votes within the election timeout ({_candidacy.Tally!.Yes.Count} of {_candidacy.Tally.Needed})");
     }
 
     private void OnRoundWon()
     {
         Timers.Cancel(TimerKeys.ElectionRound);
-        if (_roundIsDryRun)
-        {
-            _tally = null;
-            VoteForSelfAndStartRound();
-            return;
-        }
-        _tally = null;
-        BecomePrimary();
+        var wasDryRun = _candidacy.IsDryRun;
+        _candidacy.End();
+        if (wasDryRun) VoteForSelfAndStartRound();
+        else BecomePrimary();
     }
 
     private void LoseElection(string reason)
     {
-        _log.Info("election for term {0} lost: {1}", _tally?.Term, reason);
-        _tally = null;
+        _log.Info("election for term {0} lost: {1}", _candidacy.Tally?.Term, reason);
+        _candidacy.End();
         Timers.Cancel(TimerKeys.ElectionRound);
         BecomeSecondary();
     }
@@ -240,7 +232,7 @@ public sealed partial class ReplicaMember
             var steppingDown = _state == MemberState.Primary && e.Term > _durable.Term;
             _durable = _durable.Apply(e);
             if (steppingDown) StepDown($"voted in term {e.Term}");
-            else if (response.VoteGranted && _tally is not null) LoseElection($"voted for member {request.CandidateId} in term {e.Term}");
+            else if (response.VoteGranted && _candidacy.Running) LoseElection($"voted for member {request.CandidateId} in term {e.Term}");
             else if (response.VoteGranted && _state == MemberState.Secondary) ResetElectionTimer();
             replyTo.Tell(reply);
         });
@@ -255,7 +247,7 @@ public sealed partial class ReplicaMember
             if (e.Term <= _durable.Term) return;
             _durable = _durable.Apply(e);
             if (_state == MemberState.Primary) StepDown($"{reason}; this member's term was older");
-            else if (_tally is not null) LoseElection(reason);
+            else if (_candidacy.Running) LoseElection(reason);
         });
     }
 

@@ -38,8 +38,7 @@ public sealed class MemberCore
     private DateTimeOffset _nextHeartbeat;
     private DateTimeOffset _electionDeadline;
     private DateTimeOffset? _lostMajoritySince;
-    private ElectionTally? _tally;
-    private bool _roundIsDryRun;
+    private readonly Candidacy _candidacy = new();
     private DateTimeOffset _roundDeadline;
     private int? _syncSourceId;
     private DateTimeOffset _fetchDeadline;
@@ -117,9 +116,9 @@ public sealed class MemberCore
             if (State == MemberState.Secondary) MaintainSyncSource(now, avoid: null);
         }
         if (State == MemberState.Primary) StepDownIfMajorityLost(now);
-        if (State == MemberState.Secondary && _tally is null && HealthyPrimaryId() is null && now >= _electionDeadline)
+        if (State == MemberState.Secondary && !_candidacy.Running && HealthyPrimaryId() is null && now >= _electionDeadline)
             StandForElection(now);
-        if (_tally is not null && now >= _roundDeadline) LoseElection(now, "not enough votes within the election timeout");
+        if (_candidacy.Running && now >= _roundDeadline) LoseElection(now, "not enough votes within the election timeout");
         if (_syncSourceId is not null && _fetchInFlight && now >= _fetchDeadline) LoseSyncSource(now, "no answer from the sync source");
         if (State == MemberState.Rollback && now >= _probeDeadline) GoRecovering(now, "rollback abandoned: the sync source did not answer", _rollbackSourceId);
         if (State == MemberState.Recovering && _syncSourceId is null && _recoveryRetryAt is { } retryAt && now >= retryAt)
@@ -200,7 +199,7 @@ public sealed class MemberCore
         if (term <= Term) return;
         Record(new TermChanged(term, null));
         if (State == MemberState.Primary) StepDown(now, $"{reason}; this member's term was older");
-        else if (_tally is not null) LoseElection(now, reason);
+        else if (_candidacy.Running) LoseElection(now, reason);
     }
 
     private void StandForElection(DateTimeOffset now)
@@ -216,29 +215,24 @@ public sealed class MemberCore
 
     private void StartRound(DateTimeOffset now, bool dryRun, long term)
     {
-        _roundIsDryRun = dryRun;
-        _tally = ElectionTally.Start(_config, _selfId, term);
         _roundDeadline = now + _config.Settings.ElectionTimeout;
-        if (_tally.Outcome == ElectionOutcome.Won)
+        if (_candidacy.Start(_config, _selfId, term, dryRun, _durable.LastOpTime) is not { } request)
         {
             OnRoundWon(now);
             return;
         }
-        var request = new RequestVote(_config.Name, dryRun, term, _selfId, _config.Version, _config.Term, _durable.LastOpTime);
         foreach (var voter in _config.Voters.Where(v => v.Id != _selfId)) Emit(new Send(voter.Id, request));
     }
 
     private void OnVoteReply(VoteReply reply, DateTimeOffset now)
     {
-        if (_tally is not { } tally || reply.DryRun != _roundIsDryRun) return;
-        _tally = tally.Record(reply.VoterId, new VoteResponse(reply.Term, reply.Granted, reply.Granted ? VoteRefusal.None : VoteRefusal.TermOlder, reply.Reason, null));
-        switch (_tally.Outcome)
+        switch (_candidacy.Record(reply))
         {
             case ElectionOutcome.Won:
                 OnRoundWon(now);
                 break;
             case ElectionOutcome.Lost:
-                LoseElection(now, "a majority refused");
+                LoseElection(now, _candidacy.LossReason());
                 if (reply.Term > Term) UpdateTerm(reply.Term, now, "a voter is in a newer term");
                 break;
         }
@@ -246,8 +240,8 @@ public sealed class MemberCore
 
     private void OnRoundWon(DateTimeOffset now)
     {
-        var wasDryRun = _roundIsDryRun;
-        _tally = null;
+        var wasDryRun = _candidacy.IsDryRun;
+        _candidacy.End();
         if (wasDryRun)
         {
             // The term and the vote for oneself are durable before anyone is asked for a real vote.
@@ -260,7 +254,7 @@ public sealed class MemberCore
 
     private void LoseElection(DateTimeOffset now, string reason)
     {
-        _tally = null;
+        _candidacy.End();
         ResetElectionDeadline(now);
         if (State != MemberState.Secondary) SetState(MemberState.Secondary, $"election lost: {reason}");
     }
@@ -277,7 +271,7 @@ public sealed class MemberCore
             var steppingDown = State == MemberState.Primary && response.Term > Term;
             Record(new TermChanged(response.Term, response.VoteToPersist?.CandidateId));
             if (steppingDown) StepDown(now, $"voted in term {response.Term}");
-            else if (_tally is not null) LoseElection(now, $"a newer term {response.Term}");
+            else if (_candidacy.Running) LoseElection(now, $"a newer term {response.Term}");
             if (response.VoteGranted && State == MemberState.Secondary) ResetElectionDeadline(now);
         }
         Emit(new Send(from, new VoteReply(_selfId, request.DryRun, response.Term, response.VoteGranted, response.Reason)));
