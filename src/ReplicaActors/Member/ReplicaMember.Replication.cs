@@ -249,6 +249,7 @@ public sealed partial class ReplicaMember
     {
         _log.Warning(message);
         _infoMessage = message;
+        _rollback = null;
         StopFetcher(message);
         Become(Recovering);
         ScheduleRecoveryRetry(failedSourceId);

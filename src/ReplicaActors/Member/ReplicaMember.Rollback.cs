@@ -8,8 +8,8 @@ using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
 
-/// <summary>The sync source's answer to one step of the common-point search: whether it holds the probed candidate.</summary>
-internal sealed record RollbackProbe(RollbackSearch Search, bool Holds, string? Error);
+/// <summary>The sync source's answer to one step of <paramref name="Run"/>'s common-point search: whether it holds the probed candidate.</summary>
+internal sealed record RollbackProbe(RollbackRun Run, bool Holds, string? Error);
 
 /// <summary>
 /// Rollback: this member holds entries its sync source never got (it was primary, or followed one, when
@@ -20,64 +20,58 @@ internal sealed record RollbackProbe(RollbackSearch Search, bool Holds, string? 
 /// </summary>
 public sealed partial class ReplicaMember
 {
-    private IReadOnlyList<OplogEntry> _rollbackCandidates = [];
-    private int _rollbackSourceId;
+    private RollbackRun? _rollback;
 
     private void StartRollback(int sourceId, OpTime sourceOldest)
     {
         // The commit point this member knows may belong to the new branch (learned by heartbeat): it
         // bounds the undo below, not the search.
-        var lower = sourceOldest;
-        _rollbackCandidates = _window.From(lower);
-        _rollbackSourceId = sourceId;
+        var run = RollbackRun.Start(sourceId, _window.From(sourceOldest));
         _log.Warning("rolling back: this member's newest entry {0} is not in member {1}'s oplog; searching {2} entries from {3} for the common point",
-            _durable.LastOpTime, sourceId, _rollbackCandidates.Count, lower);
+            _durable.LastOpTime, sourceId, run.Candidates.Count, sourceOldest);
         Become(Rollback);
-        ProbeNext(RollbackSearch.Over(_rollbackCandidates.Count));
+        ProbeNext(run);
     }
 
-    private void ProbeNext(RollbackSearch search)
+    private void ProbeNext(RollbackRun run)
     {
-        if (search.Done)
+        _rollback = run;
+        if (run.NextProbe is not { } probed)
         {
-            FinishRollback(search.Best);
+            FinishRollback(run);
             return;
         }
-        if (Config?.FindById(_rollbackSourceId) is not { } source)
+        if (Config?.FindById(run.SourceId) is not { } source)
         {
-            GoRecovering("rollback abandoned: the sync source left the config", _rollbackSourceId);
+            GoRecovering("rollback abandoned: the sync source left the config", run.SourceId);
             return;
         }
-        var probed = _rollbackCandidates[search.Probe].OpTime;
         MemberSelection(source.Host)
             .Ask<OplogBatch>(new FetchOplog(Me!.Id, probed, _durable.Term), _settings.Recovery.RollbackProbeTimeout)
             .PipeTo(Self,
-                success: batch => new RollbackProbe(search, batch.Holds(probed), null),
-                failure: e => new RollbackProbe(search, false, e.Message));
+                success: batch => new RollbackProbe(run, batch.Holds(probed), null),
+                failure: e => new RollbackProbe(run, false, e.Message));
     }
 
     private void OnRollbackProbe(RollbackProbe probe)
     {
+        // An answer to an earlier rollback's probe, come after that rollback ended.
+        if (!ReferenceEquals(probe.Run, _rollback)) return;
         if (probe.Error is { } error)
         {
-            GoRecovering($"rollback abandoned: the sync source did not answer ({error})", _rollbackSourceId);
+            GoRecovering($"rollback abandoned: the sync source did not answer ({error})", probe.Run.SourceId);
             return;
         }
-        ProbeNext(probe.Search.Record(probe.Search.Probe, probe.Holds));
+        ProbeNext(probe.Run.Record(probe.Holds));
     }
 
-    private void FinishRollback(int best)
+    private void FinishRollback(RollbackRun run)
     {
-        if (best < 0)
+        _rollback = null;
+        var verdict = run.Verdict(_commitPoint, _window.After(_commitPoint, 0) is not null);
+        if (verdict.CommonPoint is not { } common)
         {
-            GoRecovering("cannot roll back: no entry in this member's oplog window is shared with the sync source; a resync is needed", _rollbackSourceId);
-            return;
-        }
-        var common = _rollbackCandidates[best];
-        // Undoing a majority-committed entry of this member's own history would lose an acknowledged write.
-        if (_commitPoint > common.OpTime && _window.After(_commitPoint, 0) is not null)
-        {
-            GoRecovering($"refusing to roll back past the majority commit point {_commitPoint} (common point {common.OpTime}); a resync is needed", _rollbackSourceId);
+            GoRecovering(verdict.Refusal!, run.SourceId);
             return;
         }
         IReadOnlyDictionary<Namespace, IReadOnlyList<BsonDocument>> undone;
@@ -88,7 +82,7 @@ public sealed partial class ReplicaMember
         catch (ReplicaException e)
         {
             // The store refused (its undo history no longer reaches the common point) and changed nothing.
-            GoRecovering(e.Message, _rollbackSourceId);
+            GoRecovering(e.Message, run.SourceId);
             return;
         }
         var files = WriteRollbackFiles(undone);
@@ -100,10 +94,10 @@ public sealed partial class ReplicaMember
             LearnPosition(SelfPosition());
             _log.Warning("rolled back to {0}: {1} document(s) undone{2}", e.CommonPoint, undone.Values.Sum(d => d.Count),
                 files.Count > 0 ? "; saved in " + string.Join(", ", files) : "");
-            _rollbackCandidates = [];
             Rejoined();
         });
     }
+
     /// <summary>One JSON file per collection, so an operator can see and re-apply what was undone.</summary>
     private List<string> WriteRollbackFiles(IReadOnlyDictionary<Namespace, IReadOnlyList<BsonDocument>> undone)
     {

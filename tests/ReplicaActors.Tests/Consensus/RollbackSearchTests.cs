@@ -64,6 +64,51 @@ public class RollbackSearchTests
         Assert.True(new OplogBatch(1, 2, Op(10, 2), [Entry(Op(21, 2))], false, Op(1, 1), Op(21, 2)).Holds(probed));
         Assert.False(new OplogBatch(1, 3, Op(10, 2), [], AfterNotFound: true, Op(1, 1), Op(30, 3)).Holds(probed));
     }
+
+    /// <summary>Runs a rollback against a source holding the first <paramref name="shared"/> of five candidates (terms 1, 1, 1, 2, 2).</summary>
+    private static RollbackRun RunAgainst(int shared)
+    {
+        var candidates = new[] { Op(1, 1), Op(2, 1), Op(3, 1), Op(4, 2), Op(5, 2) }.Select(Entry).ToList();
+        var run = RollbackRun.Start(sourceId: 7, candidates);
+        while (run.NextProbe is { } probed) run = run.Record(sourceHolds: candidates.FindIndex(e => e.OpTime == probed) < shared);
+        return run;
+    }
+
+    [Fact]
+    public void A_rollback_goes_back_to_the_newest_shared_entry()
+    {
+        var verdict = RunAgainst(shared: 3).Verdict(commitPoint: Op(2, 1), commitPointOnOwnHistory: true);
+
+        Assert.Equal(Op(3, 1), verdict.CommonPoint?.OpTime);
+        Assert.Null(verdict.Refusal);
+    }
+
+    [Fact]
+    public void A_rollback_never_undoes_the_members_own_majority_committed_entries()
+    {
+        var verdict = RunAgainst(shared: 3).Verdict(commitPoint: Op(4, 2), commitPointOnOwnHistory: true);
+
+        Assert.Null(verdict.CommonPoint);
+        Assert.Contains("refusing to roll back past the majority commit point", verdict.Refusal);
+    }
+
+    [Fact]
+    public void A_commit_point_learned_from_another_branch_does_not_bound_the_rollback()
+    {
+        // The new primary's commit point, heard by heartbeat, is not on this member's own history: it undoes nothing of it.
+        var verdict = RunAgainst(shared: 3).Verdict(commitPoint: Op(4, 3), commitPointOnOwnHistory: false);
+
+        Assert.Equal(Op(3, 1), verdict.CommonPoint?.OpTime);
+    }
+
+    [Fact]
+    public void A_source_sharing_no_candidate_leaves_nothing_to_roll_back_to()
+    {
+        var verdict = RunAgainst(shared: 0).Verdict(OpTime.Null, commitPointOnOwnHistory: false);
+
+        Assert.Null(verdict.CommonPoint);
+        Assert.Contains("a resync is needed", verdict.Refusal);
+    }
 }
 
 public class RecoveryBackoffTests

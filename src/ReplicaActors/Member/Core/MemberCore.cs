@@ -44,9 +44,7 @@ public sealed class MemberCore
     private DateTimeOffset _fetchDeadline;
     private bool _fetchInFlight;
     private long _requests;
-    private IReadOnlyList<OplogEntry> _rollbackCandidates = [];
-    private RollbackSearch? _rollbackSearch;
-    private int _rollbackSourceId;
+    private RollbackRun? _rollback;
     private DateTimeOffset _probeDeadline;
     private int _recoveryFailures;
     private int? _avoidSourceId;
@@ -120,7 +118,7 @@ public sealed class MemberCore
             StandForElection(now);
         if (_candidacy.Running && now >= _roundDeadline) LoseElection(now, "not enough votes within the election timeout");
         if (_syncSourceId is not null && _fetchInFlight && now >= _fetchDeadline) LoseSyncSource(now, "no answer from the sync source");
-        if (State == MemberState.Rollback && now >= _probeDeadline) GoRecovering(now, "rollback abandoned: the sync source did not answer", _rollbackSourceId);
+        if (State == MemberState.Rollback && now >= _probeDeadline) GoRecovering(now, "rollback abandoned: the sync source did not answer", _rollback?.SourceId);
         if (State == MemberState.Recovering && _syncSourceId is null && _recoveryRetryAt is { } retryAt && now >= retryAt)
         {
             _recoveryRetryAt = null;
@@ -464,8 +462,8 @@ public sealed class MemberCore
         if (batch.SourceTerm > Term) UpdateTerm(batch.SourceTerm, now, "the sync source is in a newer term");
         if (State == MemberState.Rollback)
         {
-            if (from == _rollbackSourceId && batch.RequestId == _requests && _rollbackSearch is { Done: false } search)
-                ProbeNext(now, search.Record(search.Probe, batch.Holds(_rollbackCandidates[search.Probe].OpTime)));
+            if (_rollback is { NextProbe: { } probed } run && from == run.SourceId && batch.RequestId == _requests)
+                ProbeNext(now, run.Record(batch.Holds(probed)));
             return;
         }
         // Only the answer to the fetch in flight: a late or duplicated answer to an earlier one would start a second chain of fetches.
@@ -494,37 +492,30 @@ public sealed class MemberCore
 
     private void StartRollback(DateTimeOffset now, int sourceId, OpTime sourceOldest)
     {
-        _rollbackCandidates = _log.Where(e => e.OpTime >= sourceOldest).ToList();
-        _rollbackSourceId = sourceId;
+        var run = RollbackRun.Start(sourceId, _log.Where(e => e.OpTime >= sourceOldest).ToList());
         SetState(MemberState.Rollback, $"this member's newest entry {_durable.LastOpTime} is not in member {sourceId}'s oplog");
-        ProbeNext(now, RollbackSearch.Over(_rollbackCandidates.Count));
+        ProbeNext(now, run);
     }
 
-    private void ProbeNext(DateTimeOffset now, RollbackSearch search)
+    private void ProbeNext(DateTimeOffset now, RollbackRun run)
     {
-        _rollbackSearch = search;
-        if (search.Done)
+        _rollback = run;
+        if (run.NextProbe is not { } probed)
         {
-            FinishRollback(now, search.Best);
+            FinishRollback(now, run);
             return;
         }
         _probeDeadline = now + _recovery.RollbackProbeTimeout;
-        Emit(new Send(_rollbackSourceId, new FetchOplog(_selfId, _rollbackCandidates[search.Probe].OpTime, Term, ++_requests)));
+        Emit(new Send(run.SourceId, new FetchOplog(_selfId, probed, Term, ++_requests)));
     }
 
-    private void FinishRollback(DateTimeOffset now, int best)
+    private void FinishRollback(DateTimeOffset now, RollbackRun run)
     {
-        _rollbackSearch = null;
-        if (best < 0)
+        _rollback = null;
+        var verdict = run.Verdict(_commitPoint, IndexOf(_commitPoint) >= 0);
+        if (verdict.CommonPoint is not { } common)
         {
-            GoRecovering(now, "cannot roll back: no entry of this member's oplog is shared with the sync source", _rollbackSourceId);
-            return;
-        }
-        var common = _rollbackCandidates[best];
-        // Undoing a majority-committed entry of this member's own history would lose an acknowledged write.
-        if (_commitPoint > common.OpTime && IndexOf(_commitPoint) >= 0)
-        {
-            GoRecovering(now, $"refusing to roll back past the majority commit point {_commitPoint} (common point {common.OpTime})", _rollbackSourceId);
+            GoRecovering(now, verdict.Refusal!, run.SourceId);
             return;
         }
         var undone = _log.Where(e => e.OpTime > common.OpTime).ToList();
@@ -539,7 +530,7 @@ public sealed class MemberCore
     {
         InfoMessage = reason;
         StopFetching();
-        _rollbackSearch = null;
+        _rollback = null;
         SetState(MemberState.Recovering, reason);
         ScheduleRecoveryRetry(now, failedSourceId);
     }
