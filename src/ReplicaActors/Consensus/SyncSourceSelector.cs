@@ -24,6 +24,12 @@ public sealed record SyncSourceChoice(int? SourceId, string Reason);
 public sealed record SyncSourceChange(bool Change, string Reason);
 
 /// <summary>
+/// One look at the sync source: keep the current one (<paramref name="Leave"/> false and no <paramref name="Next"/>),
+/// or leave it (saying why in <paramref name="LeaveReason"/>) and take <paramref name="Next"/>, when there is one.
+/// </summary>
+public sealed record SyncSourceStep(bool Leave, string LeaveReason, SyncSourceChoice? Next);
+
+/// <summary>
 /// Sync source choice (MongoDB's <c>chooseNewSyncSource</c>): the nearest readable data-bearing member ahead of us.
 /// A first pass also wants a voter (if we vote), not hidden, not lagging, not more delayed than us; a second pass
 /// drops those wishes. With chaining off, only the primary.
@@ -34,6 +40,17 @@ public static class SyncSourceSelector
 
     /// <summary>Pings closer than this to the nearest count as equal, and then the primary is preferred.</summary>
     public const double ChangeSyncSourceThresholdMillis = 5;
+
+    /// <summary>What a member with <paramref name="current"/> as its source (null: none) does about its source now.</summary>
+    public static SyncSourceStep Maintain(SyncSourceRequest r, int? current)
+    {
+        if (current is { } id)
+        {
+            var change = ShouldChangeSource(r, id);
+            return change.Change ? new SyncSourceStep(true, change.Reason, Choose(r)) : new SyncSourceStep(false, "", null);
+        }
+        return new SyncSourceStep(false, "", Choose(r));
+    }
 
     public static SyncSourceChoice Choose(SyncSourceRequest r)
     {

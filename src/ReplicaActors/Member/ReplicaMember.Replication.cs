@@ -93,13 +93,9 @@ public sealed partial class ReplicaMember
     {
         if (Me is not { } self) return;
         var request = new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(), config.Settings.ChainingAllowed, HealthyPrimaryId(), _forcedSyncSourceId, avoidSourceId);
-        if (_syncSourceId is { } current)
-        {
-            var change = SyncSourceSelector.ShouldChangeSource(request, current);
-            if (!change.Change) return;
-            StopFetcher(change.Reason);
-        }
-        var choice = SyncSourceSelector.Choose(request);
+        var step = SyncSourceSelector.Maintain(request, _syncSourceId);
+        if (step.Leave) StopFetcher(step.LeaveReason);
+        if (step.Next is not { } choice) return;
         _forcedSyncSourceId = null;
         // A RECOVERING member keeps the message that says why until it is SECONDARY again.
         var recovering = _state == MemberState.Recovering;

@@ -119,4 +119,21 @@ public class SyncSourceSelectorTests
 
         Assert.Equal(code, (e as ReplicaException)?.Code);
     }
+
+    [Fact]
+    public void A_member_keeps_a_good_source_leaves_a_bad_one_for_the_best_and_takes_one_when_it_has_none()
+    {
+        var request = Request(Secondary(2, Op(190, 1), 5), Down(3));
+
+        var keep = SyncSourceSelector.Maintain(request, current: 2);
+        var leave = SyncSourceSelector.Maintain(request, current: 3);
+        var take = SyncSourceSelector.Maintain(request, current: null);
+
+        Assert.False(keep.Leave);
+        Assert.Null(keep.Next);
+        Assert.True(leave.Leave, leave.LeaveReason);
+        Assert.Equal(2, leave.Next?.SourceId);
+        Assert.False(take.Leave);
+        Assert.Equal(2, take.Next?.SourceId);
+    }
 }

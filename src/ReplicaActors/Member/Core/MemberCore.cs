@@ -425,12 +425,9 @@ public sealed class MemberCore
     private void MaintainSyncSource(DateTimeOffset now, int? avoid)
     {
         var request = new SyncSourceRequest(_config, _selfId, _durable.LastOpTime, OtherViews(), _config.Settings.ChainingAllowed, HealthyPrimaryId(), null, avoid);
-        if (_syncSourceId is { } current)
-        {
-            if (!SyncSourceSelector.ShouldChangeSource(request, current).Change) return;
-            StopFetching();
-        }
-        if (SyncSourceSelector.Choose(request).SourceId is not { } sourceId) return;
+        var step = SyncSourceSelector.Maintain(request, _syncSourceId);
+        if (step.Leave) StopFetching();
+        if (step.Next?.SourceId is not { } sourceId) return;
         _syncSourceId = sourceId;
         Fetch(now);
     }
