@@ -106,7 +106,7 @@ public sealed partial class ReplicaMember
                     (progress, _) =>
                     {
                         if (progress.Satisfied) _readers.Tell(new AdmittedRead(request, _commitPoint, replyTo));
-                        else replyTo.Tell(CommandReply.Error(ErrorCode.ExceededTimeLimit, "linearizable read: the no-op barrier was not majority-committed in time"));
+                        else replyTo.Tell(CommandReply.Error(ErrorCode.MaxTimeMSExpired, "linearizable read: the no-op barrier was not majority-committed in time"));
                     }));
                 break;
             default:

@@ -12,7 +12,8 @@ public enum ErrorCode
     IllegalOperation = 20,
     NamespaceNotFound = 26,
     ConflictingUpdateOperators = 40,
-    ExceededTimeLimit = 50,
+    /// <summary>The command's own time limit (maxTimeMS, or the server's wait for it) ran out.</summary>
+    MaxTimeMSExpired = 50,
     ImmutableField = 66,
     InvalidOptions = 72,
     InvalidNamespace = 73,
@@ -59,4 +60,7 @@ public enum ErrorCode
     NoSuchTransaction = 251,
     /// <summary>mongod's name for an unrecognised aggregation stage.</summary>
     Location40324 = 40324,
+
+    /// <summary>An operation's own deadline passed (a step-down whose secondaries did not catch up in time, for example).</summary>
+    ExceededTimeLimit = 262,
 }

@@ -100,7 +100,7 @@ public sealed class ClusterTime(MemberChannel member, TimeSpan pollInterval, Tim
 
     /// <summary>
     /// Returns once the member has applied (for majority and snapshot reads: majority-committed) an oplog entry at
-    /// or past <paramref name="after"/>; throws <see cref="ErrorCode.ExceededTimeLimit"/> when the command's
+    /// or past <paramref name="after"/>; throws <see cref="ErrorCode.MaxTimeMSExpired"/> when the command's
     /// <c>maxTimeMS</c> (else <c>replica-actors.wire.command-timeout</c>) runs out first.
     /// </summary>
     public async Task WaitForAsync(BsonDocument command, BsonTimestamp after, CancellationToken cancellationToken)
@@ -115,7 +115,7 @@ public sealed class ClusterTime(MemberChannel member, TimeSpan pollInterval, Tim
             var reached = new CommandReply(status).EnsureOk()["optimes"][field]["ts"].AsBsonTimestamp;
             if (reached >= after) return;
             if (DateTime.UtcNow >= deadline)
-                throw new ReplicaException(ErrorCode.ExceededTimeLimit,
+                throw new ReplicaException(ErrorCode.MaxTimeMSExpired,
                     $"readConcern.afterClusterTime {Show(after)} was not reached within {wait.TotalSeconds:0.###} s: this member's {(majority ? "majority-committed" : "applied")} optime is at {Show(reached)}");
             // The member announces no optime progress to the wire layer, so a waiting read looks again after a short pause.
             await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
