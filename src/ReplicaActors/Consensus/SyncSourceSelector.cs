@@ -14,8 +14,17 @@ public sealed record SyncSourceRequest(
     IReadOnlyList<MemberView> Others,
     bool ChainingAllowed,
     int? PrimaryId,
+    SyncSourceLimits Limits,
     int? ForcedSourceId = null,
     int? AvoidSourceId = null);
+
+/// <summary>
+/// The <c>replica-actors.replication</c> keys sync-source choice reads: a source more than <paramref name="MaxLag"/>
+/// behind the newest member is left or passed over (mongod's maxSyncSourceLagSecs); pings within
+/// <paramref name="ChangeThreshold"/> of the nearest count as equal, and then the primary is preferred
+/// (changeSyncSourceThresholdMillis).
+/// </summary>
+public sealed record SyncSourceLimits(TimeSpan MaxLag, TimeSpan ChangeThreshold);
 
 /// <summary>The chosen source (null: none now, retry later) and why.</summary>
 public sealed record SyncSourceChoice(int? SourceId, string Reason);
@@ -36,11 +45,6 @@ public sealed record SyncSourceStep(bool Leave, string LeaveReason, SyncSourceCh
 /// </summary>
 public static class SyncSourceSelector
 {
-    public static readonly TimeSpan MaxSyncSourceLag = TimeSpan.FromSeconds(30);
-
-    /// <summary>Pings closer than this to the nearest count as equal, and then the primary is preferred.</summary>
-    public const double ChangeSyncSourceThresholdMillis = 5;
-
     /// <summary>What a member with <paramref name="current"/> as its source (null: none) does about its source now.</summary>
     public static SyncSourceStep Maintain(SyncSourceRequest r, int? current)
     {
@@ -102,9 +106,9 @@ public static class SyncSourceSelector
             return new(true, $"source {source.Describe()} is not ahead of us and its newest entry is of an older term than the primary's");
         var ahead = r.Others
             .Where(v => v.Id != currentSourceId && v.Id != r.SelfId && v.IsReadable && r.Config.FindById(v.Id) is { IsDataBearing: true })
-            .FirstOrDefault(v => LagSeconds(view.Applied, v.Applied) > MaxSyncSourceLag.TotalSeconds);
+            .FirstOrDefault(v => LagSeconds(view.Applied, v.Applied) > r.Limits.MaxLag.TotalSeconds);
         if (ahead is not null)
-            return new(true, $"source {source.Describe()} is more than {MaxSyncSourceLag.TotalSeconds:0} s behind {Name(r, ahead.Id)}");
+            return new(true, $"source {source.Describe()} is more than {r.Limits.MaxLag.TotalSeconds:0} s behind {Name(r, ahead.Id)}");
         return new(false, $"source {source.Describe()} is fine");
     }
 
@@ -121,12 +125,12 @@ public static class SyncSourceSelector
     {
         var candidates = r.Others.Where(v => AlwaysRequired(r, self, v)).ToList();
         var newest = NewestKnown(r);
-        var firstPass = candidates.Where(v => FirstPassWish(r.Config.FindById(v.Id)!, self, v, newest)).ToList();
+        var firstPass = candidates.Where(v => FirstPassWish(r.Config.FindById(v.Id)!, self, v, newest, r.Limits.MaxLag)).ToList();
         var pool = firstPass.Count > 0 ? firstPass : candidates;
         if (pool.Count == 0) return new(null, "no reachable PRIMARY or SECONDARY data-bearing member is ahead of us");
         var nearest = pool.MinBy(v => v.PingMillis)!;
         var primary = pool.FirstOrDefault(v => v.State == MemberState.Primary);
-        var chosen = primary is not null && primary.PingMillis - nearest.PingMillis <= ChangeSyncSourceThresholdMillis ? primary : nearest;
+        var chosen = primary is not null && primary.PingMillis - nearest.PingMillis <= r.Limits.ChangeThreshold.TotalMilliseconds ? primary : nearest;
         var pass = ReferenceEquals(pool, firstPass) ? "" : " (no member met every preference)";
         return new(chosen.Id, $"{Name(r, chosen.Id)} is the nearest eligible member, ping {chosen.PingMillis:0.#} ms{pass}");
     }
@@ -138,11 +142,11 @@ public static class SyncSourceSelector
         && (m.BuildIndexes || !self.BuildIndexes)
         && v.Applied > r.LastFetched;
 
-    private static bool FirstPassWish(MemberConfig m, MemberConfig self, MemberView v, OpTime newest) =>
+    private static bool FirstPassWish(MemberConfig m, MemberConfig self, MemberView v, OpTime newest, TimeSpan maxLag) =>
         (m.IsVoter || !self.IsVoter)
         && !m.Hidden
         && m.SecondaryDelaySecs <= self.SecondaryDelaySecs
-        && LagSeconds(v.Applied, newest) <= MaxSyncSourceLag.TotalSeconds;
+        && LagSeconds(v.Applied, newest) <= maxLag.TotalSeconds;
 
     private static OpTime NewestKnown(SyncSourceRequest r)
     {

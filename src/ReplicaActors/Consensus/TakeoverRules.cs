@@ -34,8 +34,6 @@ public sealed record TakeoverState(
 /// </summary>
 public static class TakeoverRules
 {
-    public static readonly TimeSpan PriorityTakeoverFreshnessWindow = TimeSpan.FromSeconds(2);
-
     /// <summary>Within one second, OpTimes this many increments apart still count as fresh.</summary>
     public const uint FreshnessIncrementWindow = 1000;
 
@@ -74,12 +72,16 @@ public static class TakeoverRules
         TimeSpan.FromMilliseconds(PriorityRank(config, selfId) * config.Settings.ElectionTimeoutMillis)
         + ElectionTimeout.Next(config.Settings, random01);
 
-    /// <summary>Checked when a priority takeover fires: same term as the newest write known, and within 2 s of it.</summary>
-    public static bool IsFreshEnoughForPriorityTakeover(OpTime myApplied, OpTime newestKnownApplied)
+    /// <summary>
+    /// Checked when a priority takeover fires: same term as the newest write known, and within <paramref name="window"/>
+    /// of it (mongod's priorityTakeoverFreshnessWindowSeconds), so a member far behind does not take over only to roll
+    /// the set's newest writes back.
+    /// </summary>
+    public static bool IsFreshEnoughForPriorityTakeover(OpTime myApplied, OpTime newestKnownApplied, TimeSpan window)
     {
         if (myApplied.Term != newestKnownApplied.Term) return false;
         if (myApplied.Ts.Seconds != newestKnownApplied.Ts.Seconds)
-            return (long)myApplied.Ts.Seconds + (long)PriorityTakeoverFreshnessWindow.TotalSeconds >= newestKnownApplied.Ts.Seconds;
+            return (long)myApplied.Ts.Seconds + (long)window.TotalSeconds >= newestKnownApplied.Ts.Seconds;
         return (long)myApplied.Ts.Increment + FreshnessIncrementWindow >= newestKnownApplied.Ts.Increment;
     }
 

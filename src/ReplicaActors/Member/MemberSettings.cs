@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using ReplicaActors.Consensus;
 using ReplicaActors.Oplog;
 using ReplicaActors.Replication;
 
@@ -23,31 +24,35 @@ public sealed record MemberSettings(
     Akka.Configuration.Config ConfigDefaults)
 {
     /// <summary>How a member with no data clones a sync source (<c>replica-actors.initial-sync</c>).</summary>
-    public InitialSyncSettings InitialSync { get; init; } = InitialSyncSettings.Default;
+    public required InitialSyncSettings InitialSync { get; init; }
 
     /// <summary>
     /// The pause before a stopped member (its journal failed) is started again from its journal: from the first value,
     /// growing to the second (<c>replica-actors.member.restart-backoff-min/max</c>).
     /// </summary>
-    public (TimeSpan Min, TimeSpan Max) RestartBackoff { get; init; } = (TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
+    public required (TimeSpan Min, TimeSpan Max) RestartBackoff { get; init; }
 
     /// <summary>How long versions stay readable after a newer commit point replaced them (<c>replica-actors.replication.snapshot-history</c>).</summary>
-    public TimeSpan SnapshotHistory { get; init; } = TimeSpan.FromSeconds(5);
+    public required TimeSpan SnapshotHistory { get; init; }
 
     /// <summary>How long a linearizable read waits for its no-op barrier to be majority-committed (<c>replica-actors.replication.linearizable-timeout</c>).</summary>
-    public TimeSpan LinearizableTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public required TimeSpan LinearizableTimeout { get; init; }
 
     /// <summary>How long a safe reconfig waits for the current config to be committed before it is refused (<c>replica-actors.member.reconfig-commitment-wait</c>).</summary>
-    public TimeSpan ReconfigCommitmentWait { get; init; } = TimeSpan.FromSeconds(5);
+    public required TimeSpan ReconfigCommitmentWait { get; init; }
 
     /// <summary>How many recent write ids a member remembers to answer retries without applying them twice (<c>replica-actors.member.recent-write-ids</c>).</summary>
-    public int RecentWriteIds { get; init; } = 100_000;
+    public required int RecentWriteIds { get; init; }
 
     /// <summary>How a member whose history diverged, or that fell behind its sources, rejoins (<c>replica-actors.recovery</c>).</summary>
-    public RecoverySettings Recovery { get; init; } = RecoverySettings.Default;
+    public required RecoverySettings Recovery { get; init; }
+
+    public required SyncSourceLimits SyncSource { get; init; }
+
+    public required TimeSpan PriorityTakeoverFreshness { get; init; }
 
     /// <summary>Akka remoting listens on the wire port plus this (<c>replica-actors.remoting.port-offset</c>).</summary>
-    public int RemotingPortOffset { get; init; } = 1000;
+    public required int RemotingPortOffset { get; init; }
 
     /// <summary>The member's replica-set host: its MongoDB wire address.</summary>
     public string Host => $"{BindIp}:{Port}";
@@ -86,11 +91,12 @@ public sealed record MemberSettings(
             ra.GetInt("replication.batch-entries"),
             ra.GetTimeSpan("replication.await-data"),
             ra.GetTimeSpan("replication.maintenance-interval"),
-            ra.GetConfig("config-defaults"));
-        settings = settings with
+            ra.GetConfig("config-defaults"))
         {
-            InitialSync = InitialSyncSettings.From(ra.GetConfig("initial-sync")),
             Recovery = RecoverySettings.From(ra.GetConfig("recovery")),
+            SyncSource = new SyncSourceLimits(ra.GetTimeSpan("replication.max-sync-source-lag"), ra.GetTimeSpan("replication.change-sync-source-threshold")),
+            PriorityTakeoverFreshness = member.GetTimeSpan("priority-takeover-freshness"),
+            InitialSync = InitialSyncSettings.From(ra.GetConfig("initial-sync")),
             RestartBackoff = (member.GetTimeSpan("restart-backoff-min"), member.GetTimeSpan("restart-backoff-max")),
             SnapshotHistory = ra.GetTimeSpan("replication.snapshot-history"),
             LinearizableTimeout = ra.GetTimeSpan("replication.linearizable-timeout"),

@@ -1,3 +1,4 @@
+using ReplicaActors.Consensus;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
@@ -26,7 +27,7 @@ internal sealed record CatchUpTimeout(long Term);
 internal sealed record StepDownDeadline(long RequestId, bool Force);
 
 /// <summary>A delayed priority or catch-up takeover is due; it is re-checked before the member stands.</summary>
-internal sealed record TakeoverTick(long Term, string Reason);
+internal sealed record TakeoverTick(long Term, TakeoverKind Kind, string Reason);
 
 /// <summary>A RECOVERING member's pause is over: it chooses a sync source and fetches again.</summary>
 internal sealed record RecoveryRetryTick;

@@ -6,8 +6,6 @@ namespace ReplicaActors.Member;
 /// <summary>The <c>replica-actors.recovery</c> HOCON section: how a member whose history diverged or fell behind rejoins.</summary>
 public sealed record RecoverySettings(TimeSpan RollbackProbeTimeout, RecoveryBackoff Backoff)
 {
-    public static readonly RecoverySettings Default = new(TimeSpan.FromSeconds(5), new RecoveryBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)));
-
     public static RecoverySettings From(Akka.Configuration.Config section)
     {
         var settings = new RecoverySettings(

@@ -46,13 +46,26 @@ public sealed partial class ReplicaMember
         var decision = TakeoverRules.Decide(new TakeoverState(config, self.Id, _durable.Term, _store.AppliedOpTime, primaryId, primary.Term, primary.Applied), _random.NextDouble());
         if (decision.Kind == TakeoverKind.None || Timers.IsTimerActive(TimerKeys.Takeover)) return;
         _log.Info("scheduling a {0} in {1} ms: {2}", decision.Kind, decision.Delay.TotalMilliseconds, decision.Reason);
-        Timers.StartSingleTimer(TimerKeys.Takeover, new TakeoverTick(_durable.Term, decision.Reason), decision.Delay);
+        Timers.StartSingleTimer(TimerKeys.Takeover, new TakeoverTick(_durable.Term, decision.Kind, decision.Reason), decision.Delay);
     }
 
+    /// <summary>When the takeover fires, this member must still be fresh enough for it (MongoDB checks again then).</summary>
     private void OnTakeoverTick(TakeoverTick tick)
     {
-        if (tick.Term == _durable.Term && _state == MemberState.Secondary)
-            StandForElection(tick.Reason, dryRun: true);
+        if (tick.Term != _durable.Term || _state != MemberState.Secondary) return;
+        var mine = _store.AppliedOpTime;
+        var views = OtherViews();
+        var fresh = tick.Kind == TakeoverKind.CatchUp
+            ? HealthyPrimaryId() is { } primaryId && _peers.Find(primaryId) is { } primary
+              && TakeoverRules.IsFreshEnoughForCatchUpTakeover(mine, _durable.Term, primary.Applied, views)
+            : TakeoverRules.IsFreshEnoughForPriorityTakeover(mine, views.Where(v => v.Up).Select(v => v.Applied).Append(mine).Max(),
+                _settings.PriorityTakeoverFreshness);
+        if (!fresh)
+        {
+            _log.Info("not taking over ({0}): this member is no longer fresh enough", tick.Reason);
+            return;
+        }
+        StandForElection(tick.Reason, dryRun: true);
     }
 
     private void StandForElection(string reason, bool dryRun)

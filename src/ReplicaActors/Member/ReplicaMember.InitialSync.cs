@@ -143,7 +143,7 @@ public sealed partial class ReplicaMember
         // until then it may still be writing a batch, which must not land in the store the next attempt wipes.
         if (_initialSyncer is not null || _stoppingSyncer is not null || _syncRun is not null || _syncAttempts.Exhausted
             || Timers.IsTimerActive(InitialSyncRetryTimer) || Config is not { } config || Me is not { } self) return;
-        var request = new SyncSourceRequest(config, self.Id, OpTime.Null, OtherViews(), config.Settings.ChainingAllowed, HealthyPrimaryId());
+        var request = new SyncSourceRequest(config, self.Id, OpTime.Null, OtherViews(), config.Settings.ChainingAllowed, HealthyPrimaryId(), _settings.SyncSource);
         var choice = _syncAttempts.ChooseSource(request);
         if (choice.SourceId is not { } sourceId || config.FindById(sourceId) is not { } source)
         {

@@ -92,7 +92,7 @@ public sealed partial class ReplicaMember
     private void MaintainSyncSource(ReplicaSetConfig config, int? avoidSourceId = null)
     {
         if (Me is not { } self) return;
-        var request = new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(), config.Settings.ChainingAllowed, HealthyPrimaryId(), _forcedSyncSourceId, avoidSourceId);
+        var request = new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(), config.Settings.ChainingAllowed, HealthyPrimaryId(), _settings.SyncSource, _forcedSyncSourceId, avoidSourceId);
         var step = SyncSourceSelector.Maintain(request, _syncSourceId);
         if (step.Leave) StopFetcher(step.LeaveReason);
         if (step.Next is not { } choice) return;
@@ -130,7 +130,7 @@ public sealed partial class ReplicaMember
             throw new ReplicaException(ErrorCode.TypeMismatch, $"replSetSyncFrom takes a host:port string, got {request.Command[0].BsonType}");
         var host = request.Command[0].AsString;
         SyncSourceSelector.ValidateSyncFrom(new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(),
-            config.Settings.ChainingAllowed, HealthyPrimaryId()), host);
+            config.Settings.ChainingAllowed, HealthyPrimaryId(), _settings.SyncSource), host);
         var previous = _syncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "";
         _forcedSyncSourceId = config.FindByHost(host)!.Id;
         MaintainSyncSource(config);

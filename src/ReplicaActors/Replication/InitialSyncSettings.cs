@@ -5,8 +5,6 @@ namespace ReplicaActors.Replication;
 /// <summary>The <c>replica-actors.initial-sync</c> HOCON section: how a member with no data clones a source.</summary>
 public sealed record InitialSyncSettings(int MaxAttempts, TimeSpan RetryDelay, TimeSpan SourceTimeout, int BatchDocuments, long BatchBytes)
 {
-    public static readonly InitialSyncSettings Default = new(10, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), 1000, 4L * 1024 * 1024);
-
     public static InitialSyncSettings From(Akka.Configuration.Config section)
     {
         var settings = new InitialSyncSettings(
@@ -14,7 +12,7 @@ public sealed record InitialSyncSettings(int MaxAttempts, TimeSpan RetryDelay, T
             section.GetTimeSpan("retry-delay"),
             section.GetTimeSpan("source-timeout"),
             section.GetInt("batch-documents"),
-            section.GetByteSize("batch-bytes") ?? Default.BatchBytes);
+            section.GetByteSize("batch-bytes") ?? throw new ConfigurationException("replica-actors.initial-sync.batch-bytes is missing"));
         if (settings.MaxAttempts <= 0 || settings.RetryDelay < TimeSpan.Zero || settings.SourceTimeout <= TimeSpan.Zero
             || settings.BatchDocuments <= 0 || settings.BatchBytes <= 0)
             throw new ConfigurationException("replica-actors.initial-sync: max-attempts, source-timeout, batch-documents and batch-bytes must be positive, retry-delay not negative");

@@ -1,3 +1,4 @@
+using Akka.Configuration;
 using MongoDB.Bson;
 using ReplicaActors.Config;
 using ReplicaActors.Member;
@@ -19,6 +20,10 @@ public sealed class ReplicaSetSimulator
 {
     private static readonly DateTimeOffset Epoch = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>A member's settings as reference.conf has them (recovery backoff, sync-source limits).</summary>
+    private static readonly MemberSettings Defaults =
+        MemberSettings.From(ConfigurationFactory.ParseString("replica-actors.member.replSet = sim").WithFallback(ReferenceConfig.Value));
 
     /// <summary>Far above what a run takes (about 20,000 steps per simulated member-minute): more means messages breed messages.</summary>
     private const long MaxCoreSteps = 500_000;
@@ -222,7 +227,7 @@ public sealed class ReplicaSetSimulator
 
     private void Start(SimMember member)
     {
-        member.Core = new MemberCore(_config, member.Id, _random.Next(), RecoverySettings.Default, fetchBatchEntries: 50,
+        member.Core = new MemberCore(_config, member.Id, _random.Next(), Defaults.Recovery, Defaults.SyncSource, fetchBatchEntries: 50,
             awaitData: TimeSpan.FromMilliseconds(500), member.Journal, MemberNow(member));
         member.LastCommitPoint = OpTime.Null;
     }

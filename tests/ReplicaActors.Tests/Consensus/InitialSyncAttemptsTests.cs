@@ -12,7 +12,7 @@ public class InitialSyncAttemptsTests
     private static readonly ReplicaSetConfig Config = Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), ConfigMember(3));
 
     private static SyncSourceRequest Request(params MemberView[] others) =>
-        new(Config, 0, OpTime.Null, others, ChainingAllowed: true, PrimaryId: 1);
+        new(Config, 0, OpTime.Null, others, ChainingAllowed: true, PrimaryId: 1, new SyncSourceLimits(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(5)));
 
     private static readonly SyncSourceRequest Healthy =
         Request(Primary(1, Op(200, 1), ping: 30), Secondary(2, Op(200, 1), ping: 5), Secondary(3, Op(200, 1), ping: 12));

@@ -14,8 +14,11 @@ public class SyncSourceSelectorTests
 {
     private static readonly ReplicaSetConfig Config = Set(ConfigMember(0), ConfigMember(1), ConfigMember(2), ConfigMember(3), ConfigMember(4, 0) with { Hidden = true });
 
+    /// <summary>mongod's defaults, as reference.conf has them.</summary>
+    private static readonly SyncSourceLimits Limits = new(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(5));
+
     private static SyncSourceRequest Request(params MemberView[] secondaries) =>
-        new(Config, 0, Op(100, 1), [Primary(1, Op(200, 1), ping: 30), .. secondaries], ChainingAllowed: true, PrimaryId: 1);
+        new(Config, 0, Op(100, 1), [Primary(1, Op(200, 1), ping: 30), .. secondaries], ChainingAllowed: true, PrimaryId: 1, Limits);
 
     public static TheoryData<string, SyncSourceRequest, int?> Choices => new()
     {
@@ -59,7 +62,7 @@ public class SyncSourceSelectorTests
         var config = Set(ConfigMember(0, myVotes) with { Votes = myVotes }, ConfigMember(1), NonVoter(2));
         var others = new[] { Primary(1, Op(200, 1), ping: 50), Secondary(2, Op(200, 1), ping: 1) };
 
-        var choice = SyncSourceSelector.Choose(new SyncSourceRequest(config, 0, Op(100, 1), others, true, 1));
+        var choice = SyncSourceSelector.Choose(new SyncSourceRequest(config, 0, Op(100, 1), others, true, 1, Limits));
 
         Assert.True(expected == choice.SourceId, $"{story}: {choice.Reason}");
     }
@@ -70,14 +73,14 @@ public class SyncSourceSelectorTests
         var config = Set(ConfigMember(0, 0) with { SecondaryDelaySecs = 60, Hidden = true }, ConfigMember(1), ConfigMember(2, 0) with { SecondaryDelaySecs = 600, Hidden = true });
         var others = new[] { Primary(1, Op(200, 1), ping: 50), Secondary(2, Op(200, 1), ping: 1) };
 
-        Assert.Equal(1, SyncSourceSelector.Choose(new SyncSourceRequest(config, 0, Op(100, 1), others, true, 1)).SourceId);
+        Assert.Equal(1, SyncSourceSelector.Choose(new SyncSourceRequest(config, 0, Op(100, 1), others, true, 1, Limits)).SourceId);
     }
 
     [Fact]
     public void A_member_that_builds_indexes_never_syncs_from_one_that_does_not()
     {
         var config = Set(ConfigMember(0), ConfigMember(1), ConfigMember(2, 0) with { BuildIndexes = false });
-        var request = new SyncSourceRequest(config, 0, Op(100, 1), [Down(1), Secondary(2, Op(200, 1))], true, null);
+        var request = new SyncSourceRequest(config, 0, Op(100, 1), [Down(1), Secondary(2, Op(200, 1))], true, null, Limits);
 
         Assert.Null(SyncSourceSelector.Choose(request).SourceId);
     }

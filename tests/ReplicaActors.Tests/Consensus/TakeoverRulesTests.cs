@@ -65,7 +65,7 @@ public class TakeoverRulesTests
     [InlineData("caught up but in an older term", 100u, 0u, 3L, 100u, 0u, false)]
     public void A_priority_takeover_needs_this_member_within_2_s_of_the_newest_write(string story, uint mySecs, uint myInc, long myTerm, uint newestSecs, uint newestInc, bool fresh)
     {
-        Assert.True(fresh == TakeoverRules.IsFreshEnoughForPriorityTakeover(Op(mySecs, myTerm, myInc), Op(newestSecs, 4, newestInc)), story);
+        Assert.True(fresh == TakeoverRules.IsFreshEnoughForPriorityTakeover(Op(mySecs, myTerm, myInc), Op(newestSecs, 4, newestInc), TimeSpan.FromSeconds(2)), story);
     }
 
     [Theory]

@@ -21,6 +21,7 @@ public sealed class MemberCore
     private readonly int _selfId;
     private readonly Random _random;
     private readonly RecoverySettings _recovery;
+    private readonly SyncSourceLimits _syncSourceLimits;
     private readonly int _fetchBatchEntries;
     private readonly List<OplogEntry> _log = [];
     private readonly PeerTable _peers = new();
@@ -51,13 +52,14 @@ public sealed class MemberCore
     private DateTimeOffset? _recoveryRetryAt;
 
     /// <param name="recovered">The journal's events, oldest first (empty for a new member).</param>
-    public MemberCore(ReplicaSetConfig config, int selfId, int seed, RecoverySettings recovery, int fetchBatchEntries, TimeSpan awaitData,
+    public MemberCore(ReplicaSetConfig config, int selfId, int seed, RecoverySettings recovery, SyncSourceLimits syncSourceLimits, int fetchBatchEntries, TimeSpan awaitData,
         IEnumerable<IMemberEvent> recovered, DateTimeOffset now)
     {
         _config = config;
         _selfId = selfId;
         _random = new Random(seed);
         _recovery = recovery;
+        _syncSourceLimits = syncSourceLimits;
         _fetchBatchEntries = fetchBatchEntries;
         _awaitData = awaitData;
         _startedAt = now;
@@ -424,7 +426,7 @@ public sealed class MemberCore
 
     private void MaintainSyncSource(DateTimeOffset now, int? avoid)
     {
-        var request = new SyncSourceRequest(_config, _selfId, _durable.LastOpTime, OtherViews(), _config.Settings.ChainingAllowed, HealthyPrimaryId(), null, avoid);
+        var request = new SyncSourceRequest(_config, _selfId, _durable.LastOpTime, OtherViews(), _config.Settings.ChainingAllowed, HealthyPrimaryId(), _syncSourceLimits, null, avoid);
         var step = SyncSourceSelector.Maintain(request, _syncSourceId);
         if (step.Leave) StopFetching();
         if (step.Next?.SourceId is not { } sourceId) return;
