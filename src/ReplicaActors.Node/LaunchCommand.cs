@@ -23,6 +23,13 @@ public static class LaunchCommand
         return File.Exists(project) ? $"dotnet run --project {project} -c Release --" : "rsctl";
     }
 
+    /// <summary>The member program as this launcher runs it, for a line the user can paste.</summary>
+    private static string NodeCommand()
+    {
+        var self = Environment.ProcessPath ?? "dotnet";
+        return Path.GetFileNameWithoutExtension(self) == "dotnet" ? $"dotnet {typeof(LaunchCommand).Assembly.Location}" : self;
+    }
+
     private static readonly TimeSpan StartupDeadline = TimeSpan.FromSeconds(60);
 
     public static Command Create()
@@ -34,15 +41,21 @@ public static class LaunchCommand
         var replSet = new Option<string>("--replSet") { Description = "Replica set name", DefaultValueFactory = _ => "rs0" };
         var profile = new Option<string?>("--profile") { Description = "HOCON profile for every member: 'mongodb' or 'fast'" };
         var demoWrites = new Option<int>("--demo-writes") { Description = "After initiating, insert, update and read back this many documents through the primary", DefaultValueFactory = _ => 0 };
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Create a set CA and a certificate per member under DBPATH/tls (kept for the next launch) and require mutual TLS "
+                + "on every member's Akka remoting: only holders of a certificate from that CA can join, vote or send commands there. "
+                + "The MongoDB wire port stays plaintext and unauthenticated (no users yet)",
+        };
 
         var command = new Command("launch", "Start a local replica set: N member processes on consecutive ports, initiated and ready")
         {
-            members, arbiter, port, dbpath, replSet, profile, demoWrites,
+            members, arbiter, port, dbpath, replSet, profile, demoWrites, tls,
         };
         command.SetAction(async (parse, ct) =>
         {
             var options = new LaunchOptions(parse.GetValue(members), parse.GetValue(arbiter), parse.GetValue(port),
-                parse.GetValue(dbpath)!, parse.GetValue(replSet)!, parse.GetValue(profile), parse.GetValue(demoWrites));
+                parse.GetValue(dbpath)!, parse.GetValue(replSet)!, parse.GetValue(profile), parse.GetValue(demoWrites), parse.GetValue(tls));
             if (options.Members is < 1 or > 50)
             {
                 await Console.Error.WriteLineAsync($"--members must be 1..50, got {options.Members}");
@@ -53,11 +66,24 @@ public static class LaunchCommand
         return command;
     }
 
-    private sealed record LaunchOptions(int Members, bool Arbiter, int Port, string DbPath, string ReplSet, string? Profile, int DemoWrites)
+    private sealed record LaunchOptions(int Members, bool Arbiter, int Port, string DbPath, string ReplSet, string? Profile, int DemoWrites, bool Tls)
     {
         public int Total => Members + (Arbiter ? 1 : 0);
 
         public string Host(int index) => $"127.0.0.1:{Port + index}";
+
+        public string TlsFolder => Path.Combine(Path.GetFullPath(DbPath), "tls");
+
+        public string CaFile => Path.Combine(TlsFolder, "ca.pem");
+
+        public string MemberKeyFile(int index) => Path.Combine(TlsFolder, $"m{index}.pem");
+
+        public string ClientKeyFile => Path.Combine(TlsFolder, "client.pem");
+
+        /// <summary>mongod's TLS flags for member <paramref name="index"/>; none without --tls.</summary>
+        public string[] TlsFlags(int index) => Tls
+            ? ["--tlsMode", "requireTLS", "--tlsCertificateKeyFile", MemberKeyFile(index), "--tlsCAFile", CaFile, "--clusterAuthMode", "x509"]
+            : [];
     }
 
     private static async Task<int> RunAsync(LaunchOptions options)
@@ -66,7 +92,17 @@ public static class LaunchCommand
         var stop = new TaskCompletionSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
-        await using var transport = new AkkaCommandTransport();
+        AkkaCommandTransport transport;
+        try
+        {
+            transport = options.Tls ? new AkkaCommandTransport(clientOverrides: LaunchTls.Prepare(options.ReplSet, options.Total, options.Host, options.CaFile, options.MemberKeyFile, options.ClientKeyFile)) : new AkkaCommandTransport();
+        }
+        catch (Exception e) when (e is Akka.Configuration.ConfigurationException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            await Console.Error.WriteLineAsync($"launch failed: {e.Message}");
+            return 2;
+        }
+        await using var _ = transport;
         try
         {
             for (var i = 0; i < options.Total; i++)
@@ -81,7 +117,16 @@ public static class LaunchCommand
                 Console.WriteLine($"  member {i}  {options.Host(i)}  pid {processes[i].Id}  dbpath {MemberPath(options, i)}");
             var hosts = string.Join(",", Enumerable.Range(0, options.Total).Select(options.Host));
             Console.WriteLine($"connect with any MongoDB driver or mongosh:  mongosh \"mongodb://{hosts}/?replicaSet={options.ReplSet}\"");
-            Console.WriteLine($"try:  {RsctlCommand()} {hosts} rs status");
+            if (options.Tls)
+            {
+                Console.WriteLine($"member remoting requires mutual TLS; CA {options.CaFile}, member certificates {Path.Combine(options.TlsFolder, "mN.pem")}, a client certificate {options.ClientKeyFile}");
+                Console.WriteLine($"restart member 0 by hand:  {NodeCommand()} --replSet {options.ReplSet} --port {options.Port} --dbpath {MemberPath(options, 0)} {string.Join(" ", options.TlsFlags(0))}");
+                Console.WriteLine("rsctl takes no TLS flags yet: it cannot reach these members; the MongoDB wire port above is plaintext and open");
+            }
+            else
+            {
+                Console.WriteLine($"try:  {RsctlCommand()} {hosts} rs status");
+            }
             if (options.DemoWrites > 0)
             {
                 await using var client = new ReplicaSetClient(Enumerable.Range(0, options.Total).Select(options.Host), transport);
@@ -121,7 +166,7 @@ public static class LaunchCommand
             if (Environment.GetEnvironmentVariable(name) is null) info.Environment[name] = value;
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             info.ArgumentList.Add(typeof(LaunchCommand).Assembly.Location);
-        foreach (var arg in new[] { "--replSet", options.ReplSet, "--port", (options.Port + index).ToString(), "--dbpath", MemberPath(options, index) })
+        foreach (var arg in new[] { "--replSet", options.ReplSet, "--port", (options.Port + index).ToString(), "--dbpath", MemberPath(options, index) }.Concat(options.TlsFlags(index)))
             info.ArgumentList.Add(arg);
         if (options.Profile is { } profile)
         {

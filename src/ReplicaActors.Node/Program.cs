@@ -18,13 +18,18 @@ public static class Program
         var bindOutgoing = new Option<bool>("--bind_outgoing") { Description = "Connect to the other members from BIND_IP too, so firewall rules can partition members on one machine" };
         var configFiles = new Option<FileInfo[]>("--config") { Description = "HOCON file(s) overriding the defaults; later files win", AllowMultipleArgumentsPerToken = true };
         var profile = new Option<string?>("--profile") { Description = "A profile from the hocon/ folder: 'mongodb' (default timings) or 'fast'" };
+        var tlsMode = new Option<string?>("--tlsMode") { Description = "disabled (default) or requireTLS: mutual TLS on member-to-member and rsctl remoting (not the wire port)" };
+        var tlsKeyFile = new Option<string?>("--tlsCertificateKeyFile") { Description = "PEM file with this member's certificate and private key" };
+        var tlsCaFile = new Option<string?>("--tlsCAFile") { Description = "PEM file with the set's CA: peers must show a certificate it signed" };
+        var clusterAuthMode = new Option<string?>("--clusterAuthMode") { Description = "How members authenticate each other: x509, the only mode (in effect with --tlsMode requireTLS)" };
 
         var root = new RootCommand("ReplicaActors member: one member of a replica set")
         {
-            replSet, port, dbpath, bindIp, bindOutgoing, configFiles, profile,
+            replSet, port, dbpath, bindIp, bindOutgoing, tlsMode, tlsKeyFile, tlsCaFile, clusterAuthMode, configFiles, profile,
         };
         root.SetAction(async (parse, _) => await RunMemberAsync(() => NodeConfig.Build(
             parse.GetValue(replSet), parse.GetValue(port), parse.GetValue(dbpath), parse.GetValue(bindIp), parse.GetValue(bindOutgoing),
+            new TlsFlags(parse.GetValue(tlsMode), parse.GetValue(tlsKeyFile), parse.GetValue(tlsCaFile), parse.GetValue(clusterAuthMode)),
             parse.GetValue(configFiles) ?? [], parse.GetValue(profile))));
         root.Add(LaunchCommand.Create());
         return await root.Parse(args).InvokeAsync();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using ReplicaActors.Config;
 using ReplicaActors.Protocol;
@@ -18,12 +19,20 @@ public sealed class AkkaCommandTransport : ICommandTransport
     private readonly ConcurrentDictionary<string, Task> _probes = new();
     private readonly int _remotingPortOffset;
 
-    /// <param name="clientOverrides">HOCON over the client system's config, e.g. a transport adapter that test members also use.</param>
+    /// <param name="clientOverrides">
+    /// HOCON over the client system's config, e.g. a transport adapter that test members also use, or
+    /// <c>replica-actors.tls</c> (a client certificate and the set's CA) to reach members that require TLS.
+    /// </param>
     public AkkaCommandTransport(string bindHost = "127.0.0.1", Akka.Configuration.Config? clientOverrides = null)
     {
         var config = (clientOverrides ?? Akka.Configuration.Config.Empty).WithFallback(ClientConfig(bindHost));
         _remotingPortOffset = config.GetInt("replica-actors.remoting.port-offset");
-        _system = new Lazy<ActorSystem>(() => ActorSystem.Create("rsctl", config));
+        // Certificate files are read now, so a bad one is reported before any command is tried.
+        var tls = RemotingTls.From(config);
+        var setup = tls is null
+            ? ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config))
+            : ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(ConfigurationFactory.ParseString(RemotingTls.EnableSsl).WithFallback(config)), tls.Setup());
+        _system = new Lazy<ActorSystem>(() => ActorSystem.Create("rsctl", setup));
     }
 
     /// <param name="host">The member's replica-set host (its wire address); the command goes to its remoting port.</param>
@@ -46,7 +55,7 @@ public sealed class AkkaCommandTransport : ICommandTransport
             _probes.TryRemove(KeyValuePair.Create(host, probe));
             throw;
         }
-        // Members speak the client's protocol (akka.tcp, or akka.trttl.tcp with the test throttler).
+        // Members speak the client's protocol (akka.tcp, akka.ssl.tcp with TLS, or akka.trttl.tcp with the test throttler).
         var protocol = ((ExtendedActorSystem)_system.Value).Provider.DefaultAddress.Protocol;
         var selection = _system.Value.ActorSelection($"{protocol}://{MemberAddressing.SystemName}@{hostName}:{port}/user/{MemberAddressing.MemberActorName}");
         try

@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Pattern;
+using ReplicaActors.Config;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
 using ReplicaActors.Storage;
@@ -35,15 +37,17 @@ public sealed class MemberHost : IAsyncDisposable
         var config = ReplicaActorsConfig.ForMember(overrides);
         var settings = MemberSettings.From(config);
         var temporary = config.GetBoolean("replica-actors.storage.temporary");
+        // Certificate files are read before anything is opened, so a bad one stops the start with its name.
+        var tls = RemotingTls.From(config);
         var journal = config.GetString("akka.persistence.journal.plugin") == "akka.persistence.journal.sql" ? new JournalDatabase(settings.DbPath) : null;
         var store = temporary ? DocumentStore.OpenTemporary() : DocumentStore.Open(settings.DbPath);
         ActorSystem? system = null;
         try
         {
-            var setup = BootstrapSetup.Create().WithConfig(config);
-            system = journal is null
-                ? ActorSystem.Create(MemberAddressing.SystemName, setup)
-                : ActorSystem.Create(MemberAddressing.SystemName, setup.And(journal.Setup));
+            var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
+            if (tls is not null) setup = setup.And(tls.Setup());
+            if (journal is not null) setup = setup.And(journal.Setup);
+            system = ActorSystem.Create(MemberAddressing.SystemName, setup);
             settings = settings.BoundTo(system);
             return new MemberHost(system, store, journal, StartMember(system, settings, store), settings);
         }

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Akka.Persistence.Sql;
 using Microsoft.Data.Sqlite;
+using ReplicaActors.Config;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
 
@@ -21,7 +22,9 @@ public static class ReplicaActorsConfig
         var transport = merged.GetBoolean("replica-actors.remoting.bind-outgoing")
             ? $"akka.remote.dot-netty.tcp.transport-class = {Quote(typeof(SourceBoundTcpTransport).AssemblyQualifiedName!)}"
             : "";
+        var tls = RemotingTls.IsRequired(merged) ? RemotingTls.EnableSsl : "";
         var derived = ConfigurationFactory.ParseString($$"""
+            {{tls}}
             {{transport}}
             akka.remote.dot-netty.tcp.hostname = {{Quote(settings.BindIp)}}
             akka.remote.dot-netty.tcp.port = {{(settings.Port == 0 ? 0 : settings.RemotingPort)}}
