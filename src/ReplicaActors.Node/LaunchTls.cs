@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using ReplicaActors.Config;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 using ReplicaActors.Server;
 
 namespace ReplicaActors.Node;

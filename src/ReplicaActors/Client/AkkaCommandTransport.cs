@@ -5,6 +5,7 @@ using Akka.Actor.Setup;
 using Akka.Configuration;
 using ReplicaActors.Config;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 
 namespace ReplicaActors.Client;
 

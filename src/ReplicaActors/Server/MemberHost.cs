@@ -4,6 +4,7 @@ using Akka.Pattern;
 using ReplicaActors.Config;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 using ReplicaActors.Storage;
 using ReplicaActors.Wire;
 

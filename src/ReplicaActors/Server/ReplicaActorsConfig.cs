@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using ReplicaActors.Config;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 
 namespace ReplicaActors.Server;
 

@@ -7,6 +7,7 @@ using MongoDB.Bson;
 using ReplicaActors.Client;
 using ReplicaActors.Config;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 using ReplicaActors.Server;
 using ReplicaActors.TestKit;
 

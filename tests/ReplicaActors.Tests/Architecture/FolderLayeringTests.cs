@@ -14,13 +14,14 @@ public sealed partial class FolderLayeringTests
         ["Config"] = ["Protocol"],
         ["Consensus"] = ["Protocol", "Config"],
         ["Oplog"] = ["Protocol", "Config"],
+        ["Security"] = ["Protocol", "Config"],
         ["Storage"] = ["Protocol", "Oplog"],
         ["Replication"] = ["Protocol", "Config", "Consensus", "Oplog", "Storage"],
         ["Member"] = ["Protocol", "Config", "Consensus", "Oplog", "Storage", "Replication"],
         ["Serialization"] = ["Protocol", "Config", "Oplog", "Member"],
         ["Wire"] = ["Protocol", "Config"],
-        ["Client"] = ["Protocol", "Config"],
-        ["Server"] = ["Protocol", "Config", "Consensus", "Oplog", "Storage", "Replication", "Member", "Serialization", "Wire"],
+        ["Client"] = ["Protocol", "Config", "Security"],
+        ["Server"] = ["Protocol", "Config", "Consensus", "Oplog", "Security", "Storage", "Replication", "Member", "Serialization", "Wire"],
     };
 
     [GeneratedRegex(@"\bReplicaActors\.(\w+)")]

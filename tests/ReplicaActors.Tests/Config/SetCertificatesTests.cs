@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Akka.Configuration;
 using ReplicaActors.Config;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 using ReplicaActors.Server;
 
 namespace ReplicaActors.Tests.Config;

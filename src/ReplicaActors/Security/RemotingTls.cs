@@ -4,7 +4,7 @@ using Akka.Configuration;
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
 
-namespace ReplicaActors.Config;
+namespace ReplicaActors.Security;
 
 /// <summary>
 /// Mutual TLS on Akka remoting (<c>replica-actors.tls</c>): this end's certificate and the set's CA, and Akka's

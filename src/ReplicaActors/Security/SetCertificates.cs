@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace ReplicaActors.Config;
+namespace ReplicaActors.Security;
 
 /// <summary>
 /// A set's own CA and the certificates it signs, made in-process (no openssl): what <c>launch --tls</c> writes, as
