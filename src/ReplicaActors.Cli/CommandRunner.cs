@@ -12,7 +12,7 @@ namespace ReplicaActors.Cli;
 /// The pipeline every command shares: read the line into a request (usage errors), send it through a replica set
 /// client seeded with the host list, check the reply for errors, then print it as tables or JSON (or redraw it live).
 /// </summary>
-public sealed class CommandRunner(GlobalOptions globals, Func<ICommandTransport> transportFactory, CliOutput output)
+public sealed class CommandRunner(GlobalOptions globals, Func<Akka.Configuration.Config?, ICommandTransport> transportFactory, CliOutput output)
 {
     public void Bind(Command command, CliCommand cli) =>
         command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult, cli, cancellationToken));
@@ -38,7 +38,7 @@ public sealed class CommandRunner(GlobalOptions globals, Func<ICommandTransport>
         BsonDocument reply;
         try
         {
-            await using var transport = transportFactory();
+            await using var transport = transportFactory(settings.Transport);
             await using var client = new ReplicaSetClient(settings.Hosts, transport, settings.Options);
             if (!json && cli.Live is { } live && live.Interval(parseResult) is { } interval)
                 return await WatchAsync(client, request, readPreference, live, interval, cancellationToken);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ReplicaActors.Client;
 using ReplicaActors.Protocol;
+using ReplicaActors.Server;
 
 namespace ReplicaActors.Cli;
 
@@ -32,6 +33,20 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string> TlsCertificateKeyFile { get; } = new("--tlsCertificateKeyFile")
+    {
+        Description = "PEM file with this client's certificate and key, signed by the set's CA: for members that require TLS (launch --tls writes DBPATH/tls/client.pem)",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public Option<string> TlsCAFile { get; } = new("--tlsCAFile")
+    {
+        Description = "PEM file with the set's CA certificate, which the members' certificates must be signed by (launch --tls writes DBPATH/tls/ca.pem)",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
     public GlobalOptions()
     {
         Timeout.Validators.Add(result =>
@@ -46,6 +61,8 @@ public sealed class GlobalOptions
         root.Add(Json);
         root.Add(Direct);
         root.Add(Timeout);
+        root.Add(TlsCertificateKeyFile);
+        root.Add(TlsCAFile);
     }
 
     public ClientSettings Settings(ParseResult parseResult)
@@ -61,6 +78,20 @@ public sealed class GlobalOptions
             CommandTimeout = timeout,
             ServerSelectionTimeout = timeout,
         };
-        return new ClientSettings(hosts, options);
+        return new ClientSettings(hosts, options, TransportSettings(parseResult.GetValue(TlsCertificateKeyFile), parseResult.GetValue(TlsCAFile)));
+    }
+
+    private static Akka.Configuration.Config? TransportSettings(string? certificateKeyFile, string? caFile)
+    {
+        if (certificateKeyFile is null && caFile is null) return null;
+        if (certificateKeyFile is null || caFile is null)
+            throw new ReplicaException(ErrorCode.BadValue, "TLS needs both --tlsCertificateKeyFile and --tlsCAFile");
+        return Akka.Configuration.ConfigurationFactory.ParseString($$"""
+            replica-actors.tls {
+              mode = requireTLS
+              certificate-key-file = {{ReplicaActorsConfig.Quote(Path.GetFullPath(certificateKeyFile))}}
+              ca-file = {{ReplicaActorsConfig.Quote(Path.GetFullPath(caFile))}}
+            }
+            """);
     }
 }

@@ -7,5 +7,5 @@ const int RedirectedWidth = 200;
 
 return await Rsctl.RunAsync(args, CreateTransport, new CliOutput(Console.Out, Console.Error, Console.IsOutputRedirected ? RedirectedWidth : null));
 
-// The one place the real transport is chosen; everything else takes an ICommandTransport.
-static ICommandTransport CreateTransport() => new AkkaCommandTransport();
+// The one place the real transport is chosen (with the TLS settings the line gave); everything else takes an ICommandTransport.
+static ICommandTransport CreateTransport(Akka.Configuration.Config? settings) => new AkkaCommandTransport(clientOverrides: settings);

@@ -9,7 +9,7 @@ namespace ReplicaActors.Cli;
 /// <summary>rsctl's command line: <c>rsctl HOST[,HOST...] PALETTE COMMAND [args] [--json]</c>.</summary>
 public static class Rsctl
 {
-    public static RootCommand CreateRoot(Func<ICommandTransport> transportFactory, CliOutput output)
+    public static RootCommand CreateRoot(Func<Akka.Configuration.Config?, ICommandTransport> transportFactory, CliOutput output)
     {
         var globals = new GlobalOptions();
         var runner = new CommandRunner(globals, transportFactory, output);
@@ -21,7 +21,7 @@ public static class Rsctl
     }
 
     public static async Task<int> RunAsync(
-        IReadOnlyList<string> args, Func<ICommandTransport> transportFactory, CliOutput output, CancellationToken cancellationToken = default)
+        IReadOnlyList<string> args, Func<Akka.Configuration.Config?, ICommandTransport> transportFactory, CliOutput output, CancellationToken cancellationToken = default)
     {
         // '@FILE' means a JSON argument read from a file here, not a response file of more arguments.
         var parseResult = CreateRoot(transportFactory, output).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

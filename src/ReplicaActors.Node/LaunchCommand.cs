@@ -121,7 +121,8 @@ public static class LaunchCommand
             {
                 Console.WriteLine($"member remoting requires mutual TLS; CA {options.CaFile}, member certificates {Path.Combine(options.TlsFolder, "mN.pem")}, a client certificate {options.ClientKeyFile}");
                 Console.WriteLine($"restart member 0 by hand:  {NodeCommand()} --replSet {options.ReplSet} --port {options.Port} --dbpath {MemberPath(options, 0)} {string.Join(" ", options.TlsFlags(0))}");
-                Console.WriteLine("rsctl takes no TLS flags yet: it cannot reach these members; the MongoDB wire port above is plaintext and open");
+                Console.WriteLine($"try:  {RsctlCommand()} {hosts} rs status --tlsCertificateKeyFile {options.ClientKeyFile} --tlsCAFile {options.CaFile}");
+                Console.WriteLine("the MongoDB wire port above is plaintext and open: TLS and users on it are not built yet");
             }
             else
             {

@@ -142,7 +142,7 @@ public class ErrorTests
 
         var exitCode = await Rsctl.RunAsync(
             ["h1", "rs", "hello"],
-            () => throw new ReplicaException(ErrorCode.HostUnreachable, "no transport"),
+            _ => throw new ReplicaException(ErrorCode.HostUnreachable, "no transport"),
             output);
 
         Assert.Equal(ExitCodes.CommandFailed, exitCode);

@@ -10,7 +10,7 @@ public sealed record RsctlRun(int ExitCode, string Out, string Error)
     {
         var @out = new StringWriter();
         var error = new StringWriter();
-        var exitCode = await Rsctl.RunAsync(args, () => transport, new CliOutput(@out, error, width: 200));
+        var exitCode = await Rsctl.RunAsync(args, _ => transport, new CliOutput(@out, error, width: 200));
         return new RsctlRun(exitCode, @out.ToString(), error.ToString());
     }
 }

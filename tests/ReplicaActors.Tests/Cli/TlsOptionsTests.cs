@@ -1,0 +1,43 @@
+using ReplicaActors.Cli;
+using ReplicaActors.Cli.Output;
+
+namespace ReplicaActors.Tests.Cli;
+
+/// <summary>rsctl's TLS flags become the transport's <c>replica-actors.tls</c> settings, both or neither.</summary>
+public class TlsOptionsTests
+{
+    [Fact]
+    public async Task Both_files_reach_the_transport_as_absolute_paths_with_TLS_required()
+    {
+        Akka.Configuration.Config? given = null;
+        var output = new CliOutput(new StringWriter(), new StringWriter());
+
+        var exitCode = await Rsctl.RunAsync(["h1", "rs", "hello", "--tlsCertificateKeyFile", "client.pem", "--tlsCAFile", "ca.pem"],
+            settings => { given = settings; return new FakeTransport(); }, output);
+
+        Assert.Equal(ExitCodes.Ok, exitCode);
+        Assert.Equal("requireTLS", given!.GetString("replica-actors.tls.mode"));
+        Assert.Equal(Path.GetFullPath("client.pem"), given.GetString("replica-actors.tls.certificate-key-file"));
+        Assert.Equal(Path.GetFullPath("ca.pem"), given.GetString("replica-actors.tls.ca-file"));
+    }
+
+    [Fact]
+    public async Task Without_the_flags_the_transport_keeps_its_defaults()
+    {
+        var given = Akka.Configuration.Config.Empty;
+
+        await Rsctl.RunAsync(["h1", "rs", "hello"], settings => { given = settings; return new FakeTransport(); },
+            new CliOutput(new StringWriter(), new StringWriter()));
+
+        Assert.Null(given);
+    }
+
+    [Fact]
+    public async Task One_file_without_the_other_is_a_usage_error_that_names_both()
+    {
+        var run = await RsctlRun.Of(new FakeTransport(), "h1", "rs", "hello", "--tlsCAFile", "ca.pem");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal("rsctl: TLS needs both --tlsCertificateKeyFile and --tlsCAFile", run.Error.Trim());
+    }
+}
