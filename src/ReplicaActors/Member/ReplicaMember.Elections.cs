@@ -79,6 +79,7 @@ public sealed partial class ReplicaMember
             return;
         }
         _log.Info("standing for election in term {0} ({1}): {2}", _durable.Term + 1, dryRun ? "dry run first" : "real", reason);
+        _metrics.ElectionStarted();
         if (dryRun) StartRound(dryRun: true, _durable.Term + 1);
         else VoteForSelfAndStartRound();
     }
@@ -199,6 +200,7 @@ public sealed partial class ReplicaMember
             _lostMajoritySince = null;
             _lastIssued = _lastIssued > _durable.LastOpTime.Ts ? _lastIssued : _durable.LastOpTime.Ts;
             _log.Info("elected PRIMARY in term {0}", term);
+            _metrics.ElectionWon();
             Become(Primary);
             StampConfigTerm(term);
             LearnPosition(SelfPosition());
@@ -267,6 +269,7 @@ public sealed partial class ReplicaMember
     private void StepDown(string reason)
     {
         _log.Info("stepping down from PRIMARY: {0}", reason);
+        _metrics.SteppedDown();
         _stepDowns++;
         _catchUpTarget = null;
         Timers.Cancel(TimerKeys.CatchUp);

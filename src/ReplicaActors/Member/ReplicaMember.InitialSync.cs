@@ -75,7 +75,7 @@ public sealed partial class ReplicaMember
     private void Startup2()
     {
         _state = MemberState.Startup2;
-        Command<CommandRequest>(HandleCommand);
+        Command<CommandRequest>(Counted(HandleCommand));
         Command<HeartbeatTick>(_ =>
         {
             OnHeartbeatTick();

@@ -294,6 +294,7 @@ public sealed partial class ReplicaMember
             }
         }
         batch.Commit();
+        _metrics.Applied(entries.Count);
     }
 
     // ---- Delayed members ---------------------------------------------------------------------------

@@ -89,6 +89,7 @@ public sealed partial class ReplicaMember
         Persist(new RollbackApplied(common.OpTime, common.WallMillis), e =>
         {
             RolledBack(e);
+            _metrics.RolledBack();
             _lastIssued = e.CommonPoint.Ts;
             _positions.Forget(Me!.Id);
             LearnPosition(SelfPosition());

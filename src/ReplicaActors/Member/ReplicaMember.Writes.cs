@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using MongoDB.Bson;
@@ -17,7 +18,7 @@ public sealed partial class ReplicaMember
     private long _waiterIds;
 
     /// <summary>A write journaled and applied here, waiting until its write concern is met (or its wtimeout passes).</summary>
-    private sealed record ConcernWaiter(long Id, OpTime OpTime, WriteConcern Concern, CommandReply Reply, PendingWrite Write);
+    private sealed record ConcernWaiter(long Id, OpTime OpTime, WriteConcern Concern, CommandReply Reply, PendingWrite Write, long StartedTimestamp);
 
     /// <summary>One write of a prepared batch: its reply and the newest OpTime it (or the batch before it) wrote.</summary>
     private sealed record PreparedWrite(PendingWrite Write, CommandReply Reply, OpTime OpTime);
@@ -96,8 +97,10 @@ public sealed partial class ReplicaMember
         _groupCommit.Begin(prepared.Batch, prepared.Writes.Select(w => w.Write).ToList());
         _window.Append(prepared.Entries, EntrySize);
         AnswerParkedFetches();
+        var started = Stopwatch.GetTimestamp();
         PersistAsync(new OplogAppended(prepared.Entries), appended =>
         {
+            _metrics.JournalBatch(appended.Entries.Count, started);
             _groupCommit.Complete();
             Journaled(appended);
             LearnPosition(SelfPosition());
@@ -179,7 +182,7 @@ public sealed partial class ReplicaMember
             Finish(write, reply, progress);
             return;
         }
-        var waiter = new ConcernWaiter(++_waiterIds, opTime, concern, reply, write);
+        var waiter = new ConcernWaiter(++_waiterIds, opTime, concern, reply, write, Stopwatch.GetTimestamp());
         _waiters[waiter.Id] = waiter;
         if (concern.WTimeoutMillis > 0)
             Timers.StartSingleTimer(TimerKeys.WriteConcern(waiter.Id), new WriteConcernTimeout(waiter.Id), TimeSpan.FromMilliseconds(concern.WTimeoutMillis));
@@ -195,6 +198,7 @@ public sealed partial class ReplicaMember
             if (!result.Satisfied) continue;
             _waiters.Remove(waiter.Id);
             Timers.Cancel(TimerKeys.WriteConcern(waiter.Id));
+            _metrics.WriteConcernWaited(waiter.StartedTimestamp);
             Finish(waiter.Write, waiter.Reply, result);
         }
     }

@@ -38,6 +38,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private OpTime _prunedTo = OpTime.Null;
     private OpTime _pruneTo = OpTime.Null;
     private readonly SnapshotHistory _snapshotHistory;
+    private readonly MemberMetrics _metrics;
     private string? _stopReason;
 
     public ReplicaMember(MemberSettings settings, DocumentStore store)
@@ -50,6 +51,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         _journalOplog = new JournalOplog(settings.OplogSizeBytes);
         _snapshotHistory = new SnapshotHistory(settings.SnapshotHistory);
         _recentWrites = new RecentWrites(settings.RecentWriteIds);
+        _metrics = new MemberMetrics(settings.Host);
 
         Recover<SnapshotOffer>(RecoverSnapshot);
         Recover<OplogAppended>(e =>
@@ -139,6 +141,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
             Refuse(write, CommandReply.Error(ErrorCode.InterruptedDueToReplStateChange, $"write interrupted: {reason}"));
         Cluster.Get(Context.System).Unsubscribe(Self);
         Context.System.EventStream.Unsubscribe(Self);
+        _metrics.Dispose();
         base.PostStop();
     }
 
@@ -163,6 +166,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
 
     private void OnMaintenanceTick()
     {
+        _metrics.Publish(CurrentMetrics());
         AnswerParkedFetches();
         RetryReconfigsAwaitingCommitment();
         if (_state == MemberState.Primary)
@@ -181,17 +185,37 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
 
     private static long EntrySize(OplogEntry entry) => BsonSize.Of(entry);
 
+    /// <summary>Counts every client command by name before it is handled.</summary>
+    private Action<CommandRequest> Counted(Action<CommandRequest> handle) => request =>
+    {
+        _metrics.Command(request.Name);
+        handle(request);
+    };
+
+    /// <summary>Lag per member (this one included, by host) behind the newest applied entry this member knows of, and the oplog window.</summary>
+    private MetricsSnapshot CurrentMetrics()
+    {
+        var applied = new Dictionary<string, OpTime>();
+        if (Me is { } self) applied[self.Host] = _store.AppliedOpTime;
+        foreach (var peer in _peers.All.Where(p => p.Up))
+            if (Config?.FindById(peer.Id) is { } member) applied[member.Host] = peer.Applied;
+        var newest = applied.Values.DefaultIfEmpty(OpTime.Null).Max();
+        var lag = applied.ToDictionary(a => a.Key, a => Math.Max(0, (double)newest.Ts.Seconds - a.Value.Ts.Seconds));
+        var window = _journalOplog.Last.IsNull ? 0 : (double)_journalOplog.Last.Ts.Seconds - _journalOplog.First.Ts.Seconds;
+        return new MetricsSnapshot(_state, lag, window);
+    }
+
     // ---- Behaviors -------------------------------------------------------------------------------
 
     /// <summary>STARTUP: no config yet. Only hello, status and replSetInitiate mean anything; heartbeats may bring a config.</summary>
     private void Startup()
     {
         _state = MemberState.Startup;
-        Command<CommandRequest>(request =>
+        Command<CommandRequest>(Counted(request =>
         {
             if (request.Name == CommandCatalog.ReplSetInitiate) Initiate(request);
             else HandleCommand(request);
-        });
+        }));
         Command<InitiateChecked>(OnInitiateChecked);
         CommonHandlers();
     }
@@ -200,7 +224,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void Secondary()
     {
         _state = MemberState.Secondary;
-        Command<CommandRequest>(HandleCommand);
+        Command<CommandRequest>(Counted(HandleCommand));
         Command<ElectionTimeoutTick>(OnElectionTimeout);
         Command<TakeoverTick>(OnTakeoverTick);
         Command<ElectionHandoff>(_ => StandForElection("the primary handed the election to this member", dryRun: false));
@@ -211,7 +235,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void Candidate()
     {
         _state = MemberState.Secondary;
-        Command<CommandRequest>(HandleCommand);
+        Command<CommandRequest>(Counted(HandleCommand));
         Command<VoteReply>(OnVoteReply);
         Command<ElectionRoundTimeout>(OnElectionRoundTimeout);
         CommonHandlers();
@@ -221,11 +245,11 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void Primary()
     {
         _state = MemberState.Primary;
-        Command<CommandRequest>(request =>
+        Command<CommandRequest>(Counted(request =>
         {
             if (CommandCatalog.IsWrite(request.Name)) AdmitWrite(request);
             else HandleCommand(request);
-        });
+        }));
         Command<StepDownDeadline>(OnStepDownDeadline);
         CommonHandlers();
     }
@@ -237,12 +261,12 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void CatchingUp()
     {
         _state = MemberState.Primary;
-        Command<CommandRequest>(request =>
+        Command<CommandRequest>(Counted(request =>
         {
             if (CommandCatalog.IsWrite(request.Name))
                 Sender.Tell(CommandReply.Error(ErrorCode.NotWritablePrimary, "not writable yet: this newly elected primary is catching up"));
             else HandleCommand(request);
-        });
+        }));
         Command<CatchUpTimeout>(OnCatchUpTimeout);
         CommonHandlers();
     }
@@ -251,7 +275,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void Arbiter()
     {
         _state = MemberState.Arbiter;
-        Command<CommandRequest>(HandleCommand);
+        Command<CommandRequest>(Counted(HandleCommand));
         CommonHandlers();
     }
 
@@ -259,7 +283,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void Rollback()
     {
         _state = MemberState.Rollback;
-        Command<CommandRequest>(HandleCommand);
+        Command<CommandRequest>(Counted(HandleCommand));
         Command<RollbackProbe>(OnRollbackProbe);
         CommonHandlers();
     }
@@ -268,7 +292,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void Recovering()
     {
         _state = MemberState.Recovering;
-        Command<CommandRequest>(HandleCommand);
+        Command<CommandRequest>(Counted(HandleCommand));
         Command<RecoveryRetryTick>(_ => OnRecoveryRetry());
         CommonHandlers();
     }
@@ -277,7 +301,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void Removed()
     {
         _state = MemberState.Removed;
-        Command<CommandRequest>(HandleCommand);
+        Command<CommandRequest>(Counted(HandleCommand));
         CommonHandlers();
     }
 
