@@ -58,6 +58,9 @@ public enum ErrorCode
     CommandNotSupported = 115,
     OperationNotSupportedInTransaction = 263,
     NoSuchTransaction = 251,
+    InvalidResumeToken = 260,
+    ChangeStreamFatalError = 280,
+    ChangeStreamHistoryLost = 286,
     /// <summary>mongod's name for an unrecognised aggregation stage.</summary>
     Location40324 = 40324,
 

@@ -6,21 +6,24 @@ namespace ReplicaActors.Wire;
 /// <summary>
 /// Sends each command to the family that serves it: most go to the member as they are (the wire layer
 /// translates, the member decides); hello, cursors, aggregation, findAndModify, distinct and the probes
-/// drivers and mongosh send at start are shaped here. Every failure becomes a MongoDB-shaped error reply.
+/// drivers and mongosh send at start are shaped here; change streams are served here (<see cref="ChangeStreamCommands"/>).
+/// Every failure becomes a MongoDB-shaped error reply.
 /// </summary>
-public sealed class CommandDispatcher(MemberChannel member, CursorRegistry cursors, TopologyWatch topology, WireSettings settings)
+public sealed class CommandDispatcher(MemberChannel member, CursorRegistry cursors, ChangeStreamCommands changeStreams, TopologyWatch topology, WireSettings settings)
 {
     /// <summary>Errors that say the member's role just changed (the SDAM spec's not-primary and node-is-recovering codes).</summary>
     private static readonly HashSet<int> StateChangeCodes = [91, 189, 10058, 10107, 11600, 11602, 13435, 13436];
 
     private readonly HelloCommand _hello = new(member, topology, settings);
-    private readonly QueryCommands _queries = new(member, cursors);
+    private readonly QueryCommands _queries = new(member, cursors, changeStreams);
     private readonly FindAndModifyCommand _findAndModify = new(member);
     private readonly ClusterTime _clusterTime = new(member, settings.AfterClusterTimePollInterval, settings.CommandTimeout);
 
     public async Task<BsonDocument> RunAsync(WireRequest request, CancellationToken cancellationToken = default)
     {
         BsonDocument reply;
+        var stream = request.Name == "getMore" && request.Command.ElementCount > 0 && request.Command[0] is BsonInt64 id ? changeStreams.Find(id.Value) : null;
+        var changeStream = stream is not null || request.Name == "aggregate" && ChangeStreamSpec.IsChangeStream(request.Command);
         try
         {
             if (request.Command.ElementCount == 0)
@@ -34,7 +37,9 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
                 var name when HelloDocument.IsHello(name) => await _hello.RunAsync(request, cancellationToken).ConfigureAwait(false),
                 var name when ServerCommands.Serves(name) => ServerCommands.Run(request),
                 "find" => await _queries.FindAsync(request, cancellationToken).ConfigureAwait(false),
+                "aggregate" when changeStream => await changeStreams.OpenAsync(request, cancellationToken).ConfigureAwait(false),
                 "aggregate" => await _queries.AggregateAsync(request, cancellationToken).ConfigureAwait(false),
+                "getMore" when stream is not null => await changeStreams.GetMoreAsync(stream, request, cancellationToken).ConfigureAwait(false),
                 "distinct" => await _queries.DistinctAsync(request, cancellationToken).ConfigureAwait(false),
                 "getMore" => _queries.GetMore(request),
                 "killCursors" => _queries.KillCursors(request),
@@ -60,6 +65,8 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
         // Drivers take no cluster time from monitoring (hello), so it goes without the extra question to the member.
         if (!HelloDocument.IsHello(request.Name) && await _clusterTime.OperationTimeAsync().ConfigureAwait(false) is { } time)
             reply = ClusterTime.Stamped(reply, time);
+        // A getMore whose cursor is gone may have been a change stream's: drivers resume those, and ignore the label on others.
+        if (changeStream || request.Name == "getMore") reply = WireErrors.LabelledForChangeStream(reply);
         return WireErrors.Labelled(reply, request.IsRetryableWrite);
     }
 

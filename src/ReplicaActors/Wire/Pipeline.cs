@@ -70,7 +70,7 @@ public sealed record Pipeline(BsonDocument Find, string? CountField, BsonValue? 
             throw new ReplicaException(ErrorCode.TypeMismatch, $"pipeline stage {index} must be a document with exactly one field");
         var name = document.GetElement(0).Name;
         if (name is "$changeStream")
-            throw new ReplicaException(ErrorCode.CommandNotSupported, "$changeStream is not supported by ReplicaActors yet");
+            throw new ReplicaException(ErrorCode.Location40324, "$changeStream is only valid as the first stage in a pipeline");
         return (name, document[0]);
     }
 

@@ -7,7 +7,7 @@ namespace ReplicaActors.Wire;
 /// Reads that hand out cursors: <c>find</c>, <c>aggregate</c> (see <see cref="Pipeline"/>), and their <c>getMore</c>
 /// and <c>killCursors</c>; plus <c>distinct</c>. The member answers a read whole; the batches are cut here.
 /// </summary>
-public sealed class QueryCommands(MemberChannel member, CursorRegistry cursors)
+public sealed class QueryCommands(MemberChannel member, CursorRegistry cursors, ChangeStreamCommands changeStreams)
 {
     /// <summary>Fields of an aggregate a find or count on the member keeps: where and how to read.</summary>
     private static readonly string[] ReadOptions = ["readConcern", "$readPreference"];
@@ -105,7 +105,10 @@ public sealed class QueryCommands(MemberChannel member, CursorRegistry cursors)
     {
         if (!request.Command.TryGetValue("cursors", out var ids) || !ids.IsBsonArray || ids.AsBsonArray.Any(i => i is not BsonInt64))
             throw new ReplicaException(ErrorCode.TypeMismatch, "'killCursors' needs 'cursors', an array of cursor ids (64-bit integers)");
-        var (killed, notFound) = cursors.Kill(ids.AsBsonArray.Select(i => i.AsInt64));
+        var requested = ids.AsBsonArray.Select(i => i.AsInt64).ToList();
+        var streams = changeStreams.Kill(requested);
+        var (killed, notFound) = cursors.Kill(requested.Except(streams));
+        killed.AddRange(streams);
         return CommandReply.Success(new BsonDocument
         {
             { "cursorsKilled", new BsonArray(killed) },

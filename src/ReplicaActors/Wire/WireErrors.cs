@@ -35,5 +35,26 @@ public static class WireErrors
         return labelled;
     }
 
+    public const string ResumableChangeStreamError = "ResumableChangeStreamError";
+
+    /// <summary>
+    /// The codes after which a driver resumes a change stream on any member (the change streams spec's list, which
+    /// mongod 4.4+ turns into the <c>ResumableChangeStreamError</c> label drivers act on): network, not-primary,
+    /// shutdown and cursor-lost errors.
+    /// </summary>
+    private static readonly HashSet<int> ResumableChangeStreamCodes =
+        [6, 7, 43, 63, 89, 91, 133, 150, 189, 234, 262, 9001, 10107, 11600, 11602, 13388, 13435, 13436];
+
+    /// <summary>Adds <c>ResumableChangeStreamError</c> to an error of a change stream's aggregate or getMore whose code says "try another member".</summary>
+    public static BsonDocument LabelledForChangeStream(BsonDocument reply)
+    {
+        if (IsOk(reply) || !reply.TryGetValue("code", out var code) || !code.IsNumeric || !ResumableChangeStreamCodes.Contains(code.ToInt32())) return reply;
+        var labelled = new BsonDocument(reply);
+        var labels = labelled.TryGetValue("errorLabels", out var existing) && existing.IsBsonArray ? existing.AsBsonArray : new BsonArray();
+        if (!labels.Contains(ResumableChangeStreamError)) labels.Add(ResumableChangeStreamError);
+        labelled["errorLabels"] = labels;
+        return labelled;
+    }
+
     public static bool IsOk(BsonDocument reply) => reply.TryGetValue("ok", out var ok) && ok.IsNumeric && ok.ToDouble() == 1.0;
 }

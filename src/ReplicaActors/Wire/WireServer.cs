@@ -32,8 +32,14 @@ public sealed class WireServer : IDisposable
         _cursors = new CursorRegistry(settings.DefaultBatchSize, settings.MaxBatchBytes, settings.CursorIdleTimeout);
         var channel = new MemberChannel(member, settings.CommandTimeout, settings.HelloTimeout);
         _topology = new TopologyWatch(channel, settings.TopologyPollInterval, log);
-        _dispatcher = new CommandDispatcher(channel, _cursors, _topology, settings);
-        _sweep = new Timer(_ => _cursors.CloseIdle(DateTime.UtcNow), null, settings.CursorSweepInterval, settings.CursorSweepInterval);
+        var changeStreams = new ChangeStreamCommands(channel, settings);
+        _dispatcher = new CommandDispatcher(channel, _cursors, changeStreams, _topology, settings);
+        _sweep = new Timer(_ =>
+        {
+            var now = DateTime.UtcNow;
+            _cursors.CloseIdle(now);
+            changeStreams.CloseIdle(now);
+        }, null, settings.CursorSweepInterval, settings.CursorSweepInterval);
     }
 
     /// <summary>The port it listens on.</summary>

@@ -15,7 +15,10 @@ public sealed record WireSettings(
     int LogicalSessionTimeoutMinutes,
     TimeSpan TopologyPollInterval,
     TimeSpan AfterClusterTimePollInterval,
-    IReadOnlyList<string> Compressors)
+    IReadOnlyList<string> Compressors,
+    TimeSpan ChangeStreamAwait,
+    TimeSpan ChangeStreamCommitPollInterval,
+    int ChangeStreamRememberedDocuments)
 {
     public static WireSettings From(Akka.Configuration.Config root)
     {
@@ -32,12 +35,17 @@ public sealed record WireSettings(
             wire.GetInt("logical-session-timeout-minutes"),
             wire.GetTimeSpan("topology-poll-interval"),
             wire.GetTimeSpan("after-cluster-time-poll-interval"),
-            wire.GetStringList("compressors").ToList());
+            wire.GetStringList("compressors").ToList(),
+            wire.GetTimeSpan("change-streams.max-await"),
+            wire.GetTimeSpan("change-streams.commit-poll-interval"),
+            wire.GetInt("change-streams.remembered-documents"));
         if (settings.MaxMessageBytes < MessageHeader.Size || settings.MaxConnections <= 0 || settings.DefaultBatchSize < 0 || settings.MaxBatchBytes <= 0
             || settings.CommandTimeout <= TimeSpan.Zero || settings.HelloTimeout <= TimeSpan.Zero
             || settings.CursorIdleTimeout <= TimeSpan.Zero || settings.CursorSweepInterval <= TimeSpan.Zero || settings.LogicalSessionTimeoutMinutes <= 0 || settings.TopologyPollInterval <= TimeSpan.Zero
-            || settings.AfterClusterTimePollInterval <= TimeSpan.Zero)
-            throw new ConfigurationException("replica-actors.wire: sizes, counts and timeouts must be positive (default-batch-size may be 0)");
+            || settings.AfterClusterTimePollInterval <= TimeSpan.Zero || settings.ChangeStreamAwait < TimeSpan.Zero
+            || settings.ChangeStreamCommitPollInterval <= TimeSpan.Zero || settings.ChangeStreamRememberedDocuments < 0)
+            throw new ConfigurationException("replica-actors.wire: sizes, counts and timeouts must be positive (default-batch-size, "
+                                             + "change-streams.max-await and change-streams.remembered-documents may be 0)");
         if (settings.Compressors.FirstOrDefault(name => !Compression.Supports(name)) is { } unknown)
             throw new ConfigurationException($"replica-actors.wire.compressors: '{unknown}' is not one this server has (zlib, noop)");
         return settings;

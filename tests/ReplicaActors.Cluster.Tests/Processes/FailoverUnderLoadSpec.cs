@@ -13,33 +13,19 @@ namespace ReplicaActors.Cluster.Tests.Processes;
 public sealed class FailoverUnderLoadSpec(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "ra-failover-" + Guid.NewGuid().ToString("N"));
-    private readonly AkkaCommandTransport _transport = new();
-    private readonly List<MemberProcess> _members = [];
+    private readonly ProcessSet _set = new("failover", 3);
 
-    public Task InitializeAsync()
-    {
-        for (var i = 0; i < 3; i++)
-            _members.Add(new MemberProcess("rs0", MemberProcess.FreePort(), Path.Combine(_root, $"m{i}"), "--profile", "fast"));
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Every_majority_acknowledged_write_survives_kill_minus_9_of_the_primary()
     {
-        foreach (var member in _members) member.Start();
-        foreach (var member in _members) await Poll.UntilAsync(async () => (await Send(member.Host, "admin", new BsonDocument("hello", 1))).Ok, "members answer", Deadline);
-        var config = new BsonDocument
-        {
-            { "_id", "rs0" },
-            { "members", new BsonArray(_members.Select((m, i) => new BsonDocument { { "_id", i }, { "host", m.Host } })) },
-        };
-        (await Send(_members[0].Host, "admin", new BsonDocument("replSetInitiate", config))).EnsureOk();
+        await _set.StartAndInitiateAsync(Deadline);
 
-        await using var client = new ReplicaSetClient(_members.Select(m => m.Host), _transport,
+        await using var client = new ReplicaSetClient(_set.Members.Select(m => m.Host), _set.Transport,
             new ReplicaSetClientOptions { HeartbeatFrequency = TimeSpan.FromMilliseconds(200), ServerSelectionTimeout = TimeSpan.FromSeconds(30) });
         var first = await client.WaitForTopologyAsync(t => t.Primary is not null).WaitAsync(Deadline);
-        var oldPrimary = _members.Single(m => m.Host == first.Primary!.Host);
+        var oldPrimary = _set.Members.Single(m => m.Host == first.Primary!.Host);
 
         var acknowledged = new List<int>();
         var next = 0;
@@ -71,7 +57,7 @@ public sealed class FailoverUnderLoadSpec(ITestOutputHelper output) : IAsyncLife
         oldPrimary.Start();
 
         var ids = new BsonArray(acknowledged);
-        foreach (var member in _members)
+        foreach (var member in _set.Members)
             await Poll.UntilAsync(async () =>
             {
                 var count = await Send(member.Host, "load", new BsonDocument
@@ -85,14 +71,7 @@ public sealed class FailoverUnderLoadSpec(ITestOutputHelper output) : IAsyncLife
         Assert.True(hello["secondary"].AsBoolean, $"the restarted old primary should be a secondary: {hello}");
     }
 
-    private Task<CommandReply> Send(string host, string db, BsonDocument command) =>
-        _transport.SendAsync(host, new CommandRequest(db, command), TimeSpan.FromSeconds(10));
+    private Task<CommandReply> Send(string host, string db, BsonDocument command) => _set.Send(host, db, command);
 
-
-    public async Task DisposeAsync()
-    {
-        foreach (var member in _members) member.Dispose();
-        await _transport.DisposeAsync();
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await _set.DisposeAsync();
 }

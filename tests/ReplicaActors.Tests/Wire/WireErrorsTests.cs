@@ -19,6 +19,19 @@ public sealed class WireErrorsTests
         Assert.Equal(labelled, result.TryGetValue("errorLabels", out var labels) && labels.AsBsonArray.Contains("RetryableWriteError"));
     }
 
+    [Theory]
+    [InlineData("{ ok: 0, code: 13436, codeName: 'NotPrimaryOrSecondary', errmsg: 'RECOVERING' }", true)]
+    [InlineData("{ ok: 0, code: 43, codeName: 'CursorNotFound', errmsg: 'cursor id 5 not found' }", true)]
+    [InlineData("{ ok: 0, code: 286, codeName: 'ChangeStreamHistoryLost', errmsg: 'gone' }", false)]
+    [InlineData("{ ok: 0, code: 280, codeName: 'ChangeStreamFatalError', errmsg: 'not here' }", false)]
+    [InlineData("{ ok: 1, cursor: { id: 0 } }", false)]
+    public void Change_stream_errors_that_another_member_may_not_have_are_labelled_resumable(string reply, bool labelled)
+    {
+        var result = WireErrors.LabelledForChangeStream(BsonDocument.Parse(reply));
+
+        Assert.Equal(labelled, result.TryGetValue("errorLabels", out var labels) && labels.AsBsonArray.Contains("ResumableChangeStreamError"));
+    }
+
     [Fact]
     public void The_write_id_comes_from_the_session_and_transaction_number()
     {

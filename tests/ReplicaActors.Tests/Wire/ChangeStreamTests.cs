@@ -1,0 +1,413 @@
+using MongoDB.Bson;
+using ReplicaActors.Protocol;
+using ReplicaActors.Wire;
+
+namespace ReplicaActors.Tests.Wire;
+
+public sealed class ResumeTokenTests
+{
+    [Theory]
+    [InlineData(ResumeTokenKind.After)]
+    [InlineData(ResumeTokenKind.Invalidating)]
+    [InlineData(ResumeTokenKind.Invalidate)]
+    [InlineData(ResumeTokenKind.StartAt)]
+    public void A_token_reads_back_as_the_same_kind_and_OpTime(ResumeTokenKind kind)
+    {
+        var token = new ResumeToken(kind, new OpTime(new Timestamp(1_800_000_000, 7), 3));
+
+        var bson = token.ToBson();
+
+        Assert.Equal(["_data"], bson.Names);
+        Assert.Matches("^[0-9A-F]{36}$", bson["_data"].AsString);
+        Assert.Equal(token, ResumeToken.Parse(bson, "resumeAfter"));
+    }
+
+    [Fact]
+    public void Tokens_of_later_entries_sort_later_as_strings()
+    {
+        var earlier = new ResumeToken(ResumeTokenKind.After, new OpTime(new Timestamp(100, 9), 1)).ToBson()["_data"].AsString;
+        var later = new ResumeToken(ResumeTokenKind.After, new OpTime(new Timestamp(101, 0), 1)).ToBson()["_data"].AsString;
+
+        Assert.True(string.CompareOrdinal(earlier, later) < 0);
+    }
+
+    [Theory]
+    [InlineData("{ _data: '00' }")]
+    [InlineData("{ _data: 'zz' }")]
+    [InlineData("{ _data: 5 }")]
+    [InlineData("{ data: '01' }")]
+    [InlineData("{ _data: '0109000000000000006400000000000000001' }")]
+    [InlineData("{ _data: '010900000000000000640000000000000001' }")]
+    public void A_token_this_server_did_not_hand_out_is_InvalidResumeToken(string token)
+    {
+        var e = Assert.Throws<ReplicaException>(() => ResumeToken.Parse(BsonDocument.Parse(token), "resumeAfter"));
+
+        Assert.Equal(ErrorCode.InvalidResumeToken, e.Code);
+        Assert.StartsWith("$changeStream resumeAfter:", e.Message);
+    }
+}
+
+public sealed class ChangeEventShaperTests
+{
+    private static readonly ChangeStreamScope Items = new("shop", "items");
+    private long _ts = 100;
+
+    private OplogEntry Entry(OpType op, string ns, string o, BsonValue? o2 = null) =>
+        new(new OpTime(new Timestamp((uint)++_ts, 1), 2), 1_800_000_000_000, op, ns, BsonDocument.Parse(o), o2);
+
+    [Fact]
+    public void An_insert_is_shaped_as_MongoDB_shapes_it()
+    {
+        var entry = Entry(OpType.Insert, "shop.items", "{ _id: 1, sku: 'a' }");
+
+        var change = Assert.Single(new ChangeEventShaper(Items, FullDocumentMode.Default, 100).Shape(entry));
+
+        var token = new ResumeToken(ResumeTokenKind.After, entry.OpTime);
+        Assert.Equal(token, change.Token);
+        Assert.Equal(new BsonDocument
+        {
+            { "_id", token.ToBson() },
+            { "operationType", "insert" },
+            { "clusterTime", new BsonTimestamp((int)entry.OpTime.Ts.Seconds, 1) },
+            { "wallTime", new BsonDateTime(1_800_000_000_000) },
+            { "fullDocument", BsonDocument.Parse("{ _id: 1, sku: 'a' }") },
+            { "ns", BsonDocument.Parse("{ db: 'shop', coll: 'items' }") },
+            { "documentKey", BsonDocument.Parse("{ _id: 1 }") },
+        }, change.Document);
+    }
+
+    [Fact]
+    public void An_update_to_a_document_the_stream_saw_is_described_by_the_fields_it_changed()
+    {
+        var shaper = new ChangeEventShaper(Items, FullDocumentMode.Default, 100);
+        shaper.Shape(Entry(OpType.Insert, "shop.items", "{ _id: 1, a: 1, b: 1, sub: { x: 1 }, arr: [1, 2, 3] }"));
+
+        var change = Assert.Single(shaper.Shape(Entry(OpType.Update, "shop.items", "{ _id: 1, a: 2, sub: { x: 1, y: 2 }, arr: [1, 9], c: 3 }", 1)));
+
+        Assert.Equal("update", change.Document["operationType"].AsString);
+        Assert.False(change.Document.Contains("fullDocument"));
+        Assert.Equal(BsonDocument.Parse("{ _id: 1 }"), change.Document["documentKey"]);
+        Assert.Equal(BsonDocument.Parse("""
+            { updatedFields: { a: 2, 'sub.y': 2, 'arr.1': 9, c: 3 }, removedFields: ['b'], truncatedArrays: [{ field: 'arr', newSize: 2 }] }
+            """), change.Document["updateDescription"]);
+    }
+
+    [Fact]
+    public void An_update_carries_the_document_as_of_the_change_when_fullDocument_asks()
+    {
+        var shaper = new ChangeEventShaper(Items, FullDocumentMode.UpdateLookup, 100);
+        shaper.Shape(Entry(OpType.Insert, "shop.items", "{ _id: 1, a: 1 }"));
+
+        var change = Assert.Single(shaper.Shape(Entry(OpType.Update, "shop.items", "{ _id: 1, a: 2 }", 1))).Document;
+
+        Assert.Equal(["_id", "operationType", "clusterTime", "wallTime", "fullDocument", "ns", "documentKey", "updateDescription"], change.Names);
+        Assert.Equal(BsonDocument.Parse("{ _id: 1, a: 2 }"), change["fullDocument"]);
+    }
+
+    [Fact]
+    public void An_update_the_stream_cannot_describe_is_a_replace()
+    {
+        var shaper = new ChangeEventShaper(Items, FullDocumentMode.Default, 100);
+        shaper.Shape(Entry(OpType.Insert, "shop.items", "{ _id: 2, a: 1, b: 2 }"));
+
+        // Never seen before; then only the order of fields changed.
+        var unseen = Assert.Single(shaper.Shape(Entry(OpType.Update, "shop.items", "{ _id: 1, a: 2 }", 1))).Document;
+        var reordered = Assert.Single(shaper.Shape(Entry(OpType.Update, "shop.items", "{ _id: 2, b: 2, a: 1 }", 2))).Document;
+
+        Assert.Equal("replace", unseen["operationType"].AsString);
+        Assert.Equal(BsonDocument.Parse("{ _id: 1, a: 2 }"), unseen["fullDocument"]);
+        Assert.Equal("replace", reordered["operationType"].AsString);
+    }
+
+    [Fact]
+    public void Remembering_no_documents_makes_every_update_a_replace()
+    {
+        var shaper = new ChangeEventShaper(Items, FullDocumentMode.Default, 0);
+        shaper.Shape(Entry(OpType.Insert, "shop.items", "{ _id: 1, a: 1 }"));
+
+        Assert.Equal("replace", Assert.Single(shaper.Shape(Entry(OpType.Update, "shop.items", "{ _id: 1, a: 2 }", 1))).Document["operationType"].AsString);
+    }
+
+    [Fact]
+    public void A_delete_has_the_document_key_and_no_document()
+    {
+        var change = Assert.Single(new ChangeEventShaper(Items, FullDocumentMode.UpdateLookup, 100).Shape(Entry(OpType.Delete, "shop.items", "{ _id: 1 }"))).Document;
+
+        Assert.Equal("delete", change["operationType"].AsString);
+        Assert.Equal(BsonDocument.Parse("{ _id: 1 }"), change["documentKey"]);
+        Assert.False(change.Contains("fullDocument"));
+    }
+
+    [Fact]
+    public void Dropping_the_watched_collection_is_a_drop_then_an_invalidate()
+    {
+        var entry = Entry(OpType.Command, "shop.$cmd", "{ drop: 'items' }");
+
+        var events = new ChangeEventShaper(Items, FullDocumentMode.Default, 100).Shape(entry);
+
+        Assert.Equal(["drop", "invalidate"], events.Select(e => e.Document["operationType"].AsString));
+        Assert.Equal(BsonDocument.Parse("{ db: 'shop', coll: 'items' }"), events[0].Document["ns"]);
+        Assert.Equal([ResumeTokenKind.Invalidating, ResumeTokenKind.Invalidate], events.Select(e => e.Token.Kind));
+        Assert.All(events, e => Assert.Equal(entry.OpTime, e.Token.OpTime));
+        Assert.False(events[1].Document.Contains("ns"));
+    }
+
+    [Fact]
+    public void DropDatabase_ends_a_collection_and_a_database_stream_but_not_a_cluster_stream()
+    {
+        var entry = Entry(OpType.Command, "shop.$cmd", "{ dropDatabase: 1 }");
+
+        var collection = new ChangeEventShaper(Items, FullDocumentMode.Default, 100).Shape(entry);
+        var database = new ChangeEventShaper(new ChangeStreamScope("shop", null), FullDocumentMode.Default, 100).Shape(entry);
+        var cluster = new ChangeEventShaper(new ChangeStreamScope(null, null), FullDocumentMode.Default, 100).Shape(entry);
+        var otherDatabase = new ChangeEventShaper(new ChangeStreamScope("other", null), FullDocumentMode.Default, 100).Shape(entry);
+
+        Assert.Equal(["drop", "invalidate"], collection.Select(e => e.Document["operationType"].AsString));
+        Assert.Equal(["dropDatabase", "invalidate"], database.Select(e => e.Document["operationType"].AsString));
+        Assert.Equal(BsonDocument.Parse("{ db: 'shop' }"), database[0].Document["ns"]);
+        Assert.Equal(["dropDatabase"], cluster.Select(e => e.Document["operationType"].AsString));
+        Assert.Equal(ResumeTokenKind.After, cluster[0].Token.Kind);
+        Assert.Empty(otherDatabase);
+    }
+
+    [Fact]
+    public void Other_namespaces_commands_and_no_ops_make_no_events()
+    {
+        var shaper = new ChangeEventShaper(Items, FullDocumentMode.Default, 100);
+        var cluster = new ChangeEventShaper(new ChangeStreamScope(null, null), FullDocumentMode.Default, 100);
+        var database = new ChangeEventShaper(new ChangeStreamScope("shop", null), FullDocumentMode.Default, 100);
+
+        Assert.Empty(shaper.Shape(Entry(OpType.Insert, "shop.other", "{ _id: 1 }")));
+        Assert.Empty(shaper.Shape(Entry(OpType.Command, "shop.$cmd", "{ create: 'items' }")));
+        Assert.Empty(shaper.Shape(Entry(OpType.Command, "shop.$cmd", "{ drop: 'other' }")));
+        Assert.Empty(shaper.Shape(Entry(OpType.Noop, "", "{ msg: 'new primary' }")));
+        Assert.Empty(cluster.Shape(Entry(OpType.Insert, "admin.users", "{ _id: 1 }")));
+        Assert.Empty(cluster.Shape(Entry(OpType.Insert, "local.things", "{ _id: 1 }")));
+        Assert.Empty(database.Shape(Entry(OpType.Insert, "shop.system.views", "{ _id: 1 }")));
+        Assert.Single(database.Shape(Entry(OpType.Insert, "shop.other", "{ _id: 1 }")));
+        Assert.Single(cluster.Shape(Entry(OpType.Insert, "shop.other", "{ _id: 1 }")));
+    }
+}
+
+public sealed class ChangeStreamSpecTests
+{
+    private static ChangeStreamSpec Parse(string db, string command) => ChangeStreamSpec.Parse(db, BsonDocument.Parse(command));
+
+    [Fact]
+    public void A_collection_a_database_and_the_whole_set_are_watched()
+    {
+        var collection = Parse("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }], cursor: {} }");
+        var database = Parse("shop", "{ aggregate: 1, pipeline: [{ $changeStream: { fullDocument: 'updateLookup' } }], cursor: {} }");
+        var cluster = Parse("admin", "{ aggregate: 1, pipeline: [{ $changeStream: { allChangesForCluster: true } }], cursor: {} }");
+
+        Assert.Equal(new ChangeStreamScope("shop", "items"), collection.Scope);
+        Assert.Equal("shop.items", collection.Scope.CursorNs);
+        Assert.Equal(FullDocumentMode.Default, collection.FullDocument);
+        Assert.Null(collection.Start);
+        Assert.Equal(new ChangeStreamScope("shop", null), database.Scope);
+        Assert.Equal("shop.$cmd.aggregate", database.Scope.CursorNs);
+        Assert.Equal(FullDocumentMode.UpdateLookup, database.FullDocument);
+        Assert.True(cluster.Scope.IsCluster);
+        Assert.Equal("admin.$cmd.aggregate", cluster.Scope.CursorNs);
+    }
+
+    [Fact]
+    public void Where_a_stream_starts()
+    {
+        var token = new ResumeToken(ResumeTokenKind.After, new OpTime(new Timestamp(100, 1), 2));
+        var invalidate = token with { Kind = ResumeTokenKind.Invalidate };
+
+        var resumed = Parse("shop", $"{{ aggregate: 'items', pipeline: [{{ $changeStream: {{ resumeAfter: {token.ToBson()} }} }}] }}");
+        var startedAfter = Parse("shop", $"{{ aggregate: 'items', pipeline: [{{ $changeStream: {{ startAfter: {invalidate.ToBson()} }} }}] }}");
+        var at = Parse("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: { startAtOperationTime: Timestamp(100, 1) } }] }");
+        var refused = Assert.Throws<ReplicaException>(() =>
+            Parse("shop", $"{{ aggregate: 'items', pipeline: [{{ $changeStream: {{ resumeAfter: {invalidate.ToBson()} }} }}] }}"));
+
+        Assert.Equal(token, resumed.Start);
+        Assert.Equal(token, startedAfter.Start);
+        Assert.Equal(new ResumeToken(ResumeTokenKind.StartAt, new OpTime(new Timestamp(100, 1), OpTime.Null.Term)), at.Start);
+        Assert.Equal(ErrorCode.InvalidResumeToken, refused.Code);
+        Assert.Contains("startAfter", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $project: { x: 1 } }] }", ErrorCode.Location40324, "'$project' after $changeStream")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: { bogus: 1 } }] }", ErrorCode.FailedToParse, "$changeStream.bogus")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: 1 }] }", ErrorCode.TypeMismatch, "{ $changeStream: { ...options } }")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: { fullDocument: 'everything' } }] }", ErrorCode.BadValue, "fullDocument")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: { fullDocumentBeforeChange: 'required' } }] }", ErrorCode.BadValue, "pre-images")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: { showExpandedEvents: true } }] }", ErrorCode.BadValue, "showExpandedEvents")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: { startAtOperationTime: 5 } }] }", ErrorCode.TypeMismatch, "startAtOperationTime")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: { startAtOperationTime: Timestamp(1, 1), resumeAfter: { _data: '00' } } }] }", ErrorCode.BadValue, "only one of")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: { allChangesForCluster: true } }] }", ErrorCode.BadValue, "allChangesForCluster")]
+    [InlineData("shop", "{ aggregate: 1, pipeline: [{ $changeStream: { allChangesForCluster: true } }] }", ErrorCode.InvalidNamespace, "admin database")]
+    [InlineData("admin", "{ aggregate: 1, pipeline: [{ $changeStream: {} }] }", ErrorCode.InvalidNamespace, "allChangesForCluster: true")]
+    [InlineData("local", "{ aggregate: 'oplog.rs', pipeline: [{ $changeStream: {} }] }", ErrorCode.InvalidNamespace, "internal local database")]
+    [InlineData("shop", "{ aggregate: 'system.views', pipeline: [{ $changeStream: {} }] }", ErrorCode.InvalidNamespace, "system.views")]
+    [InlineData("shop", "{ aggregate: 2, pipeline: [{ $changeStream: {} }] }", ErrorCode.TypeMismatch, "aggregate")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $match: { $where: 'x' } }] }", ErrorCode.BadValue, "'$where'")]
+    public void Bad_input_gets_a_clear_error(string db, string command, ErrorCode code, string says)
+    {
+        var e = Assert.Throws<ReplicaException>(() => Parse(db, command));
+
+        Assert.Equal(code, e.Code);
+        Assert.Contains(says, e.Message);
+    }
+}
+
+public sealed class ChangeStreamMatchTests
+{
+    private static readonly BsonDocument Insert = BsonDocument.Parse("""
+        { operationType: 'insert', ns: { db: 'shop', coll: 'items' }, documentKey: { _id: 7 }, fullDocument: { _id: 7, qty: 5, tags: ['a', 'b'] } }
+        """);
+
+    [Theory]
+    [InlineData("{ operationType: 'insert' }", true)]
+    [InlineData("{ operationType: 'update' }", false)]
+    [InlineData("{ operationType: { $in: ['update', 'insert'] } }", true)]
+    [InlineData("{ operationType: { $nin: ['insert'] } }", false)]
+    [InlineData("{ 'ns.coll': 'items', 'documentKey._id': 7 }", true)]
+    [InlineData("{ 'documentKey._id': 7.0 }", true)]
+    [InlineData("{ 'fullDocument.qty': { $gte: 5, $lt: 6 } }", true)]
+    [InlineData("{ 'fullDocument.qty': { $gt: 5 } }", false)]
+    [InlineData("{ 'fullDocument.qty': { $gt: 'a' } }", false)]
+    [InlineData("{ 'fullDocument.tags': 'b' }", true)]
+    [InlineData("{ 'fullDocument.missing': null }", true)]
+    [InlineData("{ 'fullDocument.missing': { $exists: true } }", false)]
+    [InlineData("{ updateDescription: { $exists: false } }", true)]
+    [InlineData("{ 'fullDocument.qty': { $ne: 5 } }", false)]
+    [InlineData("{ $or: [{ operationType: 'delete' }, { 'fullDocument.qty': 5 }] }", true)]
+    [InlineData("{ $and: [{ operationType: 'insert' }, { 'ns.db': 'other' }] }", false)]
+    [InlineData("{ $nor: [{ operationType: 'delete' }] }", true)]
+    public void Matches_change_events_as_MongoDB_would(string filter, bool matches) =>
+        Assert.Equal(matches, ChangeStreamMatch.Compile(BsonDocument.Parse(filter)).Matches(Insert));
+
+    [Theory]
+    [InlineData("{ 'fullDocument.sku': { $regex: 'a' } }", "regular expression")]
+    [InlineData("{ 'fullDocument.tags': { $size: 2 } }", "'$size'")]
+    [InlineData("{ $expr: { $eq: [1, 1] } }", "'$expr'")]
+    [InlineData("{ $or: [] }", "$or")]
+    [InlineData("{ operationType: { $in: 'insert' } }", "$in")]
+    public void Operators_it_does_not_run_are_refused_by_name(string filter, string says)
+    {
+        var e = Assert.Throws<ReplicaException>(() => ChangeStreamMatch.Compile(BsonDocument.Parse(filter)));
+
+        Assert.Equal(ErrorCode.BadValue, e.Code);
+        Assert.Contains(says, e.Message);
+    }
+}
+
+public sealed class ChangeStreamCursorTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    private static readonly OpTime Start = At(100);
+    private readonly Akka.TestKit.TestProbe _member;
+    private readonly ChangeStreamCursor _cursor;
+
+    public ChangeStreamCursorTests()
+    {
+        _member = CreateTestProbe();
+        var spec = ChangeStreamSpec.Parse("shop", BsonDocument.Parse("{ aggregate: 'items', pipeline: [{ $changeStream: {} }] }"));
+        _cursor = new ChangeStreamCursor(42, spec, Start, new MemberChannel(_member, Wait, Wait), 100, TimeSpan.FromMilliseconds(5), 1 << 20);
+    }
+
+    private static OpTime At(uint seconds) => new(new Timestamp(seconds, 1), 1);
+
+    private static OplogEntry Insert(uint seconds) => new(At(seconds), 0, OpType.Insert, "shop.items", new BsonDocument("_id", (int)seconds), null);
+
+    private void Answer(OpTime after, OpTime commitPoint, params OplogEntry[] entries)
+    {
+        var fetch = _member.ExpectMsg<FetchOplog>();
+        Assert.Equal(after, fetch.After);
+        Assert.Equal(MemberChannel.NotAMember, fetch.FromId);
+        _member.Reply(new OplogBatch(0, 1, commitPoint, entries, false, At(50), entries.Length > 0 ? entries[^1].OpTime : after));
+    }
+
+    private static IEnumerable<int> Ids(BsonDocument cursor) => cursor["nextBatch"].AsBsonArray.Select(e => e["documentKey"]["_id"].AsInt32);
+
+    [Fact]
+    public async Task Only_majority_committed_entries_are_released_and_the_rest_are_fetched_again()
+    {
+        var first = _cursor.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
+        Answer(Start, At(101), Insert(101), Insert(102), Insert(103));
+        var firstBatch = await first;
+
+        var second = _cursor.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
+        Answer(At(101), At(101), Insert(102), Insert(103));
+        // Nothing new was committed: after a pause the stream asks again from the same place.
+        Answer(At(101), At(103), Insert(102), Insert(103));
+        var secondBatch = await second;
+
+        Assert.Equal([101], Ids(firstBatch));
+        Assert.Equal(new ResumeToken(ResumeTokenKind.After, At(101)).ToBson(), firstBatch["postBatchResumeToken"]);
+        Assert.Equal([102, 103], Ids(secondBatch));
+        Assert.Equal(new ResumeToken(ResumeTokenKind.After, At(103)).ToBson(), secondBatch["postBatchResumeToken"]);
+        Assert.Equal(42L, secondBatch["id"].AsInt64);
+    }
+
+    [Fact]
+    public async Task A_getMore_ends_at_maxAwait_and_the_next_one_takes_the_answer_of_the_fetch_still_out()
+    {
+        var started = DateTime.UtcNow;
+        var empty = await _cursor.NextAsync("nextBatch", null, TimeSpan.FromMilliseconds(200), DateTime.UtcNow, CancellationToken.None);
+        var waited = DateTime.UtcNow - started;
+        _member.ExpectMsg<FetchOplog>();
+        var asker = _member.LastSender;
+        var next = _cursor.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
+        _member.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        asker.Tell(new OplogBatch(0, 1, At(101), [Insert(101)], false, At(50), At(101)), _member.Ref);
+
+        Assert.Empty(empty["nextBatch"].AsBsonArray);
+        Assert.Equal(new ResumeToken(ResumeTokenKind.After, Start).ToBson(), empty["postBatchResumeToken"]);
+        Assert.InRange(waited, TimeSpan.FromMilliseconds(190), TimeSpan.FromSeconds(3));
+        Assert.Equal([101], Ids(await next));
+    }
+
+    [Fact]
+    public async Task A_batch_size_cuts_the_batch_and_the_token_is_the_last_event_sent()
+    {
+        var first = _cursor.NextAsync("nextBatch", 2, Wait, DateTime.UtcNow, CancellationToken.None);
+        Answer(Start, At(103), Insert(101), Insert(102), Insert(103));
+        var firstBatch = await first;
+        var rest = await _cursor.NextAsync("nextBatch", 2, Wait, DateTime.UtcNow, CancellationToken.None);
+
+        Assert.Equal([101, 102], Ids(firstBatch));
+        Assert.Equal(new ResumeToken(ResumeTokenKind.After, At(102)).ToBson(), firstBatch["postBatchResumeToken"]);
+        Assert.Equal([103], Ids(rest));
+        _member.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
+
+    [Fact]
+    public async Task A_resume_point_older_than_the_oplog_is_ChangeStreamHistoryLost_and_one_it_never_had_is_fatal()
+    {
+        var lost = _cursor.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
+        _member.ExpectMsg<FetchOplog>();
+        _member.Reply(new OplogBatch(0, 1, At(300), [], true, At(200), At(300)));
+        var e = await Assert.ThrowsAsync<ReplicaException>(() => lost);
+
+        var spec = ChangeStreamSpec.Parse("shop", BsonDocument.Parse("{ aggregate: 'items', pipeline: [{ $changeStream: {} }] }"));
+        var foreign = new ChangeStreamCursor(43, spec, At(250), new MemberChannel(_member, Wait, Wait), 100, TimeSpan.FromMilliseconds(5), 1 << 20);
+        var check = foreign.CheckStartAsync(CancellationToken.None);
+        _member.ExpectMsg<FetchOplog>();
+        _member.Reply(new OplogBatch(0, 1, At(300), [], true, At(200), At(300)));
+        var fatal = await Assert.ThrowsAsync<ReplicaException>(() => check);
+
+        Assert.Equal(ErrorCode.ChangeStreamHistoryLost, e.Code);
+        Assert.Contains("no longer in this member's oplog", e.Message);
+        Assert.Equal(ErrorCode.ChangeStreamFatalError, fatal.Code);
+    }
+
+    [Fact]
+    public async Task A_drop_of_the_watched_collection_ends_the_stream_with_an_invalidate()
+    {
+        var drop = new OplogEntry(At(102), 0, OpType.Command, "shop.$cmd", new BsonDocument("drop", "items"), null);
+        var next = _cursor.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
+        Answer(Start, At(103), Insert(101), drop, Insert(103));
+        var batch = await next;
+
+        Assert.Equal(["insert", "drop", "invalidate"], batch["nextBatch"].AsBsonArray.Select(e => e["operationType"].AsString));
+        Assert.Equal(0L, batch["id"].AsInt64);
+        Assert.True(_cursor.Closed);
+        Assert.Equal(new ResumeToken(ResumeTokenKind.Invalidate, At(102)).ToBson(), batch["postBatchResumeToken"]);
+    }
+}
