@@ -9,7 +9,7 @@ namespace ReplicaActors.Wire;
 /// drivers and mongosh send at start are shaped here; change streams are served here (<see cref="ChangeStreamCommands"/>).
 /// Every failure becomes a MongoDB-shaped error reply.
 /// </summary>
-public sealed class CommandDispatcher(MemberChannel member, CursorRegistry cursors, ChangeStreamCommands changeStreams, TopologyWatch topology, WireSettings settings)
+public sealed class CommandDispatcher(MemberChannel member, CursorRegistry cursors, ChangeStreamCommands changeStreams, TopologyWatch topology, ServerStatus status, WireSettings settings)
 {
     /// <summary>Errors that say the member's role just changed (the SDAM spec's not-primary and node-is-recovering codes).</summary>
     private static readonly HashSet<int> StateChangeCodes = [91, 189, 10058, 10107, 11600, 11602, 13435, 13436];
@@ -22,6 +22,7 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
     public async Task<BsonDocument> RunAsync(WireRequest request, CancellationToken cancellationToken = default)
     {
         BsonDocument reply;
+        status.Count(request);
         var stream = request.Name == "getMore" && request.Command.ElementCount > 0 && request.Command[0] is BsonInt64 id ? changeStreams.Find(id.Value) : null;
         var changeStream = stream is not null || request.Name == "aggregate" && ChangeStreamSpec.IsChangeStream(request.Command);
         try
@@ -36,6 +37,7 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
             {
                 var name when HelloDocument.IsHello(name) => await _hello.RunAsync(request, cancellationToken).ConfigureAwait(false),
                 var name when ServerCommands.Serves(name) => ServerCommands.Run(request),
+                "serverStatus" => await status.RunAsync(cancellationToken).ConfigureAwait(false),
                 "find" => await _queries.FindAsync(request, cancellationToken).ConfigureAwait(false),
                 "aggregate" when changeStream => await changeStreams.OpenAsync(request, cancellationToken).ConfigureAwait(false),
                 "aggregate" => await _queries.AggregateAsync(request, cancellationToken).ConfigureAwait(false),

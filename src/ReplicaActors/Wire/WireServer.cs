@@ -33,7 +33,8 @@ public sealed class WireServer : IDisposable
         var channel = new MemberChannel(member, settings.CommandTimeout, settings.HelloTimeout);
         _topology = new TopologyWatch(channel, settings.TopologyPollInterval, log);
         var changeStreams = new ChangeStreamCommands(channel, settings);
-        _dispatcher = new CommandDispatcher(channel, _cursors, changeStreams, _topology, settings);
+        var status = new ServerStatus(channel, () => _connections.Count, () => Volatile.Read(ref _connectionIds), settings.MaxConnections);
+        _dispatcher = new CommandDispatcher(channel, _cursors, changeStreams, _topology, status, settings);
         _sweep = new Timer(_ =>
         {
             var now = DateTime.UtcNow;
