@@ -24,7 +24,9 @@ public static class ReplicaSetMemberServiceCollectionExtensions
     /// <summary>
     /// Adds the member's ActorSystem (<c>AddAkka</c> + <see cref="ReplicaSetMemberHostingExtensions.WithReplicaSetMember"/>),
     /// an <see cref="IReplicaSetClient"/> and a MongoDB.Driver <see cref="IMongoClient"/>, both seeded with the member's
-    /// own host (they discover the rest of the set), and the <c>replica-set-member</c> health check.
+    /// own host (they discover the rest of the set), and the <c>replica-set-member</c> health check. The member's metrics
+    /// are on the meter <see cref="ReplicaActorsMeter.Name"/>: the app's OpenTelemetry setup exports them with
+    /// <c>AddMeter(ReplicaActorsMeter.Name)</c>.
     /// </summary>
     public static IServiceCollection AddReplicaSetMember(this IServiceCollection services, ReplicaSetMemberOptions options)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Net;
 using System.Runtime.InteropServices;
 using MongoDB.Bson;
 using ReplicaActors.Client;
@@ -40,6 +41,7 @@ public static class LaunchCommand
         var dbpath = new Option<string>("--dbpath") { Description = "Parent folder; member N keeps its files in DBPATH/mN", DefaultValueFactory = _ => "data" };
         var replSet = new Option<string>("--replSet") { Description = "Replica set name", DefaultValueFactory = _ => "rs0" };
         var profile = new Option<string?>("--profile") { Description = "HOCON profile for every member: 'mongodb' or 'fast'" };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Member N serves its metrics for Prometheus at http://127.0.0.1:METRICS_PORT+N/metrics" };
         var demoWrites = new Option<int>("--demo-writes") { Description = "After initiating, insert, update and read back this many documents through the primary", DefaultValueFactory = _ => 0 };
         var tls = new Option<bool>("--tls")
         {
@@ -50,15 +52,20 @@ public static class LaunchCommand
 
         var command = new Command("launch", "Start a local replica set: N member processes on consecutive ports, initiated and ready")
         {
-            members, arbiter, port, dbpath, replSet, profile, demoWrites, tls,
+            members, arbiter, port, dbpath, replSet, profile, metricsPort, demoWrites, tls,
         };
         command.SetAction(async (parse, ct) =>
         {
             var options = new LaunchOptions(parse.GetValue(members), parse.GetValue(arbiter), parse.GetValue(port),
-                parse.GetValue(dbpath)!, parse.GetValue(replSet)!, parse.GetValue(profile), parse.GetValue(demoWrites), parse.GetValue(tls));
+                parse.GetValue(dbpath)!, parse.GetValue(replSet)!, parse.GetValue(profile), parse.GetValue(metricsPort), parse.GetValue(demoWrites), parse.GetValue(tls));
             if (options.Members is < 1 or > 50)
             {
                 await Console.Error.WriteLineAsync($"--members must be 1..50, got {options.Members}");
+                return 2;
+            }
+            if (options.MetricsPort is { } first && (first < 1 || first + options.Total - 1 > IPEndPoint.MaxPort))
+            {
+                await Console.Error.WriteLineAsync($"--metrics-port must be 1..{IPEndPoint.MaxPort - options.Total + 1} for {options.Total} members (member N uses METRICS_PORT+N), got {first}");
                 return 2;
             }
             return await RunAsync(options);
@@ -66,11 +73,17 @@ public static class LaunchCommand
         return command;
     }
 
-    private sealed record LaunchOptions(int Members, bool Arbiter, int Port, string DbPath, string ReplSet, string? Profile, int DemoWrites, bool Tls)
+    private sealed record LaunchOptions(int Members, bool Arbiter, int Port, string DbPath, string ReplSet, string? Profile, int? MetricsPort, int DemoWrites, bool Tls)
     {
         public int Total => Members + (Arbiter ? 1 : 0);
 
-        public string Host(int index) => $"127.0.0.1:{Port + index}";
+        /// <summary>Every launched member binds loopback (the member's default bind-ip).</summary>
+        public const string BindIp = "127.0.0.1";
+
+        public string Host(int index) => $"{BindIp}:{Port + index}";
+
+        /// <summary>Member <paramref name="index"/>'s metrics port, or null without --metrics-port.</summary>
+        public int? MetricsPortOf(int index) => MetricsPort + index;
 
         public string TlsFolder => Path.Combine(Path.GetFullPath(DbPath), "tls");
 
@@ -114,7 +127,8 @@ public static class LaunchCommand
 
             Console.WriteLine($"replica set '{options.ReplSet}' is up; primary {primary}");
             for (var i = 0; i < options.Total; i++)
-                Console.WriteLine($"  member {i}  {options.Host(i)}  pid {processes[i].Id}  dbpath {MemberPath(options, i)}");
+                Console.WriteLine($"  member {i}  {options.Host(i)}  pid {processes[i].Id}  dbpath {MemberPath(options, i)}"
+                    + (options.MetricsPortOf(i) is { } metrics ? $"  metrics {MetricsEndpoint.UrlFor(LaunchOptions.BindIp, metrics)}" : ""));
             var hosts = string.Join(",", Enumerable.Range(0, options.Total).Select(options.Host));
             Console.WriteLine($"connect with any MongoDB driver or mongosh:  mongosh \"mongodb://{hosts}/?replicaSet={options.ReplSet}\"");
             if (options.Tls)
@@ -169,6 +183,11 @@ public static class LaunchCommand
             info.ArgumentList.Add(typeof(LaunchCommand).Assembly.Location);
         foreach (var arg in new[] { "--replSet", options.ReplSet, "--port", (options.Port + index).ToString(), "--dbpath", MemberPath(options, index) }.Concat(options.TlsFlags(index)))
             info.ArgumentList.Add(arg);
+        if (options.MetricsPortOf(index) is { } metrics)
+        {
+            info.ArgumentList.Add("--metrics-port");
+            info.ArgumentList.Add(metrics.ToString());
+        }
         if (options.Profile is { } profile)
         {
             info.ArgumentList.Add("--profile");

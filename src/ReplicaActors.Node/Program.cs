@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Akka.Configuration;
 using Akka.Event;
+using ReplicaActors.Protocol;
 using ReplicaActors.Server;
 
 namespace ReplicaActors.Node;
@@ -16,6 +17,7 @@ public static class Program
         var dbpath = new Option<string?>("--dbpath") { Description = "Folder for this member's oplog journal and documents" };
         var bindIp = new Option<string?>("--bind_ip") { Description = "Address to bind and advertise (default 127.0.0.1)" };
         var bindOutgoing = new Option<bool>("--bind_outgoing") { Description = "Connect to the other members from BIND_IP too, so firewall rules can partition members on one machine" };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve the ReplicaActors meter for Prometheus at http://BIND_IP:PORT/metrics (0: none, the default)" };
         var configFiles = new Option<FileInfo[]>("--config") { Description = "HOCON file(s) overriding the defaults; later files win", AllowMultipleArgumentsPerToken = true };
         var profile = new Option<string?>("--profile") { Description = "A profile from the hocon/ folder: 'mongodb' (default timings) or 'fast'" };
         var tlsMode = new Option<string?>("--tlsMode") { Description = "disabled (default) or requireTLS: mutual TLS on member-to-member and rsctl remoting (not the wire port)" };
@@ -25,10 +27,10 @@ public static class Program
 
         var root = new RootCommand("ReplicaActors member: one member of a replica set")
         {
-            replSet, port, dbpath, bindIp, bindOutgoing, tlsMode, tlsKeyFile, tlsCaFile, clusterAuthMode, configFiles, profile,
+            replSet, port, dbpath, bindIp, bindOutgoing, metricsPort, tlsMode, tlsKeyFile, tlsCaFile, clusterAuthMode, configFiles, profile,
         };
         root.SetAction(async (parse, _) => await RunMemberAsync(() => NodeConfig.Build(
-            parse.GetValue(replSet), parse.GetValue(port), parse.GetValue(dbpath), parse.GetValue(bindIp), parse.GetValue(bindOutgoing),
+            parse.GetValue(replSet), parse.GetValue(port), parse.GetValue(dbpath), parse.GetValue(bindIp), parse.GetValue(bindOutgoing), parse.GetValue(metricsPort),
             new TlsFlags(parse.GetValue(tlsMode), parse.GetValue(tlsKeyFile), parse.GetValue(tlsCaFile), parse.GetValue(clusterAuthMode)),
             parse.GetValue(configFiles) ?? [], parse.GetValue(profile))));
         root.Add(LaunchCommand.Create());
@@ -37,21 +39,28 @@ public static class Program
 
     private static async Task<int> RunMemberAsync(Func<Akka.Configuration.Config> overrides)
     {
+        MetricsEndpoint? metrics = null;
         MemberHost host;
         try
         {
-            host = MemberHost.Start(overrides());
+            var config = overrides();
+            metrics = MetricsEndpoint.Start(config.WithFallback(ReferenceConfig.Value));
+            host = MemberHost.Start(config);
         }
         catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException)
         {
+            metrics?.Dispose();
             await Console.Error.WriteLineAsync($"cannot start member: {e.Message}");
             return 2;
         }
+        using var _ = metrics;
 
         var stop = new TaskCompletionSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
         host.System.Log.Info("member of set '{0}' listening on {1}, dbpath {2}", host.Settings.ReplSetName, host.Settings.Host, Path.GetFullPath(host.Settings.DbPath));
+        if (metrics is not null)
+            host.System.Log.Info("metrics for Prometheus at {0}", metrics.Url);
 
         await Task.WhenAny(stop.Task, host.System.WhenTerminated);
         host.System.Log.Info("shutting down");

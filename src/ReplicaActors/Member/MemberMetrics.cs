@@ -11,16 +11,14 @@ internal sealed record MetricsSnapshot(MemberState State, IReadOnlyDictionary<st
 }
 
 /// <summary>
-/// One member's numbers on the <c>System.Diagnostics.Metrics</c> meter named <see cref="MeterName"/>, each tagged with the
+/// One member's numbers on the <c>System.Diagnostics.Metrics</c> meter named <see cref="ReplicaActorsMeter.Name"/>, each tagged with the
 /// member's host (several members may share a process): commands by name, write-concern waits, journal batches,
 /// applied entries, elections, step-downs and rollbacks; and as gauges its state, each member's replication lag behind
 /// the newest member it knows of, and its oplog window. OpenTelemetry and <c>dotnet-counters</c> read the meter by name.
 /// </summary>
 internal sealed class MemberMetrics : IDisposable
 {
-    public const string MeterName = "ReplicaActors";
-
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter = new(ReplicaActorsMeter.Name);
     private readonly KeyValuePair<string, object?> _member;
     private readonly Counter<long> _commands;
     private readonly Histogram<double> _writeConcernWait;

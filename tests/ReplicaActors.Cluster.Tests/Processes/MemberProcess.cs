@@ -8,6 +8,7 @@ public sealed class MemberProcess : IDisposable
     private readonly string _replSet;
     private readonly string _dbPath;
     private readonly string[] _extraArgs;
+    private readonly System.Text.StringBuilder _errors = new();
     private Process? _process;
 
     public MemberProcess(string replSet, int port, string dbPath, params string[] extraArgs)
@@ -36,11 +37,25 @@ public sealed class MemberProcess : IDisposable
         foreach (var arg in new[] { node, "--replSet", _replSet, "--port", Port.ToString(), "--dbpath", _dbPath }.Concat(_extraArgs))
             info.ArgumentList.Add(arg);
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the member process");
-        // Drain the pipes so a chatty member never blocks on a full stdout.
+        // Drain the pipes so a chatty member never blocks on a full stdout; keep stderr, where a refused start says why.
         _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, line) => { if (line.Data is not null) lock (_errors) _errors.AppendLine(line.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    /// <summary>What the process wrote to stderr so far.</summary>
+    public string Errors
+    {
+        get { lock (_errors) return _errors.ToString(); }
+    }
+
+    /// <summary>The exit code of a process that stops by itself (a refused start), once its stderr is read to the end.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan deadline)
+    {
+        var process = _process ?? throw new InvalidOperationException("the member process was not started");
+        await process.WaitForExitAsync().WaitAsync(deadline);
+        return process.ExitCode;
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing; what a crash or kill -9 does.</summary>

@@ -18,7 +18,7 @@ public sealed class MemberMetricsSpec(ITestOutputHelper output) : MemberSpecBase
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == "ReplicaActors") l.EnableMeasurementEvents(instrument);
+                if (instrument.Meter.Name == ReplicaActorsMeter.Name) l.EnableMeasurementEvents(instrument);
             },
         };
         listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
