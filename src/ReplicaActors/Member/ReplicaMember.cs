@@ -192,13 +192,14 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         handle(request);
     };
 
-    /// <summary>Lag per member (this one included, by host) behind the newest applied entry this member knows of, and the oplog window.</summary>
+    /// <summary>Lag per data-bearing member (this one included, by host) behind the newest applied entry this member knows of, and the oplog window.</summary>
     private MetricsSnapshot CurrentMetrics()
     {
+        // Arbiters hold no oplog, and a member in initial sync reports none yet: neither has a lag to show.
         var applied = new Dictionary<string, OpTime>();
-        if (Me is { } self) applied[self.Host] = _store.AppliedOpTime;
-        foreach (var peer in _peers.All.Where(p => p.Up))
-            if (Config?.FindById(peer.Id) is { } member) applied[member.Host] = peer.Applied;
+        if (Me is { ArbiterOnly: false } self && _state != MemberState.Startup2) applied[self.Host] = _store.AppliedOpTime;
+        foreach (var peer in _peers.All.Where(p => p.Up && !p.Applied.IsNull))
+            if (Config?.FindById(peer.Id) is { ArbiterOnly: false } member) applied[member.Host] = peer.Applied;
         var newest = applied.Values.DefaultIfEmpty(OpTime.Null).Max();
         var lag = applied.ToDictionary(a => a.Key, a => Math.Max(0, (double)newest.Ts.Seconds - a.Value.Ts.Seconds));
         var window = _journalOplog.Last.IsNull ? 0 : (double)_journalOplog.Last.Ts.Seconds - _journalOplog.First.Ts.Seconds;

@@ -20,14 +20,7 @@ public sealed class AcceptedManifestsSerializer : SerializerWithStringManifest
     /// </param>
     public AcceptedManifestsSerializer(ExtendedActorSystem system, Akka.Configuration.Config config) : base(system)
     {
-        var innerName = config.GetString("inner");
-        var innerType = Type.GetType(innerName ?? "")
-            ?? throw new Akka.Configuration.ConfigurationException($"AcceptedManifestsSerializer: 'inner' names no type: '{innerName}'");
-        _inner = Activator.CreateInstance(innerType, system) as SerializerWithStringManifest
-            ?? throw new Akka.Configuration.ConfigurationException($"AcceptedManifestsSerializer: 'inner' ({innerName}) is not a SerializerWithStringManifest");
-        _identifier = config.GetInt("identifier");
-        if (_identifier == 0)
-            throw new Akka.Configuration.ConfigurationException($"AcceptedManifestsSerializer for {innerName} needs 'identifier', the wrapped serializer's id");
+        (_inner, _identifier) = WrappedSerializer.Load<SerializerWithStringManifest>(system, config, nameof(AcceptedManifestsSerializer));
         _accepted = [.. config.GetStringList("accepted-manifests")];
     }
 

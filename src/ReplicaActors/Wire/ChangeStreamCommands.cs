@@ -49,7 +49,17 @@ public sealed class ChangeStreamCommands(MemberChannel member, WireSettings sett
                 throw new ReplicaException(ErrorCode.BadValue, $"'getMore': maxTimeMS must be a non-negative number of milliseconds, got {max}");
             wait = TimeSpan.FromMilliseconds(max.ToDouble());
         }
-        var cursor = await stream.NextAsync("nextBatch", BatchSize(command, "getMore"), wait, DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
+        BsonDocument cursor;
+        try
+        {
+            cursor = await stream.NextAsync("nextBatch", BatchSize(command, "getMore"), wait, DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ReplicaException e) when (e.Code is ErrorCode.ChangeStreamHistoryLost or ErrorCode.ChangeStreamFatalError)
+        {
+            // As mongod does: a stream whose history is gone cannot go on, so its cursor goes with the error.
+            Remove(stream.Id);
+            throw;
+        }
         if (stream.Closed) Remove(stream.Id);
         return CommandReply.Success(new BsonDocument("cursor", cursor)).Body;
     }

@@ -59,6 +59,47 @@ public sealed class CraftedPayloadSpec : IAsyncLifetime
         Assert.NotNull((await _attacker.ActorSelection(memberPath).Ask<ActorIdentity>(new Identify(2), Deadline)).Subject);
     }
 
+    [Fact]
+    public async Task A_system_message_carrying_an_exception_of_a_named_type_is_refused_and_nothing_runs()
+    {
+        // Akka's system-message serializer rebuilds a Failed message's exception by the type name the sender gives,
+        // through the type's serialization constructor. The control: Akka's defaults run the canary's.
+        _defaults.ActorOf(Props.Empty, "supervised");
+        var victim = await _attacker.ActorSelection(new RootActorPath(Address(_defaults)) / "user" / "supervised").Ask<ActorIdentity>(new Identify(1), Deadline);
+        ((IInternalActorRef)victim.Subject!).SendSystemMessage(new Akka.Dispatch.SysMsg.Failed(victim.Subject!, CanaryException.Of("control"), 1));
+        await Eventually.UntilAsync("the control exception to be rebuilt", Deadline, () => CanaryException.Ran.Contains("control"), () => string.Join(",", CanaryException.Ran));
+
+        var memberPath = $"akka.tcp://{MemberAddressing.SystemName}@127.0.0.1:{_member.Settings.RemotingPort}/user/{MemberAddressing.MemberActorName}";
+        var member = (await _attacker.ActorSelection(memberPath).Ask<ActorIdentity>(new Identify(2), Deadline)).Subject
+            ?? throw new InvalidOperationException("the member did not identify itself");
+        ((IInternalActorRef)member).SendSystemMessage(new Akka.Dispatch.SysMsg.Failed(member, CanaryException.Of("member"), 1));
+
+        await Eventually.UntilAsync("the member to refuse the system message", Deadline,
+            () => _warnings.Any(w => w.Contains("refused a message for serializer 22")), () => string.Join(" | ", _warnings));
+        Assert.DoesNotContain("member", CanaryException.Ran);
+        (await _member.Member.Ask<CommandReply>(new CommandRequest("admin", new BsonDocument("hello", 1)), Deadline)).EnsureOk();
+    }
+
+    /// <summary>An exception whose serialization constructor records that it ran.</summary>
+    [Serializable]
+    public sealed class CanaryException : Exception
+    {
+        public static readonly ConcurrentBag<string> Ran = [];
+
+        private CanaryException(string message) : base(message)
+        {
+        }
+
+#pragma warning disable SYSLIB0051 // the legacy serialization constructor is the gadget path under test
+        private CanaryException(System.Runtime.Serialization.SerializationInfo info, System.Runtime.Serialization.StreamingContext context) : base(info, context)
+        {
+            Ran.Add(Message);
+        }
+#pragma warning restore SYSLIB0051
+
+        public static CanaryException Of(string value) => new(value);
+    }
+
     /// <summary>An actor system with Akka's own defaults only: what an attacker would run.</summary>
     private static ActorSystem PlainSystem(string name) => ActorSystem.Create(name, ConfigurationFactory.ParseString("""
         akka.actor.provider = remote

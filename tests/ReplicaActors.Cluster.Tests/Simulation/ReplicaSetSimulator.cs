@@ -11,7 +11,8 @@ namespace ReplicaActors.Cluster.Tests.Simulation;
 /// <summary>
 /// N member cores over a simulated network and clock, every choice drawn from one seed: message delay, loss,
 /// duplication and reordering; partitions (one member cut off, a minority/majority split, a bridge member that sees
-/// both sides, one-way cuts); crashes and restarts from the persisted journal; pauses; clock skew between members.
+/// both sides, one-way cuts); crashes and restarts from the persisted journal, between steps or part way through one
+/// (losing the journal write not yet on disk and everything after it); pauses; clock skew between members.
 /// A client writes through whichever member is primary and reads from any member at local, majority and linearizable
 /// read concern. The invariants are checked after every step and every answer; after the faults heal, the set must
 /// settle on one primary with every other member SECONDARY and equal oplogs.
@@ -69,6 +70,9 @@ public sealed class ReplicaSetSimulator
         public TimeSpan DownUntil { get; set; }
         public TimeSpan PausedUntil { get; set; }
         public OpTime LastCommitPoint { get; set; } = OpTime.Null;
+
+        /// <summary>Set when the member is to die in the middle of its next step that writes to its journal, down for this long.</summary>
+        public TimeSpan? CrashDuringStep { get; set; }
         public int Steps { get; set; }
     }
 
@@ -173,7 +177,11 @@ public sealed class ReplicaSetSimulator
                 Note($"one-way cut {from} -> {to}");
                 break;
             case 4:
-                Crash(_members[_random.Next(n)], TimeSpan.FromMilliseconds(_random.Next(200, 3000)));
+                var victim = _members[_random.Next(n)];
+                var downFor = TimeSpan.FromMilliseconds(_random.Next(200, 3000));
+                // Half the crashes come between steps; the others in the middle of one, so a journal write may be lost.
+                if (_random.Next(2) == 0) Crash(victim, downFor);
+                else victim.CrashDuringStep = downFor;
                 break;
             case 5:
                 var paused = _members[_random.Next(n)];
@@ -208,6 +216,7 @@ public sealed class ReplicaSetSimulator
     {
         if (member.Core is null) return;
         member.Core = null;
+        member.CrashDuringStep = null;
         member.DownUntil = _now + downFor;
         Note($"crash {member.Id} (journal of {member.Journal.Count} events kept)");
     }
@@ -287,6 +296,18 @@ public sealed class ReplicaSetSimulator
         var before = member.Core.State;
         var effects = member.Core.Step(input, MemberNow(member));
         member.Steps++;
+        // The crash waits for a step that writes to the journal, so that the write can be the one lost.
+        if (member.CrashDuringStep is { } downFor && effects.Any(e => e is Persist))
+        {
+            // The caller carries effects in order, each persist durable before the next effect: a crash part way
+            // through leaves the effects before it done and loses the rest, an unsynced journal write among them.
+            var done = _random.Next(effects.Count + 1);
+            foreach (var effect in effects.Take(done)) Carry(member, effect);
+            member.CrashDuringStep = null;
+            Note($"crash {member.Id} during a step, after {done} of its {effects.Count} effects");
+            Crash(member, downFor);
+            return;
+        }
         foreach (var effect in effects) Carry(member, effect);
         Check(member, before);
     }

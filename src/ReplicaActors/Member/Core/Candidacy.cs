@@ -37,6 +37,9 @@ public sealed class Candidacy
     public ElectionOutcome? Record(VoteReply reply)
     {
         if (_tally is not { } tally || reply.DryRun != IsDryRun) return null;
+        // A real vote is granted in the term it was asked for: a late grant from an earlier round of this member's
+        // must not count in this one (with it, two members could win the same term). Refusals from a newer term still count.
+        if (!IsDryRun && reply.Term < tally.Term) return null;
         _tally = tally.Record(reply.VoterId,
             new VoteResponse(reply.Term, reply.Granted, reply.Granted ? VoteRefusal.None : VoteRefusal.TermOlder, reply.Reason, null));
         return _tally.Outcome;
