@@ -309,6 +309,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     /// <summary>What every state handles: the member-to-member protocol and housekeeping.</summary>
     private void CommonHandlers()
     {
+        Command<InternalCommand>(internalCommand => HandleCommand(internalCommand.Request));
         Command<HeartbeatTick>(_ => OnHeartbeatTick());
         Command<MaintenanceTick>(_ => OnMaintenanceTick());
         TruncationHandlers();

@@ -13,6 +13,12 @@ public sealed record CommandRequest(string Db, BsonDocument Command) : IReplicaM
     public string Name => Command.ElementCount == 0 ? "" : Command.GetElement(0).Name;
 }
 
+/// <summary>
+/// A command the member's own wire layer asks for itself (its topology watch, cluster time, serverStatus): served as
+/// <paramref name="Request"/> is, but not counted as a client's. In-process only, so it is no <see cref="IReplicaMessage"/>.
+/// </summary>
+public sealed record InternalCommand(CommandRequest Request);
+
 public sealed record CommandReply(BsonDocument Body) : IReplicaMessage
 {
     public bool Ok => Body.TryGetValue("ok", out var ok) && ok.ToDouble() == 1.0;

@@ -92,7 +92,7 @@ public sealed class ChangeStreamCommands(MemberChannel member, WireSettings sett
     /// </summary>
     private async Task<OpTime> ReadableCommitPointAsync(WireRequest request, CancellationToken cancellationToken)
     {
-        var status = await member.AskAsync("admin", new BsonDocument("replSetGetStatus", 1), cancellationToken).ConfigureAwait(false);
+        var status = await member.AskForItselfAsync("admin", new BsonDocument("replSetGetStatus", 1), cancellationToken).ConfigureAwait(false);
         if (!WireErrors.IsOk(status))
             throw new ReplicaException(ErrorCode.NotPrimaryOrSecondary, $"this member cannot serve a change stream: {status.GetValue("errmsg", "replSetGetStatus failed")}");
         var state = (MemberState)status["myState"].ToInt32();

@@ -62,7 +62,7 @@ public sealed class ClusterTime(MemberChannel member, TimeSpan pollInterval, Tim
             }
             try
             {
-                var hello = await member.AskAsync("admin", new BsonDocument("hello", 1)).ConfigureAwait(false);
+                var hello = await member.AskForItselfAsync("admin", new BsonDocument("hello", 1)).ConfigureAwait(false);
                 answering.SetResult(hello.GetValue("lastWrite", BsonNull.Value) is BsonDocument lastWrite
                                     && lastWrite.GetValue("opTime", BsonNull.Value) is BsonDocument opTime
                                     && opTime.GetValue("ts", BsonNull.Value) is BsonTimestamp ts
@@ -111,7 +111,7 @@ public sealed class ClusterTime(MemberChannel member, TimeSpan pollInterval, Tim
         var field = majority ? "lastCommittedOpTime" : "appliedOpTime";
         while (true)
         {
-            var status = await member.AskAsync("admin", new BsonDocument("replSetGetStatus", 1), cancellationToken).ConfigureAwait(false);
+            var status = await member.AskForItselfAsync("admin", new BsonDocument("replSetGetStatus", 1), cancellationToken).ConfigureAwait(false);
             var reached = new CommandReply(status).EnsureOk()["optimes"][field]["ts"].AsBsonTimestamp;
             if (reached >= after) return;
             if (DateTime.UtcNow >= deadline)

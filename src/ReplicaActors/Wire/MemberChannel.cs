@@ -10,13 +10,25 @@ public sealed class MemberChannel(IActorRef member, TimeSpan commandTimeout, Tim
     /// <summary>The id a fetch from the wire layer carries: no config member has it.</summary>
     public const int NotAMember = -1;
 
-    public async Task<BsonDocument> AskAsync(string db, BsonDocument command, CancellationToken cancellationToken = default)
+    public Task<BsonDocument> AskAsync(string db, BsonDocument command, CancellationToken cancellationToken = default)
     {
         var request = new CommandRequest(db, command);
+        return AskAsync(request, request, cancellationToken);
+    }
+
+    /// <summary>A command the wire layer asks for itself, not for a client: the member does not count it among its clients' commands.</summary>
+    public Task<BsonDocument> AskForItselfAsync(string db, BsonDocument command, CancellationToken cancellationToken = default)
+    {
+        var request = new CommandRequest(db, command);
+        return AskAsync(new InternalCommand(request), request, cancellationToken);
+    }
+
+    private async Task<BsonDocument> AskAsync(object message, CommandRequest request, CancellationToken cancellationToken)
+    {
         var timeout = HelloDocument.IsHello(request.Name) ? helloTimeout : commandTimeout;
         try
         {
-            var reply = await member.Ask<CommandReply>(request, timeout, cancellationToken).ConfigureAwait(false);
+            var reply = await member.Ask<CommandReply>(message, timeout, cancellationToken).ConfigureAwait(false);
             return reply.Body;
         }
         catch (AskTimeoutException)

@@ -40,7 +40,7 @@ public sealed class ServerStatus(MemberChannel member, Func<int> openConnections
 
     public async Task<BsonDocument> RunAsync(CancellationToken cancellationToken)
     {
-        var hello = await member.AskAsync("admin", new BsonDocument("hello", 1), cancellationToken).ConfigureAwait(false);
+        var hello = await member.AskForItselfAsync("admin", new BsonDocument("hello", 1), cancellationToken).ConfigureAwait(false);
         var uptime = Stopwatch.GetElapsedTime(_started);
         using var process = Process.GetCurrentProcess();
         var open = openConnections();

@@ -70,7 +70,7 @@ public sealed class TopologyWatch : IDisposable
         if (!await _polling.WaitAsync(0).ConfigureAwait(false)) return;
         try
         {
-            var hello = await _member.AskAsync("admin", new BsonDocument("hello", 1)).ConfigureAwait(false);
+            var hello = await _member.AskForItselfAsync("admin", new BsonDocument("hello", 1)).ConfigureAwait(false);
             if (!WireErrors.IsOk(hello)) return;
             var watched = new BsonDocument(hello);
             foreach (var field in Unwatched) watched.Remove(field);

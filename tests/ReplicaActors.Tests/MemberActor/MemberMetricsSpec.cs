@@ -64,4 +64,19 @@ public sealed class MemberMetricsSpec(ITestOutputHelper output) : MemberSpecBase
             Assert.Equal(0, _gauges.GetValueOrDefault($"replicaactors.replication.lag/{Settings.Host}", -1));
         }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
     }
+
+    [Fact]
+    public async Task What_the_wire_layer_asks_for_itself_is_served_but_not_counted()
+    {
+        using var listener = Listen();
+        var member = await StartPrimaryAsync();
+        var hellosBefore = Total("replicaactors.commands", "hello");
+
+        var reply = await member.Ask<CommandReply>(new InternalCommand(new CommandRequest("admin", new MongoDB.Bson.BsonDocument("hello", 1))), TimeSpan.FromSeconds(10));
+        await OkAsync(member, "admin", "{ hello: 1 }");
+
+        Assert.True(reply.Ok, reply.Body.ToString());
+        Assert.True(reply.Body["isWritablePrimary"].AsBoolean);
+        Assert.Equal(1, Total("replicaactors.commands", "hello") - hellosBefore);
+    }
 }

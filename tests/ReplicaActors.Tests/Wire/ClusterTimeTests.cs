@@ -43,11 +43,11 @@ public sealed class OperationTimeTests : Akka.TestKit.Xunit2.TestKit
         var clusterTime = new ClusterTime(new MemberChannel(member, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)), TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10));
 
         var first = clusterTime.OperationTimeAsync();
-        var asked = member.ExpectMsg<CommandRequest>();
+        var asked = member.ExpectMsg<InternalCommand>().Request;
         var second = clusterTime.OperationTimeAsync();
         var third = clusterTime.OperationTimeAsync();
         member.Reply(CommandReply.Success(LastWrite(5)));
-        var next = member.ExpectMsg<CommandRequest>();
+        var next = member.ExpectMsg<InternalCommand>().Request;
         member.Reply(CommandReply.Success(LastWrite(6)));
 
         Assert.Equal("hello", asked.Name);
