@@ -11,7 +11,7 @@ namespace ReplicaActors.Cluster.Tests.Simulation;
 /// <summary>
 /// N member cores over a simulated network and clock, every choice drawn from one seed: message delay, loss,
 /// duplication and reordering; partitions (one member cut off, a minority/majority split, a bridge member that sees
-/// both sides, one-way cuts); crashes and restarts from the persisted journal, between steps or part way through one
+/// both sides, one-way cuts, slow links whose messages outlast an election round); crashes and restarts from the persisted journal, between steps or part way through one
 /// (losing the journal write not yet on disk and everything after it); pauses; clock skew between members.
 /// A client writes through whichever member is primary and reads from any member at local, majority and linearizable
 /// read concern. The invariants are checked after every step and every answer; after the faults heal, the set must
@@ -35,6 +35,8 @@ public sealed class ReplicaSetSimulator
     private readonly SimMember[] _members;
     private readonly PriorityQueue<InFlight, (long, long)> _network = new();
     private readonly HashSet<(int From, int To)> _cut = [];
+    // Links whose messages take this long: longer than an election round, so answers arrive after their round ended.
+    private readonly Dictionary<(int From, int To), TimeSpan> _slow = new();
     private readonly Dictionary<long, int> _primaryOfTerm = new();
     private readonly Dictionary<BsonValue, OpTime> _acknowledged = new();
     private readonly Dictionary<BsonValue, TimeSpan> _writeInvokedAt = new();
@@ -150,7 +152,7 @@ public sealed class ReplicaSetSimulator
     private void InjectFault()
     {
         var n = _members.Length;
-        switch (_random.Next(9))
+        switch (_random.Next(10))
         {
             case 0:
                 Cut(_random.Next(n), "isolated");
@@ -193,8 +195,15 @@ public sealed class ReplicaSetSimulator
                 _duplication = _random.NextDouble() * 0.1;
                 Note($"loss {_loss:0.00}, duplication {_duplication:0.00}");
                 break;
+            case 7:
+                var slowFrom = _random.Next(n);
+                var slowTo = (slowFrom + 1 + _random.Next(n - 1)) % n;
+                _slow[(slowFrom, slowTo)] = TimeSpan.FromMilliseconds(_random.Next(500, 3000));
+                Note($"slow link {slowFrom} -> {slowTo}: {_slow[(slowFrom, slowTo)].TotalMilliseconds:0} ms");
+                break;
             default:
                 _cut.Clear();
+                _slow.Clear();
                 Note("heal the network");
                 break;
         }
@@ -224,6 +233,7 @@ public sealed class ReplicaSetSimulator
     private void HealAll()
     {
         _cut.Clear();
+        _slow.Clear();
         _loss = 0;
         _duplication = 0;
         foreach (var member in _members)
@@ -347,7 +357,7 @@ public sealed class ReplicaSetSimulator
     private void Enqueue(int from, Send send)
     {
         // Delays from 1 to 30 ms reorder messages between the same members too.
-        var at = _now + TimeSpan.FromMilliseconds(1 + _random.Next(30));
+        var at = _now + TimeSpan.FromMilliseconds(1 + _random.Next(30)) + _slow.GetValueOrDefault((from, send.To));
         _network.Enqueue(new InFlight(from, send.To, send.Message), (at.Ticks, ++_sequence));
     }
 
