@@ -56,5 +56,10 @@ public sealed class WalCheckpointer : IDisposable
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    /// <summary>Stops the timer and waits for a checkpoint in flight: it holds the file open, and a caller may delete it next.</summary>
+    public void Dispose()
+    {
+        using var stopped = new ManualResetEvent(false);
+        if (_timer.Dispose(stopped)) stopped.WaitOne();
+    }
 }
