@@ -30,19 +30,19 @@ public sealed class InitialSyncRetryDelaySpec(ITestOutputHelper output) : Replic
     {
         await InitialSyncData.LoadAsync(ReplicaSet, 3000, 1000);
         var added = await InitialSyncData.AddAsync(ReplicaSet, await ReplicaSet.WaitForPrimaryAsync(), new BsonDocument { { "priority", 0 }, { "votes", 0 } });
-        var source = await InitialSyncRetry.UntilCloningAsync(ReplicaSet, added);
+        var source = await InitialSyncData.UntilCloningAsync(ReplicaSet, added);
 
         await ReplicaSet.KillAsync(ReplicaSet.Members.Single(m => m.Host == source));
         await Eventually.UntilAsync($"{added} fails its attempt on {source}", Timeouts.Replication, async () =>
         {
-            var sync = await InitialSyncRetry.StatusAsync(ReplicaSet, added);
+            var sync = await InitialSyncData.StatusAsync(ReplicaSet, added);
             return (sync?.GetValue("failedInitialSyncAttempts", 0).ToInt32() >= 1 ? sync : null, sync?.ToString() ?? "no initialSyncStatus");
         });
 
         // Half the delay, so that the time the failure took to be seen here cannot eat the other half.
         await Throughout.HoldsAsync($"{added} starts no attempt during the {RetryDelay.TotalSeconds:0} s retry delay", RetryDelay / 2, async () =>
         {
-            var sync = await InitialSyncRetry.StatusAsync(ReplicaSet, added);
+            var sync = await InitialSyncData.StatusAsync(ReplicaSet, added);
             return (sync is not null && !sync.Contains("attempt") && sync["failedInitialSyncAttempts"].ToInt32() == 1, sync?.ToString() ?? "no initialSyncStatus");
         });
         await ReplicaSet.UntilMemberAsync($"{added} becomes SECONDARY after the delay, from another source", TimeSpan.FromSeconds(60), added, SetProbe.IsSecondaryAsync);
@@ -76,7 +76,7 @@ public sealed class InitialSyncStoppingSyncerSpec(ITestOutputHelper output) : Re
         var primary = await ReplicaSet.WaitForPrimaryAsync();
         var fields = new BsonDocument { { "priority", 0 }, { "votes", 0 } };
         var added = await InitialSyncData.AddAsync(ReplicaSet, primary, fields);
-        await InitialSyncRetry.UntilCloningAsync(ReplicaSet, added);
+        await InitialSyncData.UntilCloningAsync(ReplicaSet, added);
 
         await using (var writeLock = await StoreWriteLock.TakeAsync(added.MemberHost.Store.DataFile))
         {
@@ -100,7 +100,7 @@ public sealed class InitialSyncStoppingSyncerSpec(ITestOutputHelper output) : Re
             });
             await Throughout.HoldsAsync($"{added} starts no attempt while its old syncer still writes", TimeSpan.FromSeconds(3), async () =>
             {
-                var sync = await InitialSyncRetry.StatusAsync(ReplicaSet, added);
+                var sync = await InitialSyncData.StatusAsync(ReplicaSet, added);
                 return (sync is not null && !sync.Contains("attempt"), sync?.ToString() ?? "no initialSyncStatus");
             });
             Output.WriteLine($"the old syncer was stuck at {stuckAt} documents; releasing the store's write lock");
@@ -121,7 +121,7 @@ public sealed class InitialSyncStoppingSyncerSpec(ITestOutputHelper output) : Re
         var stuck = await Eventually.UntilAsync($"{member}'s syncer stops copying (blocked on the store's write lock)", Timeouts.Replication, async () =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(400));
-            var sync = await InitialSyncRetry.StatusAsync(ReplicaSet, member);
+            var sync = await InitialSyncData.StatusAsync(ReplicaSet, member);
             var copied = sync is not null && sync.GetValue("phase", "").AsString == "cloning" ? sync["documents"]["documentsCopied"].ToInt64() : -1;
             looks.Add(copied);
             var still = looks.Count >= 3 && copied > 0 && looks.TakeLast(3).All(c => c == copied);
@@ -183,24 +183,4 @@ public sealed class InitialSyncStoppingSyncerSpec(ITestOutputHelper output) : Re
             await _connection.DisposeAsync();
         }
     }
-}
-
-internal static class InitialSyncRetry
-{
-    /// <summary>The member's initialSyncStatus (null when it has none, or does not answer).</summary>
-    public static async Task<BsonDocument?> StatusAsync(ReplicaSetFixture set, FixtureMember member)
-    {
-        var reply = await set.SendAsync(member, "admin", "{ replSetGetStatus: 1 }");
-        return reply.Ok && reply.Body.GetValue("initialSyncStatus", BsonNull.Value) is BsonDocument sync ? sync : null;
-    }
-
-    /// <summary>Waits until the member is cloning and has copied some documents; returns its sync source.</summary>
-    public static Task<string> UntilCloningAsync(ReplicaSetFixture set, FixtureMember member) =>
-        Eventually.UntilAsync($"{member} has cloned some documents", Timeouts.Replication, async () =>
-        {
-            var sync = await StatusAsync(set, member);
-            return sync is not null && sync.GetValue("phase", "").AsString == "cloning" && sync["documents"]["documentsCopied"].ToInt64() > 0
-                ? (sync["syncSourceHost"].AsString, "")
-                : (null, sync?.ToString() ?? "no initialSyncStatus");
-        });
 }

@@ -89,13 +89,7 @@ public sealed class InitialSyncSpec(ITestOutputHelper output) : ReplicaSetSpec(o
             });
         var added = await InitialSyncData.AddAsync(ReplicaSet, primary, new BsonDocument("priority", 0));
 
-        var source = await Eventually.UntilAsync($"{added} is cloning", Timeouts.Replication, async () =>
-        {
-            var sync = (await ReplicaSet.SendAsync(added, "admin", "{ replSetGetStatus: 1 }")).Body.GetValue("initialSyncStatus", BsonNull.Value);
-            return sync is BsonDocument doc && doc.GetValue("phase", "").AsString == "cloning" && doc["documents"]["documentsCopied"].ToInt64() > 0
-                ? (doc["syncSourceHost"].AsString, "")
-                : (null, sync.ToString()!);
-        });
+        var source = await InitialSyncData.UntilCloningAsync(ReplicaSet, added);
         var victim = ReplicaSet.Members.Single(m => m.Host == source);
         await ReplicaSet.KillAsync(victim);
 
@@ -165,6 +159,23 @@ public sealed class TooStaleResyncSpec(ITestOutputHelper output) : ReplicaSetSpe
 /// <summary>The data the initial sync specs clone, and how they look at it on one member.</summary>
 internal static class InitialSyncData
 {
+    /// <summary>The member's initialSyncStatus (null when it has none, or does not answer).</summary>
+    public static async Task<BsonDocument?> StatusAsync(ReplicaSetFixture set, FixtureMember member)
+    {
+        var reply = await set.SendAsync(member, "admin", "{ replSetGetStatus: 1 }");
+        return reply.Ok && reply.Body.GetValue("initialSyncStatus", BsonNull.Value) is BsonDocument sync ? sync : null;
+    }
+
+    /// <summary>Waits until the member is cloning and has copied some documents; returns its sync source.</summary>
+    public static Task<string> UntilCloningAsync(ReplicaSetFixture set, FixtureMember member) =>
+        Eventually.UntilAsync($"{member} has cloned some documents", Timeouts.Replication, async () =>
+        {
+            var sync = await StatusAsync(set, member);
+            return sync is not null && sync.GetValue("phase", "").AsString == "cloning" && sync["documents"]["documentsCopied"].ToInt64() > 0
+                ? (sync["syncSourceHost"].AsString, "")
+                : (null, sync?.ToString() ?? "no initialSyncStatus");
+        });
+
     /// <summary>
     /// Quick retries on a silent source; a longer election timeout than the fast profile's, so that a primary
     /// busy with the bulk load on two shared cores is not taken for dead (these specs are about sync, not elections).
@@ -263,13 +274,7 @@ public sealed class InitialSyncRestartSpec(ITestOutputHelper output) : ReplicaSe
     {
         await InitialSyncData.LoadAsync(ReplicaSet, Orders, People);
         var added = await InitialSyncData.AddAsync(ReplicaSet, await ReplicaSet.WaitForPrimaryAsync(), new BsonDocument { { "priority", 0 }, { "votes", 0 } });
-        await Eventually.UntilAsync($"{added} has cloned some documents", Timeouts.Replication, async () =>
-        {
-            var sync = (await ReplicaSet.SendAsync(added, "admin", "{ replSetGetStatus: 1 }")).Body.GetValue("initialSyncStatus", BsonNull.Value);
-            return sync is BsonDocument doc && doc.GetValue("phase", "").AsString == "cloning" && doc["documents"]["documentsCopied"].ToInt64() > 0
-                ? ((object?)true, "")
-                : (null, sync.ToString()!);
-        });
+        await InitialSyncData.UntilCloningAsync(ReplicaSet, added);
 
         await ReplicaSet.KillAsync(added);
         await ReplicaSet.RestartAsync(added);
