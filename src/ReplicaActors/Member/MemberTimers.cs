@@ -29,9 +29,6 @@ internal sealed record StepDownDeadline(long RequestId, bool Force);
 /// <summary>A delayed priority or catch-up takeover is due; it is re-checked before the member stands.</summary>
 internal sealed record TakeoverTick(long Term, TakeoverKind Kind, string Reason);
 
-/// <summary>A RECOVERING member's pause is over: it chooses a sync source and fetches again.</summary>
-internal sealed record RecoveryRetryTick;
-
 internal static class TimerKeys
 {
     public const string Heartbeat = "heartbeat";
@@ -42,7 +39,6 @@ internal static class TimerKeys
     public const string StepDown = "step-down";
     public const string Takeover = "takeover";
     public const string CatchUp = "catch-up";
-    public const string RecoveryRetry = "recovery-retry";
 
     public static string WriteConcern(long waiterId) => "wc-" + waiterId;
 }

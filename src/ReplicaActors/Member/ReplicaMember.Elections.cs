@@ -140,6 +140,17 @@ public sealed partial class ReplicaMember
         else BecomePrimary();
     }
 
+    /// <summary>
+    /// A candidate that starts a rollback or goes RECOVERING gives up its round: the round's end (or a newer term) would
+    /// otherwise make it SECONDARY in the middle of the rollback or recovery.
+    /// </summary>
+    private void AbandonCandidacy()
+    {
+        if (!_candidacy.Running) return;
+        _candidacy.End();
+        Timers.Cancel(TimerKeys.ElectionRound);
+    }
+
     private void LoseElection(string reason)
     {
         _log.Info("election for term {0} lost: {1}", _candidacy.Tally?.Term, reason);

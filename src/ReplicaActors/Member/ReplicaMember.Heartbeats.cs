@@ -29,7 +29,7 @@ public sealed partial class ReplicaMember
         _state == MemberState.Startup2 ? OpTime.Null : _store.AppliedOpTime,
         _state == MemberState.Startup2 ? OpTime.Null : _durable.LastOpTime,
         _commitPoint,
-        _syncSourceId,
+        _tail.SyncSourceId,
         _electionDate?.ToUnixTimeMilliseconds() ?? 0,
         Config?.ToBson());
 
@@ -47,11 +47,11 @@ public sealed partial class ReplicaMember
             MaintainSyncSource(config);
             ConsiderTakeover(config);
         }
-        // A RECOVERING member chooses a source after each pause (RecoveryRetryTick), and leaves one gone bad at once.
-        if (_state == MemberState.Recovering && _fetcher is not null)
+        // A RECOVERING member chooses a source after each pause (RetryRecoveryIfDue), and leaves one gone bad at once.
+        if (_state == MemberState.Recovering && _tail.SyncSourceId is not null)
         {
             MaintainSyncSource(config);
-            if (_fetcher is null) ScheduleRecoveryRetry(null);
+            if (_tail.SourceId is null) ScheduleRecoveryRetry(null);
         }
     }
 

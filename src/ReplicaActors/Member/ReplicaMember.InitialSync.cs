@@ -91,17 +91,13 @@ public sealed partial class ReplicaMember
         {
             if (Sender.Equals(_initialSyncer)) InitialSyncAttemptFailed(failed.Reason);
         });
-        Command<FetchedBatch>(fetched =>
+        Command<OplogBatch>(batch =>
         {
-            if (_fetcher is null || !Sender.Equals(_fetcher)) return;
-            if (fetched.Batch.AfterNotFound)
+            if (!_tail.Accept(batch)) return;
+            if (batch.AfterNotFound)
                 InitialSyncAttemptFailed($"the source's oplog no longer holds the begin point {_durable.LastOpTime}: it moved on while this member cloned");
             else
-                OnFetchedBatch(fetched);
-        });
-        Command<SyncSourceLost>(lost =>
-        {
-            if (Sender.Equals(_fetcher)) InitialSyncAttemptFailed(lost.Reason);
+                OnFetchedBatch(batch);
         });
         Command<Terminated>(terminated =>
         {
@@ -115,8 +111,6 @@ public sealed partial class ReplicaMember
                 _stoppingSyncer = null;
                 StartInitialSyncAttempt();
             }
-            else if (terminated.ActorRef.Equals(_fetcher))
-                InitialSyncAttemptFailed("the oplog fetcher stopped");
             else
                 OnTerminated(terminated);
         });
@@ -203,7 +197,7 @@ public sealed partial class ReplicaMember
         Persist(new OplogAppended([cloned.Begin]), appended =>
         {
             ApplyFetched(appended);
-            if (_state == MemberState.Startup2 && _fetcher is null)
+            if (_state == MemberState.Startup2 && _tail.SourceId is null)
                 StartFetcher(cloned.SourceId, "initial sync: applying the source's oplog up to the stop point");
         });
     }

@@ -10,25 +10,21 @@ using ReplicaActors.Replication;
 namespace ReplicaActors.Member;
 
 /// <summary>
-/// Replication: a secondary tails its sync source through a fetcher child, journals and applies each
-/// batch, and reports its progress upstream; any data-bearing member serves fetches from its oplog
+/// Replication: a secondary tails its sync source (<see cref="OplogTail"/>: one fetch in flight, answered straight to
+/// this actor), journals and applies each batch, and reports its progress upstream; any data-bearing member serves fetches from its oplog
 /// window, or from its journal when they are older; the primary turns reported progress into the majority commit point.
 /// </summary>
 public sealed partial class ReplicaMember
 {
-    private const string FetcherName = "fetcher-";
     private const string JournalReaderName = "journal-reader-";
     private readonly MemberPositions _positions = new();
     private readonly List<ParkedFetch> _parkedFetches = [];
+    private readonly OplogTail _tail = new();
+    private readonly RecoveryAttempts _recoveryAttempts;
     private OpTime _commitPoint = OpTime.Null;
-    private int? _syncSourceId;
     private int? _forcedSyncSourceId;
-    private IActorRef? _fetcher;
-    private int _fetcherCount;
     private int _journalReaderCount;
     private string? _infoMessage;
-    private int _recoveryFailures;
-    private int? _recoveryAvoidSourceId;
     private IActorRef? _delayedApplier;
     private TimeSpan _applyDelay;
     private int _delayedApplierCount;
@@ -93,7 +89,7 @@ public sealed partial class ReplicaMember
     {
         if (Me is not { } self) return;
         var request = new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(), config.Settings.ChainingAllowed, HealthyPrimaryId(), _settings.SyncSource, _forcedSyncSourceId, avoidSourceId);
-        var step = SyncSourceSelector.Maintain(request, _syncSourceId);
+        var step = SyncSourceSelector.Maintain(request, _tail.SyncSourceId);
         if (step.Leave) StopFetcher(step.LeaveReason);
         if (step.Next is not { } choice) return;
         _forcedSyncSourceId = null;
@@ -110,15 +106,20 @@ public sealed partial class ReplicaMember
 
     private void StartFetcher(int sourceId, string reason)
     {
-        var config = Config!;
-        var source = config.FindById(sourceId)!;
-        _syncSourceId = sourceId;
-        _fetcher = Context.ActorOf(
-            OplogFetcher.Props(sourceId, MemberSelection(source.Host), Me!.Id, _durable.LastOpTime, _durable.Term,
-                TimeSpan.FromSeconds(config.Settings.HeartbeatTimeoutSecs) + _settings.FetchAwaitData),
-            FetcherName + ++_fetcherCount);
-        Context.Watch(_fetcher);
-        _log.Info("syncing from {0}: {1}", source.Host, reason);
+        _tail.Follow(sourceId);
+        _log.Info("syncing from {0}: {1}", Config!.FindById(sourceId)!.Host, reason);
+        FetchNext();
+    }
+
+    /// <summary>
+    /// Asks the sync source for what follows this member's newest entry. The source may hold the fetch up to its
+    /// await-data wait; unanswered within the heartbeat timeout beyond that, the source is given up (<see cref="CheckTailDeadline"/>).
+    /// </summary>
+    private void FetchNext()
+    {
+        if (_tail.SyncSourceId is not { } sourceId || Config?.FindById(sourceId) is not { } source) return;
+        var deadline = DateTimeOffset.UtcNow + Config.Settings.HeartbeatTimeout + _settings.FetchAwaitData;
+        MemberSelection(source.Host).Tell(_tail.Request(Me!.Id, _durable.LastOpTime, _durable.Term, deadline), Self);
     }
 
     /// <summary>replSetSyncFrom: the next sync source is the one named (checked now), chosen at once; later choices are automatic again.</summary>
@@ -131,28 +132,45 @@ public sealed partial class ReplicaMember
         var host = request.Command[0].AsString;
         SyncSourceSelector.ValidateSyncFrom(new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(),
             config.Settings.ChainingAllowed, HealthyPrimaryId(), _settings.SyncSource), host);
-        var previous = _syncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "";
+        var previous = _tail.SyncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "";
         _forcedSyncSourceId = config.FindByHost(host)!.Id;
         MaintainSyncSource(config);
         Sender.Tell(CommandReply.Success(new MongoDB.Bson.BsonDocument { { "syncFromRequested", host }, { "prevSyncTarget", previous } }));
     }
 
+    /// <summary>Stops tailing, or a rollback's probing: an answer to a request already sent is dropped when it comes.</summary>
     private void StopFetcher(string reason)
     {
-        if (_fetcher is null) return;
-        _log.Info("stopped syncing from member {0}: {1}", _syncSourceId, reason);
-        Context.Unwatch(_fetcher);
-        Context.Stop(_fetcher);
-        _fetcher = null;
-        _syncSourceId = null;
+        if (_tail.SourceId is not { } sourceId) return;
+        if (!_tail.Probing) _log.Info("stopped syncing from member {0}: {1}", sourceId, reason);
+        _tail.Stop();
     }
 
-    private void OnSyncSourceLost(SyncSourceLost lost)
+    /// <summary>On the maintenance tick: a fetch or probe unanswered by its deadline gives its source up.</summary>
+    private void CheckTailDeadline(DateTimeOffset now)
     {
-        if (!Sender.Equals(_fetcher)) return;
-        var sourceId = _syncSourceId;
-        StopFetcher(lost.Reason);
+        if (!_tail.TimedOut(now) || _tail.SourceId is not { } sourceId) return;
+        if (_tail.Probing)
+        {
+            GoRecovering($"rollback abandoned: the sync source did not answer within {_settings.Recovery.RollbackProbeTimeout.TotalMilliseconds:0} ms", sourceId);
+            return;
+        }
+        var reason = $"no answer from the sync source within {(Config!.Settings.HeartbeatTimeout + _settings.FetchAwaitData).TotalMilliseconds:0} ms";
+        if (_state == MemberState.Startup2)
+        {
+            InitialSyncAttemptFailed(reason);
+            return;
+        }
+        StopFetcher(reason);
         if (_state == MemberState.Recovering) ScheduleRecoveryRetry(sourceId);
+    }
+
+    /// <summary>An answer from a member this one asked: the next batch from its sync source, or a rollback probe's answer.</summary>
+    private void OnOplogBatch(OplogBatch batch)
+    {
+        if (!_tail.Accept(batch)) return;
+        if (_tail.Probing) OnRollbackProbeAnswer(batch);
+        else OnFetchedBatch(batch);
     }
 
     private void OnTerminated(Terminated terminated)
@@ -162,55 +180,43 @@ public sealed partial class ReplicaMember
             _stoppingSyncer = null;
             return;
         }
-        if (terminated.ActorRef.Equals(_delayedApplier))
-        {
-            // Its pending entries are in the journal and the window: a new one is seeded with them.
-            _delayedApplier = null;
-            if (Me is { } self) MaintainDelayedApplier(self);
-            return;
-        }
-        if (!terminated.ActorRef.Equals(_fetcher)) return;
-        var sourceId = _syncSourceId;
-        _fetcher = null;
-        _syncSourceId = null;
-        if (_state == MemberState.Recovering) ScheduleRecoveryRetry(sourceId);
+        if (!terminated.ActorRef.Equals(_delayedApplier)) return;
+        // Its pending entries are in the journal and the window: a new one is seeded with them.
+        _delayedApplier = null;
+        if (Me is { } self) MaintainDelayedApplier(self);
     }
 
-    private void OnFetchedBatch(FetchedBatch fetched)
+    /// <summary>The sync source's answer to the fetch in flight: journal and apply what is new, then fetch again.</summary>
+    private void OnFetchedBatch(OplogBatch batch)
     {
-        if (_fetcher is null || !Sender.Equals(_fetcher)) return;
-        var batch = fetched.Batch;
         if (batch.SourceTerm > _durable.Term) UpdateTerm(batch.SourceTerm, "the sync source is in a newer term");
-        if (batch.AfterNotFound)
+        var sourceId = batch.SourceId;
+        switch (OplogTail.Judge(batch, _durable.LastOpTime))
         {
-            var lastFetched = _durable.LastOpTime;
-            var sourceId = _syncSourceId!.Value;
-            if (batch.SourceOldest > lastFetched)
-            {
-                GoRecovering($"fell off its sync source's oplog: this member's newest entry {lastFetched} is older than the oldest entry {batch.SourceOldest} " +
-                    $"that {Config?.FindById(sourceId)?.Host ?? $"member {sourceId}"} still holds (its oplog was truncated past it); too stale to catch up by tailing: run `rs resync` for a fresh initial sync",
-                    sourceId);
+            case TailVerdict.FellOff:
+                GoRecovering(OplogTail.FellOffMessage(_durable.LastOpTime, batch.SourceOldest, Config?.FindById(sourceId)?.Host ?? $"member {sourceId}"), sourceId);
                 return;
-            }
-            StopFetcher("this member's history diverged from its sync source's");
-            StartRollback(sourceId, batch.SourceOldest);
-            return;
+            case TailVerdict.Diverged:
+                StopFetcher("this member's history diverged from its sync source's");
+                StartRollback(sourceId, batch.SourceOldest);
+                return;
         }
         // A RECOVERING member's history is back on its source's: the source holds its newest entry.
         if (_state == MemberState.Recovering && batch.Holds(_durable.LastOpTime)) Rejoined();
-        var fetcher = _fetcher;
-        var entries = batch.Entries.Where(e => e.OpTime > _durable.LastOpTime).ToList();
+        var entries = OplogTail.NewEntries(batch, _durable.LastOpTime);
         if (entries.Count == 0)
         {
             LearnCommitPoint(batch.CommitPoint);
-            fetcher.Tell(new FetchMore(_durable.LastOpTime, _durable.Term));
+            FetchNext();
             return;
         }
+        // The next fetch only once this batch is durable, and only if this tail still runs (not stopped, nor restarted meanwhile).
+        var run = _tail.Run;
         PersistAsync(new OplogAppended(entries), appended =>
         {
             ApplyFetched(appended);
             LearnCommitPoint(batch.CommitPoint);
-            fetcher.Tell(new FetchMore(_durable.LastOpTime, _durable.Term));
+            if (_tail.Run == run) FetchNext();
         });
     }
 
@@ -247,32 +253,29 @@ public sealed partial class ReplicaMember
         _infoMessage = message;
         _rollback = null;
         StopFetcher(message);
+        AbandonCandidacy();
         Become(Recovering);
         ScheduleRecoveryRetry(failedSourceId);
     }
 
     private void ScheduleRecoveryRetry(int? failedSourceId)
     {
-        _recoveryFailures++;
-        _recoveryAvoidSourceId = failedSourceId ?? _recoveryAvoidSourceId;
-        var delay = _settings.Recovery.Backoff.Delay(_recoveryFailures);
-        _log.Info("recovery attempt {0} failed; trying again in {1} ms", _recoveryFailures, delay.TotalMilliseconds);
-        Timers.StartSingleTimer(TimerKeys.RecoveryRetry, new RecoveryRetryTick(), delay);
+        var delay = _recoveryAttempts.Failed(failedSourceId, DateTimeOffset.UtcNow);
+        _log.Info("recovery attempt {0} failed; trying again in {1} ms", _recoveryAttempts.Failures, delay.TotalMilliseconds);
     }
 
-    private void OnRecoveryRetry()
+    /// <summary>On the maintenance tick: a RECOVERING member with no source, its pause over, chooses one again.</summary>
+    private void RetryRecoveryIfDue(DateTimeOffset now)
     {
-        if (Config is not { } config || _fetcher is not null) return;
-        MaintainSyncSource(config, _recoveryAvoidSourceId);
-        if (_fetcher is null) ScheduleRecoveryRetry(null);
+        if (_state != MemberState.Recovering || _tail.SourceId is not null || !_recoveryAttempts.Due(now) || Config is not { } config) return;
+        MaintainSyncSource(config, _recoveryAttempts.AvoidSourceId);
+        if (_tail.SourceId is null) ScheduleRecoveryRetry(null);
     }
 
     /// <summary>Back to SECONDARY after a rollback or a RECOVERING spell: the next trouble starts its pauses afresh.</summary>
     private void Rejoined()
     {
-        Timers.Cancel(TimerKeys.RecoveryRetry);
-        _recoveryFailures = 0;
-        _recoveryAvoidSourceId = null;
+        _recoveryAttempts.Rejoined();
         _infoMessage = null;
         BecomeSecondary();
     }
@@ -361,7 +364,7 @@ public sealed partial class ReplicaMember
 
     private void ReportPositionUpstream()
     {
-        if (_syncSourceId is not { } sourceId || Config?.FindById(sourceId) is not { } source) return;
+        if (_tail.SyncSourceId is not { } sourceId || Config?.FindById(sourceId) is not { } source) return;
         MemberSelection(source.Host).Tell(new UpdatePosition(_positions.All), Self);
     }
 

@@ -3,13 +3,11 @@ using Akka.Event;
 using MongoDB.Bson;
 using MongoDB.Bson.IO;
 using ReplicaActors.Consensus;
+using ReplicaActors.Member.Core;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
-
-/// <summary>The sync source's answer to one step of <paramref name="Run"/>'s common-point search: whether it holds the probed candidate.</summary>
-internal sealed record RollbackProbe(RollbackRun Run, bool Holds, string? Error);
 
 /// <summary>
 /// Rollback: this member holds entries its sync source never got (it was primary, or followed one, when
@@ -29,6 +27,8 @@ public sealed partial class ReplicaMember
         var run = RollbackRun.Start(sourceId, _window.From(sourceOldest));
         _log.Warning("rolling back: this member's newest entry {0} is not in member {1}'s oplog; searching {2} entries from {3} for the common point",
             _durable.LastOpTime, sourceId, run.Candidates.Count, sourceOldest);
+        AbandonCandidacy();
+        _tail.Probe(sourceId);
         Become(Rollback);
         ProbeNext(run);
     }
@@ -46,28 +46,22 @@ public sealed partial class ReplicaMember
             GoRecovering("rollback abandoned: the sync source left the config", run.SourceId);
             return;
         }
-        MemberSelection(source.Host)
-            .Ask<OplogBatch>(new FetchOplog(Me!.Id, probed, _durable.Term), _settings.Recovery.RollbackProbeTimeout)
-            .PipeTo(Self,
-                success: batch => new RollbackProbe(run, batch.Holds(probed), null),
-                failure: e => new RollbackProbe(run, false, e.Message));
+        // Unanswered by the deadline, the rollback is abandoned (CheckTailDeadline) and retried from RECOVERING.
+        var deadline = DateTimeOffset.UtcNow + _settings.Recovery.RollbackProbeTimeout;
+        MemberSelection(source.Host).Tell(_tail.Request(Me!.Id, probed, _durable.Term, deadline), Self);
     }
 
-    private void OnRollbackProbe(RollbackProbe probe)
+    /// <summary>The source's answer to the probe in flight (<see cref="OplogTail"/> dropped answers to earlier ones).</summary>
+    private void OnRollbackProbeAnswer(OplogBatch batch)
     {
-        // An answer to an earlier rollback's probe, come after that rollback ended.
-        if (!ReferenceEquals(probe.Run, _rollback)) return;
-        if (probe.Error is { } error)
-        {
-            GoRecovering($"rollback abandoned: the sync source did not answer ({error})", probe.Run.SourceId);
-            return;
-        }
-        ProbeNext(probe.Run.Record(probe.Holds));
+        if (_state != MemberState.Rollback || _rollback is not { NextProbe: { } probed } run) return;
+        ProbeNext(run.Record(batch.Holds(probed)));
     }
 
     private void FinishRollback(RollbackRun run)
     {
         _rollback = null;
+        StopFetcher("the common point is found");
         var verdict = run.Verdict(_commitPoint, _window.After(_commitPoint, 0) is not null);
         if (verdict.CommonPoint is not { } common)
         {

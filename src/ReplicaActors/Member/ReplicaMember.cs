@@ -5,6 +5,7 @@ using Akka.Persistence;
 using Akka.Routing;
 using ReplicaActors.Config;
 using ReplicaActors.Consensus;
+using ReplicaActors.Member.Core;
 using ReplicaActors.Oplog;
 using ReplicaActors.Protocol;
 using ReplicaActors.Replication;
@@ -52,6 +53,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         _snapshotHistory = new SnapshotHistory(settings.SnapshotHistory);
         _recentWrites = new RecentWrites(settings.RecentWriteIds);
         _metrics = new MemberMetrics(settings.Host);
+        _recoveryAttempts = new RecoveryAttempts(settings.Recovery.Backoff);
 
         Recover<SnapshotOffer>(RecoverSnapshot);
         Recover<OplogAppended>(e =>
@@ -96,9 +98,9 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
 
     /// <summary>
     /// Readers are stateless: a failed read was answered with an error already, so restart them.
-    /// The fetcher and the delayed applier are stopped, not restarted: the member notices (Terminated)
-    /// and picks a source anew, or seeds a new applier from the journal's entries it has not applied.
-    /// A journal reader is stopped: its fetch goes unanswered, and the fetcher's timeout asks again, which reads anew.
+    /// The delayed applier is stopped, not restarted: the member notices (Terminated) and seeds a new
+    /// applier from the journal's entries it has not applied.
+    /// A journal reader is stopped: its fetch goes unanswered, and the fetching member's deadline gives up on it and asks again, which reads anew.
     /// The initial syncer is stopped too: its half-written clone is worthless, so the member fails the
     /// attempt (naming the exception) and a new attempt starts from a wiped store.
     /// </summary>
@@ -110,7 +112,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
             _initialSyncerCrash = $"{e.GetType().Name}: {e.Message}";
             return Directive.Stop;
         }
-        return child.StartsWith(FetcherName, StringComparison.Ordinal) || child.StartsWith(JournalReaderName, StringComparison.Ordinal)
+        return child.StartsWith(JournalReaderName, StringComparison.Ordinal)
             || child.StartsWith("delayed-applier-", StringComparison.Ordinal)
             ? Directive.Stop
             : Directive.Restart;
@@ -167,6 +169,9 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private void OnMaintenanceTick()
     {
         _metrics.Publish(CurrentMetrics());
+        var now = DateTimeOffset.UtcNow;
+        CheckTailDeadline(now);
+        RetryRecoveryIfDue(now);
         AnswerParkedFetches();
         RetryReconfigsAwaitingCommitment();
         if (_state == MemberState.Primary)
@@ -175,7 +180,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
             RetryPendingStepDown();
         }
         // Versions older than a commit point the snapshot-history window has passed can no longer be read or rolled back to.
-        if (_snapshotHistory.Observe(_commitPoint, DateTimeOffset.UtcNow) is { } pruneTo && pruneTo > _prunedTo) _pruneTo = pruneTo;
+        if (_snapshotHistory.Observe(_commitPoint, now) is { } pruneTo && pruneTo > _prunedTo) _pruneTo = pruneTo;
         if (_groupCommit.IsIdle && _pruneTo > _prunedTo)
         {
             _store.PruneHistory(_pruneTo);
@@ -285,7 +290,6 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     {
         _state = MemberState.Rollback;
         Command<CommandRequest>(Counted(HandleCommand));
-        Command<RollbackProbe>(OnRollbackProbe);
         CommonHandlers();
     }
 
@@ -294,7 +298,6 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     {
         _state = MemberState.Recovering;
         Command<CommandRequest>(Counted(HandleCommand));
-        Command<RecoveryRetryTick>(_ => OnRecoveryRetry());
         CommonHandlers();
     }
 
@@ -318,8 +321,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<RequestVote>(OnRequestVote);
         Command<FetchOplog>(OnFetchOplog);
         Command<JournalOplogRead>(OnJournalOplogRead);
-        Command<FetchedBatch>(OnFetchedBatch);
-        Command<SyncSourceLost>(OnSyncSourceLost);
+        Command<OplogBatch>(OnOplogBatch);
         Command<Terminated>(OnTerminated);
         Command<UpdatePosition>(OnUpdatePosition);
         Command<WriteConcernTimeout>(OnWriteConcernTimeout);
@@ -336,9 +338,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<ElectionHandoff>(_ => { });
         Command<StepDownDeadline>(_ => { });
         Command<TakeoverTick>(_ => { });
-        Command<RollbackProbe>(_ => { });
         Command<CatchUpTimeout>(_ => { });
-        Command<RecoveryRetryTick>(_ => { });
         Command<InitialSyncRetry>(_ => { });
         Command<InitialSyncProgressed>(_ => { });
         Command<InitialSyncCloned>(_ => { });

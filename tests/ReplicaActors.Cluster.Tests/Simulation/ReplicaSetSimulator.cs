@@ -319,7 +319,7 @@ public sealed class ReplicaSetSimulator
             return;
         }
         foreach (var effect in effects) Carry(member, effect);
-        Check(member, before);
+        Check(member, before, effects);
     }
 
     private void Carry(SimMember member, CoreEffect effect)
@@ -363,9 +363,13 @@ public sealed class ReplicaSetSimulator
 
     // ---- Invariants ------------------------------------------------------------------------------
 
-    private void Check(SimMember member, MemberState before)
+    private void Check(SimMember member, MemberState before, IReadOnlyList<CoreEffect> effects)
     {
         var core = member.Core!;
+        // A rollback ends only by finishing (its entries undone) or by giving up into RECOVERING, which retries.
+        if (before == MemberState.Rollback && core.State == MemberState.Secondary && !effects.Any(e => e is RolledBackEntries))
+            throw new InvariantBroken($"member {member.Id} left ROLLBACK for SECONDARY without finishing the rollback: " +
+                effects.OfType<StateChanged>().LastOrDefault()?.Reason);
         if (core.State == MemberState.Primary)
         {
             if (_primaryOfTerm.TryGetValue(core.Term, out var other) && other != member.Id)

@@ -41,15 +41,9 @@ public sealed class MemberCore
     private DateTimeOffset? _lostMajoritySince;
     private readonly Candidacy _candidacy = new();
     private DateTimeOffset _roundDeadline;
-    private int? _syncSourceId;
-    private DateTimeOffset _fetchDeadline;
-    private bool _fetchInFlight;
-    private long _requests;
+    private readonly OplogTail _tail = new();
+    private readonly RecoveryAttempts _recoveryAttempts;
     private RollbackRun? _rollback;
-    private DateTimeOffset _probeDeadline;
-    private int _recoveryFailures;
-    private int? _avoidSourceId;
-    private DateTimeOffset? _recoveryRetryAt;
 
     /// <param name="recovered">The journal's events, oldest first (empty for a new member).</param>
     public MemberCore(ReplicaSetConfig config, int selfId, int seed, RecoverySettings recovery, SyncSourceLimits syncSourceLimits, int fetchBatchEntries, TimeSpan awaitData,
@@ -59,6 +53,7 @@ public sealed class MemberCore
         _selfId = selfId;
         _random = new Random(seed);
         _recovery = recovery;
+        _recoveryAttempts = new RecoveryAttempts(recovery.Backoff);
         _syncSourceLimits = syncSourceLimits;
         _fetchBatchEntries = fetchBatchEntries;
         _awaitData = awaitData;
@@ -119,13 +114,15 @@ public sealed class MemberCore
         if (State == MemberState.Secondary && !_candidacy.Running && HealthyPrimaryId() is null && now >= _electionDeadline)
             StandForElection(now);
         if (_candidacy.Running && now >= _roundDeadline) LoseElection(now, "not enough votes within the election timeout");
-        if (_syncSourceId is not null && _fetchInFlight && now >= _fetchDeadline) LoseSyncSource(now, "no answer from the sync source");
-        if (State == MemberState.Rollback && now >= _probeDeadline) GoRecovering(now, "rollback abandoned: the sync source did not answer", _rollback?.SourceId);
-        if (State == MemberState.Recovering && _syncSourceId is null && _recoveryRetryAt is { } retryAt && now >= retryAt)
+        if (_tail.TimedOut(now))
         {
-            _recoveryRetryAt = null;
-            MaintainSyncSource(now, _avoidSourceId);
-            if (_syncSourceId is null) ScheduleRecoveryRetry(now, null);
+            if (_tail.Probing) GoRecovering(now, "rollback abandoned: the sync source did not answer", _tail.SourceId);
+            else LoseSyncSource(now, "no answer from the sync source");
+        }
+        if (State == MemberState.Recovering && _tail.SourceId is null && _recoveryAttempts.Due(now))
+        {
+            MaintainSyncSource(now, _recoveryAttempts.AvoidSourceId);
+            if (_tail.SourceId is null) ScheduleRecoveryRetry(now, null);
         }
         AnswerParkedFetches(now);
     }
@@ -167,7 +164,7 @@ public sealed class MemberCore
     }
 
     private MemberReport Report() =>
-        new(_config.Name, _selfId, Term, State, _durable.LastOpTime, _durable.LastOpTime, _commitPoint, _syncSourceId, 0, null);
+        new(_config.Name, _selfId, Term, State, _durable.LastOpTime, _durable.LastOpTime, _commitPoint, _tail.SyncSourceId, 0, null);
 
     /// <summary>The same reading of a report as the member actor's (<see cref="PeerTable"/>), less the config it may carry.</summary>
     private void OnReport(MemberReport report, DateTimeOffset now)
@@ -382,7 +379,7 @@ public sealed class MemberCore
     /// <summary>Positions travel up the sync-source chain to the primary.</summary>
     private void ReportPositionUpstream()
     {
-        if (_syncSourceId is { } source) Emit(new Send(source, new UpdatePosition(_positions.All)));
+        if (_tail.SyncSourceId is { } source) Emit(new Send(source, new UpdatePosition(_positions.All)));
     }
 
     private void AnswerCommitted()
@@ -427,30 +424,24 @@ public sealed class MemberCore
     private void MaintainSyncSource(DateTimeOffset now, int? avoid)
     {
         var request = new SyncSourceRequest(_config, _selfId, _durable.LastOpTime, OtherViews(), _config.Settings.ChainingAllowed, HealthyPrimaryId(), _syncSourceLimits, null, avoid);
-        var step = SyncSourceSelector.Maintain(request, _syncSourceId);
+        var step = SyncSourceSelector.Maintain(request, _tail.SyncSourceId);
         if (step.Leave) StopFetching();
         if (step.Next?.SourceId is not { } sourceId) return;
-        _syncSourceId = sourceId;
+        _tail.Follow(sourceId);
         Fetch(now);
     }
 
     private void Fetch(DateTimeOffset now)
     {
-        if (_syncSourceId is not { } source) return;
-        _fetchInFlight = true;
-        _fetchDeadline = now + _config.Settings.HeartbeatTimeout + _awaitData;
-        Emit(new Send(source, new FetchOplog(_selfId, _durable.LastOpTime, Term, ++_requests)));
+        if (_tail.SyncSourceId is not { } source) return;
+        Emit(new Send(source, _tail.Request(_selfId, _durable.LastOpTime, Term, now + _config.Settings.HeartbeatTimeout + _awaitData)));
     }
 
-    private void StopFetching()
-    {
-        _syncSourceId = null;
-        _fetchInFlight = false;
-    }
+    private void StopFetching() => _tail.Stop();
 
     private void LoseSyncSource(DateTimeOffset now, string reason)
     {
-        var source = _syncSourceId;
+        var source = _tail.SyncSourceId;
         StopFetching();
         if (State == MemberState.Recovering) ScheduleRecoveryRetry(now, source);
         InfoMessage ??= reason;
@@ -459,24 +450,27 @@ public sealed class MemberCore
     private void OnOplogBatch(int from, OplogBatch batch, DateTimeOffset now)
     {
         if (batch.SourceTerm > Term) UpdateTerm(batch.SourceTerm, now, "the sync source is in a newer term");
-        if (State == MemberState.Rollback)
+        // Only the answer to the request in flight: a late or duplicated answer to an earlier one would start a second chain of fetches.
+        if (from != batch.SourceId || !_tail.Accept(batch)) return;
+        if (_tail.Probing)
         {
-            if (_rollback is { NextProbe: { } probed } run && from == run.SourceId && batch.RequestId == _requests)
-                ProbeNext(now, run.Record(batch.Holds(probed)));
+            var run = _rollback!;
+            ProbeNext(now, run.Record(batch.Holds(run.NextProbe!.Value)));
             return;
         }
-        // Only the answer to the fetch in flight: a late or duplicated answer to an earlier one would start a second chain of fetches.
-        if (from != _syncSourceId || !_fetchInFlight || batch.RequestId != _requests || State == MemberState.Primary) return;
-        _fetchInFlight = false;
-        if (batch.AfterNotFound)
+        switch (OplogTail.Judge(batch, _durable.LastOpTime))
         {
-            StopFetching();
-            StartRollback(now, from, batch.SourceOldest);
-            return;
+            case TailVerdict.FellOff:
+                GoRecovering(now, OplogTail.FellOffMessage(_durable.LastOpTime, batch.SourceOldest, $"member {from}"), from);
+                return;
+            case TailVerdict.Diverged:
+                StopFetching();
+                StartRollback(now, from, batch.SourceOldest);
+                return;
         }
         // A RECOVERING member's history is back on its source's: the source holds its newest entry.
         if (State == MemberState.Recovering && batch.Holds(_durable.LastOpTime)) Rejoined("the sync source holds this member's newest entry");
-        var entries = batch.Entries.Where(e => e.OpTime > _durable.LastOpTime).ToList();
+        var entries = OplogTail.NewEntries(batch, _durable.LastOpTime);
         if (entries.Count > 0)
         {
             Record(new OplogAppended(entries));
@@ -492,6 +486,9 @@ public sealed class MemberCore
     private void StartRollback(DateTimeOffset now, int sourceId, OpTime sourceOldest)
     {
         var run = RollbackRun.Start(sourceId, _log.Where(e => e.OpTime >= sourceOldest).ToList());
+        // A candidate's round is over: the round's end would otherwise make it SECONDARY in the middle of the rollback.
+        _candidacy.End();
+        _tail.Probe(sourceId);
         SetState(MemberState.Rollback, $"this member's newest entry {_durable.LastOpTime} is not in member {sourceId}'s oplog");
         ProbeNext(now, run);
     }
@@ -504,13 +501,13 @@ public sealed class MemberCore
             FinishRollback(now, run);
             return;
         }
-        _probeDeadline = now + _recovery.RollbackProbeTimeout;
-        Emit(new Send(run.SourceId, new FetchOplog(_selfId, probed, Term, ++_requests)));
+        Emit(new Send(run.SourceId, _tail.Request(_selfId, probed, Term, now + _recovery.RollbackProbeTimeout)));
     }
 
     private void FinishRollback(DateTimeOffset now, RollbackRun run)
     {
         _rollback = null;
+        StopFetching();
         var verdict = run.Verdict(_commitPoint, IndexOf(_commitPoint) >= 0);
         if (verdict.CommonPoint is not { } common)
         {
@@ -529,6 +526,7 @@ public sealed class MemberCore
     {
         InfoMessage = reason;
         StopFetching();
+        _candidacy.End();
         _rollback = null;
         SetState(MemberState.Recovering, reason);
         ScheduleRecoveryRetry(now, failedSourceId);
@@ -536,16 +534,12 @@ public sealed class MemberCore
 
     private void ScheduleRecoveryRetry(DateTimeOffset now, int? failedSourceId)
     {
-        _recoveryFailures++;
-        _avoidSourceId = failedSourceId ?? _avoidSourceId;
-        _recoveryRetryAt = now + _recovery.Backoff.Delay(_recoveryFailures);
+        _recoveryAttempts.Failed(failedSourceId, now);
     }
 
     private void Rejoined(string reason)
     {
-        _recoveryFailures = 0;
-        _avoidSourceId = null;
-        _recoveryRetryAt = null;
+        _recoveryAttempts.Rejoined();
         InfoMessage = null;
         SetState(MemberState.Secondary, reason);
     }
