@@ -242,25 +242,21 @@ public sealed partial class ReplicaMember
             replyTo.Tell(new VoteReply(-1, request.DryRun, _durable.Term, false, Config is null ? "this member has no config" : "removed"));
             return;
         }
-        var voter = new VoterState(config, self.Id, _durable.Term, _durable.LastOpTime,
-            _durable.VotedFor is { } votedFor ? new LastVote(_durable.Term, votedFor) : null, HealthyPrimaryId());
-        var response = VoteRules.Decide(voter, new VoteRequest(request.SetName, request.DryRun, request.Term, request.CandidateId,
-            new ConfigVersionAndTerm(request.ConfigVersion, request.ConfigTerm), request.LastWritten));
-        var reply = new VoteReply(self.Id, request.DryRun, response.Term, response.VoteGranted, response.Reason);
-        if (response.Term <= _durable.Term && response.VoteToPersist is null)
+        var answer = VoteAnswer.To(request, config, self.Id, _state, _candidacy.Running, _durable.Term, _durable.LastOpTime, _durable.VotedFor, HealthyPrimaryId());
+        if (answer.ToPersist is not { } durable)
         {
-            replyTo.Tell(reply);
+            replyTo.Tell(answer.Reply);
             return;
         }
         // A granted vote (and a move to a newer term) is durable before the candidate hears of it.
-        Persist(new TermChanged(response.Term, response.VoteToPersist?.CandidateId), e =>
+        Persist(durable, e =>
         {
-            var steppingDown = _state == MemberState.Primary && e.Term > _durable.Term;
             _durable = _durable.Apply(e);
-            if (steppingDown) StepDown($"voted in term {e.Term}");
-            else if (response.VoteGranted && _candidacy.Running) LoseElection($"voted for member {request.CandidateId} in term {e.Term}");
-            else if (response.VoteGranted && _state == MemberState.Secondary) ResetElectionTimer();
-            replyTo.Tell(reply);
+            // Callbacks of earlier asynchronous persists may have run first: act on the role this member still holds.
+            if (answer.StepDown && _state == MemberState.Primary) StepDown($"voted in term {e.Term}");
+            if (answer.LoseElection && _candidacy.Running) LoseElection($"moved to term {e.Term} by member {request.CandidateId}'s vote request");
+            if (answer.ResetElectionTimer && _state == MemberState.Secondary) ResetElectionTimer();
+            replyTo.Tell(answer.Reply);
         });
     }
 

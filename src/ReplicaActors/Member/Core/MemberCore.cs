@@ -258,20 +258,16 @@ public sealed class MemberCore
 
     private void OnRequestVote(int from, RequestVote request, DateTimeOffset now)
     {
-        var voter = new VoterState(_config, _selfId, Term, _durable.LastOpTime,
-            _durable.VotedFor is { } votedFor ? new LastVote(Term, votedFor) : null, HealthyPrimaryId());
-        var response = VoteRules.Decide(voter, new VoteRequest(request.SetName, request.DryRun, request.Term, request.CandidateId,
-            new ConfigVersionAndTerm(request.ConfigVersion, request.ConfigTerm), request.LastWritten));
-        if (response.Term > Term || response.VoteToPersist is not null)
+        var answer = VoteAnswer.To(request, _config, _selfId, State, _candidacy.Running, Term, _durable.LastOpTime, _durable.VotedFor, HealthyPrimaryId());
+        if (answer.ToPersist is { } durable)
         {
             // A granted vote (and a move to a newer term) is durable before the candidate hears of it.
-            var steppingDown = State == MemberState.Primary && response.Term > Term;
-            Record(new TermChanged(response.Term, response.VoteToPersist?.CandidateId));
-            if (steppingDown) StepDown(now, $"voted in term {response.Term}");
-            else if (_candidacy.Running) LoseElection(now, $"a newer term {response.Term}");
-            if (response.VoteGranted && State == MemberState.Secondary) ResetElectionDeadline(now);
+            Record(durable);
+            if (answer.StepDown) StepDown(now, $"voted in term {durable.Term}");
+            if (answer.LoseElection) LoseElection(now, $"a newer term {durable.Term}");
+            if (answer.ResetElectionTimer) ResetElectionDeadline(now);
         }
-        Emit(new Send(from, new VoteReply(_selfId, request.DryRun, response.Term, response.VoteGranted, response.Reason)));
+        Emit(new Send(from, answer.Reply));
     }
 
     private void BecomePrimary(DateTimeOffset now)
