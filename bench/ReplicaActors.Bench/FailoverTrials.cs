@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using MongoDB.Bson;
 using ReplicaActors.Client;
-using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Bench;
 
@@ -13,8 +12,6 @@ namespace ReplicaActors.Bench;
 /// </summary>
 internal static class FailoverTrials
 {
-    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan TrialTimeout = TimeSpan.FromSeconds(30);
     private static readonly BsonDocument Majority = Inserts.WriteConcern("majority");
 
@@ -45,6 +42,30 @@ internal static class FailoverTrials
         };
     }
 
+    /// <summary>
+    /// The new primary's first seconds: kill -9 the primary, and from the first acknowledgement by its successor run
+    /// <c>--rounds</c> insert rounds at once (no warmup; each round printed, the last returned with the failover
+    /// time). Then the killed member is restarted and must be SECONDARY again, as in a trial.
+    /// </summary>
+    public static async Task<BsonDocument> RunNewPrimaryLoadAsync(ReplicaSetClient client, AkkaCommandTransport transport, BenchOptions options)
+    {
+        if (options.Pids.Length != options.Hosts.Length)
+            throw new ArgumentException($"--pids must name one pid per host ({options.Hosts.Length}), got {options.Pids.Length}");
+        var pids = options.Pids.ToArray();
+        var primary = await FindPrimaryAsync(transport, options.Hosts);
+        var victim = MemberProcess.Inspect(pids[primary], options.Hosts[primary]);
+        var failoverMs = await MeasureAsync(client, victim, "new_primary_probe");
+        // The survivors' CPU only: the killed member has no /proc entry to read.
+        var result = await InsertLoad.RunAsync(client, options with { WarmupSeconds = 0, Pids = pids.Where((_, i) => i != primary).ToArray() });
+        pids[primary] = victim.Restart().Pid;
+        if (options.PidFile is { } pidFile) await File.WriteAllTextAsync(pidFile, string.Join(',', pids));
+        await AwaitSecondaryAsync(transport, options.Hosts[primary]);
+        result["mode"] = "new-primary-insert";
+        result.Add("failover_ms", Math.Round(failoverMs, 1));
+        result.Add("pids", string.Join(',', pids));
+        return result;
+    }
+
     private static async Task<double> MeasureAsync(ReplicaSetClient client, MemberProcess victim, string collection)
     {
         var firstAck = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,7 +78,7 @@ internal static class FailoverTrials
         {
             if (goneAt is null && victim.IsGone()) goneAt = Stopwatch.GetTimestamp();
             if (goneAt is not null) probes.Add(ProbeAsync(client, collection, n++, t0, firstAck));
-            await Task.Delay(ProbeInterval);
+            await Task.Delay(Inserts.ProbeInterval);
         }
         await Task.WhenAll(probes);
         return firstAck.Task.IsCompleted
@@ -67,16 +88,7 @@ internal static class FailoverTrials
 
     private static async Task ProbeAsync(ReplicaSetClient client, string collection, int n, long t0, TaskCompletionSource<double> firstAck)
     {
-        using var timeout = new CancellationTokenSource(ProbeTimeout);
-        try
-        {
-            var reply = await client.RunCommandAsync(Inserts.Command(collection, 0, n, Majority), cancellationToken: timeout.Token);
-            if (Inserts.Acknowledged(reply)) firstAck.TrySetResult(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-        }
-        catch (Exception e) when (e is ReplicaException or OperationCanceledException or TimeoutException)
-        {
-            // A probe that hit the dead primary or an election in progress; later probes carry on.
-        }
+        if (await Inserts.ProbeAsync(client, collection, n)) firstAck.TrySetResult(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
     }
 
     private static async Task<int> FindPrimaryAsync(AkkaCommandTransport transport, string[] hosts)

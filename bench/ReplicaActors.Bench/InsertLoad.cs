@@ -30,9 +30,24 @@ internal static class InsertLoad
         return MeasureAsync("driver-insert", options, (c, n) => collection.InsertOneAsync(Inserts.Document(c, n)));
     }
 
+    /// <summary>
+    /// After the warmup, <c>--rounds</c> measured rounds of <c>--seconds</c> each, back to back; each round's result
+    /// is printed as it ends (the first rounds after a start are the cold member), and the last one is returned.
+    /// </summary>
     private static async Task<BsonDocument> MeasureAsync(string mode, BenchOptions options, Insert insert)
     {
         await Run(insert, options.Clients, TimeSpan.FromSeconds(options.WarmupSeconds), record: false);
+        BsonDocument? result = null;
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            if (result is not null) Console.WriteLine(result.ToJson());
+            result = await MeasureRoundAsync(mode, options, insert, round);
+        }
+        return result!;
+    }
+
+    private static async Task<BsonDocument> MeasureRoundAsync(string mode, BenchOptions options, Insert insert, int round)
+    {
         var clock = Stopwatch.StartNew();
         var cpu = new ServerCpu(options.Pids);
         var all = await Run(insert, options.Clients, TimeSpan.FromSeconds(options.Seconds), record: true);
@@ -42,7 +57,7 @@ internal static class InsertLoad
         double P(double q) => all.Count == 0 ? 0 : all[Math.Min(all.Count - 1, (int)(q * all.Count))];
         return new BsonDocument
         {
-            { "mode", mode }, { "w", options.W }, { "clients", options.Clients }, { "ops", all.Count },
+            { "mode", mode }, { "w", options.W }, { "clients", options.Clients }, { "round", round }, { "ops", all.Count },
             { "ops_per_s", Math.Round(all.Count / elapsed, 1) }, { "p50_ms", Math.Round(P(0.50), 2) },
             { "p99_ms", Math.Round(P(0.99), 2) }, { "p999_ms", Math.Round(P(0.999), 2) },
             { "server_cores", Math.Round(cores, 2) },
