@@ -40,7 +40,7 @@ public sealed class OperationTimeTests : Akka.TestKit.Xunit2.TestKit
     public async Task Concurrent_commands_share_one_hello_and_a_later_one_asks_again()
     {
         var member = CreateTestProbe();
-        var clusterTime = new ClusterTime(new MemberChannel(member, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)), TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10));
+        var clusterTime = new ClusterTime(new MemberChannel(member, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)), TimeSpan.FromMilliseconds(10));
 
         var first = clusterTime.OperationTimeAsync();
         var asked = member.ExpectMsg<InternalCommand>().Request;
