@@ -154,18 +154,78 @@ public sealed class DriverChangeStreamSpec(DriverSet set) : IClassFixture<Driver
     }
 
     [Fact]
+    public async Task Stages_after_changeStream_shape_each_event_in_order()
+    {
+        var docs = Collection("shaped");
+        var shaping = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<BsonDocument>>(
+        [
+            BsonDocument.Parse("{ $match: { operationType: { $in: ['insert', 'update'] } } }"),
+            BsonDocument.Parse("{ $set: { 'fullDocument.source': '$ns.coll' } }"),
+            BsonDocument.Parse("{ $addFields: { seen: true } }"),
+            BsonDocument.Parse("{ $unset: 'fullDocument.secret' }"),
+            BsonDocument.Parse("{ $project: { operationType: 1, fullDocument: 1, documentKey: 1, seen: 1 } }"),
+        ]);
+        var replaced = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, BsonDocument>(
+            [BsonDocument.Parse("{ $replaceRoot: { newRoot: { _id: '$_id', key: '$documentKey._id', op: '$operationType' } } }")]);
+        using var stream = await docs.WatchAsync(shaping, new ChangeStreamOptions { FullDocument = ChangeStreamFullDocumentOption.UpdateLookup });
+        using var roots = await docs.WatchAsync(replaced);
+
+        await docs.InsertOneAsync(BsonDocument.Parse("{ _id: 1, sku: 'a', qty: 5, secret: 's' }"));
+        await docs.UpdateOneAsync(new BsonDocument("_id", 1), BsonDocument.Parse("{ $inc: { qty: 1 } }"));
+        await docs.DeleteOneAsync(new BsonDocument("_id", 1));
+        await docs.InsertOneAsync(BsonDocument.Parse("{ _id: 2, sku: 'b', qty: 1 }"));
+
+        var events = (await NextAsync(stream, 3)).Select(e => e.BackingDocument).ToList();
+        Assert.Equal(["_id", "operationType", "fullDocument", "documentKey", "seen"], events[0].Names);
+        Assert.Equal(
+            [
+                BsonDocument.Parse("{ operationType: 'insert', fullDocument: { _id: 1, sku: 'a', qty: 5, source: 'shaped' }, documentKey: { _id: 1 }, seen: true }"),
+                BsonDocument.Parse("{ operationType: 'update', fullDocument: { _id: 1, sku: 'a', qty: 6, source: 'shaped' }, documentKey: { _id: 1 }, seen: true }"),
+                BsonDocument.Parse("{ operationType: 'insert', fullDocument: { _id: 2, sku: 'b', qty: 1, source: 'shaped' }, documentKey: { _id: 2 }, seen: true }"),
+            ],
+            events.Select(WithoutId));
+        var rootEvents = new List<BsonDocument>();
+        while (rootEvents.Count < 4 && await roots.MoveNextAsync()) rootEvents.AddRange(roots.Current);
+        Assert.Equal(["insert:1", "update:1", "delete:1", "insert:2"], rootEvents.Select(e => $"{e["op"]}:{e["key"]}"));
+        Assert.All(rootEvents, e => Assert.Equal(["_id", "key", "op"], e.Names));
+    }
+
+    [Fact]
+    public async Task A_stage_that_changes_the_resume_token_ends_the_stream_with_ChangeStreamFatalError()
+    {
+        var docs = Collection("token-changed");
+        var dropsId = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<BsonDocument>>(
+            [BsonDocument.Parse("{ $project: { _id: 0, operationType: 1 } }")]);
+        using var stream = await docs.WatchAsync(dropsId);
+
+        await docs.InsertOneAsync(new BsonDocument("_id", 1));
+        var e = await Assert.ThrowsAsync<MongoCommandException>(() => NextAsync(stream, 1));
+
+        Assert.Equal(280, e.Code);
+        Assert.Contains("_id field, which contains the resume token, was modified by the pipeline", e.ErrorMessage);
+    }
+
+    private static BsonDocument WithoutId(BsonDocument changeEvent)
+    {
+        var copy = new BsonDocument(changeEvent);
+        copy.Remove("_id");
+        return copy;
+    }
+
+    [Fact]
     public async Task Unsupported_stages_options_and_tokens_are_refused_with_a_clear_error()
     {
         var docs = Collection("refused");
-        var project = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<BsonDocument>>(
-            [new BsonDocument("$project", new BsonDocument("fullDocument", 0))]);
-        var stage = await Assert.ThrowsAsync<MongoCommandException>(() => docs.WatchAsync(project));
+        var group = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<BsonDocument>>(
+            [BsonDocument.Parse("{ $group: { _id: '$operationType' } }")]);
+        var stage = await Assert.ThrowsAsync<MongoCommandException>(() => docs.WatchAsync(group));
         var preImage = await Assert.ThrowsAsync<MongoCommandException>(() =>
             docs.WatchAsync(new ChangeStreamOptions { FullDocumentBeforeChange = ChangeStreamFullDocumentBeforeChangeOption.Required }));
         var forged = await Assert.ThrowsAsync<MongoCommandException>(() =>
             docs.WatchAsync(new ChangeStreamOptions { ResumeAfter = new BsonDocument("_data", "00") }));
 
-        Assert.Contains("'$project' after $changeStream", stage.ErrorMessage);
+        Assert.Equal(20, stage.Code);
+        Assert.Contains("$group is not permitted in a $changeStream pipeline", stage.ErrorMessage);
         Assert.Contains("fullDocumentBeforeChange", preImage.ErrorMessage);
         Assert.Equal(260, forged.Code);
     }
