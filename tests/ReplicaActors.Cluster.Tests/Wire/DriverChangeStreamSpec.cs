@@ -332,3 +332,37 @@ public sealed class DriverChangeStreamFailoverSpec(ITestOutputHelper output) : R
         Assert.All(events, e => Assert.Equal(ChangeStreamOperationType.Insert, e.OperationType));
     }
 }
+
+/// <summary>
+/// A watcher on a primary that is cut off and takes a w:1 write: the write is never majority-committed, so the watcher
+/// never gets it, before the primary rolls it back on healing or after. Events come in oplog order, so once the watcher
+/// has the new primary's write (which follows the rollback) it can never get the rolled-back one.
+/// </summary>
+public sealed class DriverChangeStreamRollbackSpec(ITestOutputHelper output) : ReplicaSetSpec(output)
+{
+    protected override ReplicaSetFixtureOptions Options => new() { Members = 3, Journal = FixtureJournal.InMemory };
+
+    [Fact]
+    public async Task A_watcher_on_a_primary_that_rolls_back_never_sees_the_rolled_back_write()
+    {
+        var old = await ReplicaSet.WaitForPrimaryAsync();
+        // Pinned to the old primary, as an app connected to it alone would be: the driver resumes only there.
+        var watched = new MongoClient($"mongodb://{old.Host}/?directConnection=true").GetDatabase("rollback").GetCollection<BsonDocument>("things");
+        using var stream = await watched.WatchAsync();
+        (await ReplicaSet.SendAsync(old, "rollback", "{ insert: 'things', documents: [{ _id: 'before' }], writeConcern: { w: 3, wtimeout: 10000 } }")).EnsureOk();
+        var watching = DriverChangeStreamSpec.NextAsync(stream, 10, until: e => e.DocumentKey["_id"] == "kept", within: TimeSpan.FromSeconds(120));
+
+        await ReplicaSet.PartitionAsync(old);
+        // Accepted before the old primary notices it lost the majority: only it ever has this write.
+        var lost = await ReplicaSet.SendAsync(old, "rollback", "{ insert: 'things', documents: [{ _id: 'lost' }], writeConcern: { w: 1 } }");
+        Assert.True(lost.Ok, lost.Body.ToString());
+        var successor = await ReplicaSet.WaitForPrimaryAsync(TimeSpan.FromSeconds(30), m => m != old);
+        (await ReplicaSet.SendAsync(successor, "rollback", "{ insert: 'things', documents: [{ _id: 'kept' }], writeConcern: { w: 'majority', wtimeout: 10000 } }")).EnsureOk();
+        await ReplicaSet.HealAsync();
+        var events = await watching;
+
+        Assert.Equal(["before", "kept"], events.Select(e => e.DocumentKey["_id"].AsString));
+        var held = await ReplicaSet.SendAsync(old, "rollback", "{ find: 'things', filter: { _id: 'lost' }, $readPreference: { mode: 'secondaryPreferred' } }");
+        Assert.Empty(held.EnsureOk()["cursor"]["firstBatch"].AsBsonArray);
+    }
+}
