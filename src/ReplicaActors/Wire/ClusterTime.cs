@@ -128,7 +128,7 @@ public sealed class ClusterTime(MemberChannel member, TimeSpan pollInterval)
     {
         if (!command.TryGetValue("maxTimeMS", out var max) || max.IsBsonNull) return null;
         if (!max.IsNumeric || max.ToDouble() < 0 || max.ToDouble() > int.MaxValue)
-            throw new ReplicaException(ErrorCode.BadValue, $"maxTimeMS must be a whole number of milliseconds from 0 (no limit) to {int.MaxValue}, got {max}");
+            throw new ReplicaException(ErrorCode.BadValue, $"maxTimeMS must be a number of milliseconds from 0 (no limit) to {int.MaxValue}, got {max}");
         return max.ToDouble() == 0 ? null : TimeSpan.FromMilliseconds(max.ToDouble());
     }
 

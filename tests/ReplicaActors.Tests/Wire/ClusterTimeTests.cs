@@ -59,6 +59,23 @@ public sealed class OperationTimeTests : Akka.TestKit.Xunit2.TestKit
         member.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("'soon'")]
+    [InlineData("3000000000")]
+    public async Task A_bad_maxTimeMS_on_a_waiting_read_is_refused_before_the_member_is_asked(string maxTimeMS)
+    {
+        var member = CreateTestProbe();
+        var clusterTime = new ClusterTime(new MemberChannel(member, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)), TimeSpan.FromMilliseconds(10));
+        var command = BsonDocument.Parse($"{{ find: 'c', readConcern: {{ afterClusterTime: Timestamp(100, 1) }}, maxTimeMS: {maxTimeMS} }}");
+
+        var e = await Assert.ThrowsAsync<ReplicaException>(() => clusterTime.WaitForAsync(command, new BsonTimestamp(100, 1), CancellationToken.None));
+
+        Assert.Equal(ErrorCode.BadValue, e.Code);
+        Assert.Contains($"maxTimeMS must be a number of milliseconds from 0 (no limit) to {int.MaxValue}", e.Message);
+        member.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
     private static BsonDocument LastWrite(int increment) =>
         new("lastWrite", new BsonDocument("opTime", new BsonDocument { { "ts", new BsonTimestamp(100, increment) }, { "t", 1L } }));
 }
