@@ -69,6 +69,29 @@ public sealed class CommandRunner(GlobalOptions globals, Func<Akka.Configuration
         return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.CommandFailed;
     }
 
+    /// <summary>
+    /// Binds a command that does not send one request and print one reply (db watch streams over the wire protocol):
+    /// the host list and options are read as for every command and <paramref name="parse"/> reads the rest, a mistake
+    /// in either exiting as a usage error before anything is sent; then <paramref name="run"/> does the work.
+    /// </summary>
+    public void BindStreaming<T>(Command command, Func<ParseResult, T> parse, Func<T, ClientSettings, CliOutput, CancellationToken, Task<int>> run) =>
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            ClientSettings settings;
+            T request;
+            try
+            {
+                settings = globals.Settings(parseResult);
+                request = parse(parseResult);
+            }
+            catch (ReplicaException e)
+            {
+                output.Error.WriteLine($"rsctl: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            return await run(request, settings, output, cancellationToken);
+        });
+
     /// <summary>Redraws the reply every interval until Ctrl-C; a failed fetch shows its error in place of the frame and watching goes on.</summary>
     private async Task<int> WatchAsync(
         IReplicaSetClient client, CommandRequest request, ReadPreference? readPreference, LiveView live, TimeSpan interval, CancellationToken cancellationToken)

@@ -10,6 +10,7 @@ public static class DbPalette
         var palette = new Command("db", "Data: documents, indexes, databases and collections");
         foreach (var command in DbCrudCommands.Create(runner).Concat(DbIndexCommands.Create(runner)).Concat(DbCatalogCommands.Create(runner)))
             palette.Add(command);
+        palette.Add(DbWatchCommand.Create(runner));
         return palette;
     }
 }

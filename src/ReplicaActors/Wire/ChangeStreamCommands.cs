@@ -54,9 +54,10 @@ public sealed class ChangeStreamCommands(MemberChannel member, WireSettings sett
         {
             cursor = await stream.NextAsync("nextBatch", BatchSize(command, "getMore"), wait, DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
         }
-        catch (ReplicaException e) when (e.Code is ErrorCode.ChangeStreamHistoryLost or ErrorCode.ChangeStreamFatalError)
+        catch (ReplicaException e) when (e.Code != ErrorCode.ConflictingOperationInProgress)
         {
-            // As mongod does: a stream whose history is gone cannot go on, so its cursor goes with the error.
+            // As mongod does: a getMore that fails ends its cursor (its history is gone, or a stage failed on an event
+            // it has moved past), so a driver resumes from its last token or reports the error.
             Remove(stream.Id);
             throw;
         }

@@ -164,8 +164,9 @@ public sealed class ChangeStreamCursor
             foreach (var change in events)
             {
                 var invalidate = change.Token.Kind == ResumeTokenKind.Invalidate;
-                // The invalidate always goes out: it tells the driver the stream is over.
-                if (invalidate || Spec.Match is not { } match || match.Matches(change.Document)) _ready.Enqueue(change);
+                // The invalidate goes out as it is, past the stages, as in mongod: it tells the driver the stream is over.
+                if (invalidate) _ready.Enqueue(change);
+                else if (Spec.Stages.Apply(change.Document, change.Token) is { } shaped) _ready.Enqueue(change with { Document = shaped });
                 _invalidated |= invalidate;
             }
             if (_invalidated) return true;

@@ -38,9 +38,9 @@ public sealed record ChangeStreamScope(string? Db, string? Collection)
 
 /// <summary>
 /// An <c>aggregate</c> whose first stage is <c>$changeStream</c>, read and checked: what it watches, where it
-/// starts, what <c>fullDocument</c> it wants, and the <c>$match</c> stages after it.
+/// starts, what <c>fullDocument</c> it wants, and the stages after it.
 /// </summary>
-public sealed record ChangeStreamSpec(ChangeStreamScope Scope, FullDocumentMode FullDocument, ResumeToken? Start, ChangeStreamMatch? Match)
+public sealed record ChangeStreamSpec(ChangeStreamScope Scope, FullDocumentMode FullDocument, ResumeToken? Start, ChangeStreamStages Stages)
 {
     private static readonly HashSet<string> Options =
         ["fullDocument", "fullDocumentBeforeChange", "resumeAfter", "startAfter", "startAtOperationTime", "allChangesForCluster", "showExpandedEvents"];
@@ -62,23 +62,7 @@ public sealed record ChangeStreamSpec(ChangeStreamScope Scope, FullDocumentMode 
             throw new ReplicaException(ErrorCode.BadValue, "$changeStream.showExpandedEvents: only false is supported by ReplicaActors (no create, createIndexes or dropIndexes events)");
         if (options.GetValue("fullDocumentBeforeChange", "off") is not BsonString { Value: "off" })
             throw new ReplicaException(ErrorCode.BadValue, "$changeStream.fullDocumentBeforeChange: only 'off' is supported by ReplicaActors (no pre-images are kept)");
-        var matches = new List<BsonDocument>();
-        for (var i = 1; i < stages.Count; i++)
-        {
-            if (stages[i] is not BsonDocument { ElementCount: 1 } stage)
-                throw new ReplicaException(ErrorCode.TypeMismatch, $"pipeline stage {i} must be a document with exactly one field");
-            var name = stage.GetElement(0).Name;
-            if (name != "$match")
-                throw new ReplicaException(ErrorCode.Location40324, $"the stage '{name}' after $changeStream is not supported by ReplicaActors (supported: $match)");
-            matches.Add(stage[0] as BsonDocument ?? throw new ReplicaException(ErrorCode.TypeMismatch, $"$match (stage {i}) takes a document, not {stage[0].BsonType}"));
-        }
-        var match = matches.Count switch
-        {
-            0 => null,
-            1 => ChangeStreamMatch.Compile(matches[0]),
-            _ => ChangeStreamMatch.Compile(new BsonDocument("$and", new BsonArray(matches))),
-        };
-        return new ChangeStreamSpec(scope, ParseFullDocument(options), ParseStart(options), match);
+        return new ChangeStreamSpec(scope, ParseFullDocument(options), ParseStart(options), ChangeStreamStages.Compile(stages, 1));
     }
 
     private static ChangeStreamScope ParseScope(string db, BsonValue target, BsonValue allChangesForCluster)

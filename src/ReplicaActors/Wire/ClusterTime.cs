@@ -8,7 +8,7 @@ namespace ReplicaActors.Wire;
 /// <c>readConcern.afterClusterTime</c> waits before a read reaches the member. The times are the member's oplog
 /// timestamps (terms are not part of a cluster time, as in MongoDB).
 /// </summary>
-public sealed class ClusterTime(MemberChannel member, TimeSpan pollInterval, TimeSpan defaultWait)
+public sealed class ClusterTime(MemberChannel member, TimeSpan pollInterval)
 {
     /// <summary>Drivers start gossiping once a reply has this; unauthenticated mongod sends the same zero signature.</summary>
     private static readonly BsonDocument UnsignedSignature = new()
@@ -100,14 +100,15 @@ public sealed class ClusterTime(MemberChannel member, TimeSpan pollInterval, Tim
 
     /// <summary>
     /// Returns once the member has applied (for majority and snapshot reads: majority-committed) an oplog entry at
-    /// or past <paramref name="after"/>; throws <see cref="ErrorCode.MaxTimeMSExpired"/> when the command's
-    /// <c>maxTimeMS</c> (else <c>replica-actors.wire.command-timeout</c>) runs out first.
+    /// or past <paramref name="after"/>. As mongod, it waits only as long as the client asked: until the command's
+    /// <c>maxTimeMS</c> (then <see cref="ErrorCode.MaxTimeMSExpired"/>), or without a limit when it names none (or 0),
+    /// until <paramref name="cancellationToken"/> says the client hung up or the member is stopping.
     /// </summary>
     public async Task WaitForAsync(BsonDocument command, BsonTimestamp after, CancellationToken cancellationToken)
     {
         var majority = command["readConcern"].AsBsonDocument.GetValue("level", "local") is BsonString { Value: "majority" or "snapshot" or "linearizable" };
-        var wait = command.TryGetValue("maxTimeMS", out var max) && max.IsNumeric && max.ToInt64() > 0 ? TimeSpan.FromMilliseconds(max.ToInt64()) : defaultWait;
-        var deadline = DateTime.UtcNow + wait;
+        var limit = MaxTime(command);
+        var deadline = limit is { } wait ? DateTime.UtcNow + wait : DateTime.MaxValue;
         var field = majority ? "lastCommittedOpTime" : "appliedOpTime";
         while (true)
         {
@@ -116,10 +117,19 @@ public sealed class ClusterTime(MemberChannel member, TimeSpan pollInterval, Tim
             if (reached >= after) return;
             if (DateTime.UtcNow >= deadline)
                 throw new ReplicaException(ErrorCode.MaxTimeMSExpired,
-                    $"readConcern.afterClusterTime {Show(after)} was not reached within {wait.TotalSeconds:0.###} s: this member's {(majority ? "majority-committed" : "applied")} optime is at {Show(reached)}");
+                    $"readConcern.afterClusterTime {Show(after)} was not reached within the command's maxTimeMS ({limit!.Value.TotalMilliseconds:0.###} ms): this member's {(majority ? "majority-committed" : "applied")} optime is at {Show(reached)}");
             // The member announces no optime progress to the wire layer, so a waiting read looks again after a short pause.
             await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The command's <c>maxTimeMS</c>, or null for none (absent, or 0 as mongod reads it).</summary>
+    private static TimeSpan? MaxTime(BsonDocument command)
+    {
+        if (!command.TryGetValue("maxTimeMS", out var max) || max.IsBsonNull) return null;
+        if (!max.IsNumeric || max.ToDouble() < 0 || max.ToDouble() > int.MaxValue)
+            throw new ReplicaException(ErrorCode.BadValue, $"maxTimeMS must be a number of milliseconds from 0 (no limit) to {int.MaxValue}, got {max}");
+        return max.ToDouble() == 0 ? null : TimeSpan.FromMilliseconds(max.ToDouble());
     }
 
     private static string Show(BsonTimestamp ts) => $"Timestamp({ts.Timestamp}, {ts.Increment})";

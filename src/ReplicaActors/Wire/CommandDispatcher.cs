@@ -17,7 +17,7 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
     private readonly HelloCommand _hello = new(member, topology, settings);
     private readonly QueryCommands _queries = new(member, cursors, changeStreams);
     private readonly FindAndModifyCommand _findAndModify = new(member);
-    private readonly ClusterTime _clusterTime = new(member, settings.AfterClusterTimePollInterval, settings.CommandTimeout);
+    private readonly ClusterTime _clusterTime = new(member, settings.AfterClusterTimePollInterval);
 
     public async Task<BsonDocument> RunAsync(WireRequest request, CancellationToken cancellationToken = default)
     {

@@ -184,7 +184,6 @@ public sealed record Pipeline(BsonDocument Find, string? CountField, BsonValue? 
                 BsonBoolean or BsonInt32 or BsonInt64 or BsonDouble when Kept(field.Value) => Expression.Path(document, field.Name),
                 BsonBoolean or BsonInt32 or BsonInt64 or BsonDouble =>
                     throw new ReplicaException(ErrorCode.Location40324, $"$project cannot exclude '{field.Name}' while it includes or computes other fields"),
-                BsonDocument { ElementCount: 1 } literal when literal.GetElement(0).Name == "$literal" => literal[0],
                 _ => Expression.Evaluate(field.Value, document),
             };
             if (computed is not null) result[field.Name] = computed;
@@ -217,12 +216,16 @@ public sealed record Pipeline(BsonDocument Find, string? CountField, BsonValue? 
         return result;
     }
 
-    /// <summary>Field paths (<c>"$a.b"</c>), constants, and documents of those: what $group keys and accumulators take.</summary>
+    /// <summary>
+    /// Field paths (<c>"$a.b"</c>), constants, <c>$literal</c>, and documents of those: what $group keys and
+    /// accumulators, computed $project fields and the stages after $changeStream take. Null: a path to nothing.
+    /// </summary>
     internal static class Expression
     {
         public static BsonValue? Evaluate(BsonValue expression, BsonDocument document) => expression switch
         {
             BsonString s when s.Value.StartsWith('$') => Path(document, s.Value[1..]),
+            BsonDocument { ElementCount: 1 } literal when literal.GetElement(0).Name == "$literal" => literal[0],
             BsonDocument d when d.ElementCount > 0 && d.GetElement(0).Name.StartsWith('$') =>
                 throw new ReplicaException(ErrorCode.Location40324, $"the expression operator '{d.GetElement(0).Name}' is not supported here"),
             BsonDocument d => new BsonDocument(d.Select(e => new BsonElement(e.Name, Evaluate(e.Value, document) ?? BsonNull.Value))),

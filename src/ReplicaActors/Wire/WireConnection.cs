@@ -17,6 +17,9 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
     /// <summary>The compressors this connection's last hello that named any agreed on.</summary>
     private IReadOnlyList<string> _compressors = [];
 
+    /// <summary>Where a hang-up watch peeks: the byte is never consumed.</summary>
+    private readonly byte[] _peeked = new byte[1];
+
     public int Id => id;
 
     public async Task ServeAsync(CancellationToken cancellationToken)
@@ -37,7 +40,20 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
                 }
                 var payload = new byte[header.PayloadLength];
                 await stream.ReadExactlyAsync(payload, cancellationToken).ConfigureAwait(false);
-                var reply = await AnswerAsync(header, payload, stream, cancellationToken).ConfigureAwait(false);
+                byte[]? reply;
+                using (var request = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    var hangUp = CancelOnHangUpAsync(request);
+                    try
+                    {
+                        reply = await AnswerAsync(header, payload, stream, request.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        await request.CancelAsync().ConfigureAwait(false);
+                        await hangUp.ConfigureAwait(false);
+                    }
+                }
                 if (reply is not null) await stream.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -48,6 +64,27 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The client went away, or the member is stopping.
+        }
+    }
+
+    /// <summary>
+    /// Cancels <paramref name="request"/> if the client hangs up while it is served, so work done only for it ends
+    /// with it (a read waiting for an afterClusterTime with no maxTimeMS has no other end). It peeks, so bytes the
+    /// client sends meanwhile (after a moreToCome request) stay for the next read; it stops when the request ends.
+    /// </summary>
+    private async Task CancelOnHangUpAsync(CancellationTokenSource request)
+    {
+        try
+        {
+            if (await socket.ReceiveAsync(_peeked, SocketFlags.Peek, request.Token).ConfigureAwait(false) == 0) await request.CancelAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Answered first.
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            await request.CancelAsync().ConfigureAwait(false);
         }
     }
 

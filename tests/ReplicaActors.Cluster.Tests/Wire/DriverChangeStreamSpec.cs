@@ -154,18 +154,78 @@ public sealed class DriverChangeStreamSpec(DriverSet set) : IClassFixture<Driver
     }
 
     [Fact]
+    public async Task Stages_after_changeStream_shape_each_event_in_order()
+    {
+        var docs = Collection("shaped");
+        var shaping = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<BsonDocument>>(
+        [
+            BsonDocument.Parse("{ $match: { operationType: { $in: ['insert', 'update'] } } }"),
+            BsonDocument.Parse("{ $set: { 'fullDocument.source': '$ns.coll' } }"),
+            BsonDocument.Parse("{ $addFields: { seen: true } }"),
+            BsonDocument.Parse("{ $unset: 'fullDocument.secret' }"),
+            BsonDocument.Parse("{ $project: { operationType: 1, fullDocument: 1, documentKey: 1, seen: 1 } }"),
+        ]);
+        var replaced = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, BsonDocument>(
+            [BsonDocument.Parse("{ $replaceRoot: { newRoot: { _id: '$_id', key: '$documentKey._id', op: '$operationType' } } }")]);
+        using var stream = await docs.WatchAsync(shaping, new ChangeStreamOptions { FullDocument = ChangeStreamFullDocumentOption.UpdateLookup });
+        using var roots = await docs.WatchAsync(replaced);
+
+        await docs.InsertOneAsync(BsonDocument.Parse("{ _id: 1, sku: 'a', qty: 5, secret: 's' }"));
+        await docs.UpdateOneAsync(new BsonDocument("_id", 1), BsonDocument.Parse("{ $inc: { qty: 1 } }"));
+        await docs.DeleteOneAsync(new BsonDocument("_id", 1));
+        await docs.InsertOneAsync(BsonDocument.Parse("{ _id: 2, sku: 'b', qty: 1 }"));
+
+        var events = (await NextAsync(stream, 3)).Select(e => e.BackingDocument).ToList();
+        Assert.Equal(["_id", "operationType", "fullDocument", "documentKey", "seen"], events[0].Names);
+        Assert.Equal(
+            [
+                BsonDocument.Parse("{ operationType: 'insert', fullDocument: { _id: 1, sku: 'a', qty: 5, source: 'shaped' }, documentKey: { _id: 1 }, seen: true }"),
+                BsonDocument.Parse("{ operationType: 'update', fullDocument: { _id: 1, sku: 'a', qty: 6, source: 'shaped' }, documentKey: { _id: 1 }, seen: true }"),
+                BsonDocument.Parse("{ operationType: 'insert', fullDocument: { _id: 2, sku: 'b', qty: 1, source: 'shaped' }, documentKey: { _id: 2 }, seen: true }"),
+            ],
+            events.Select(WithoutId));
+        var rootEvents = new List<BsonDocument>();
+        while (rootEvents.Count < 4 && await roots.MoveNextAsync()) rootEvents.AddRange(roots.Current);
+        Assert.Equal(["insert:1", "update:1", "delete:1", "insert:2"], rootEvents.Select(e => $"{e["op"]}:{e["key"]}"));
+        Assert.All(rootEvents, e => Assert.Equal(["_id", "key", "op"], e.Names));
+    }
+
+    [Fact]
+    public async Task A_stage_that_changes_the_resume_token_ends_the_stream_with_ChangeStreamFatalError()
+    {
+        var docs = Collection("token-changed");
+        var dropsId = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<BsonDocument>>(
+            [BsonDocument.Parse("{ $project: { _id: 0, operationType: 1 } }")]);
+        using var stream = await docs.WatchAsync(dropsId);
+
+        await docs.InsertOneAsync(new BsonDocument("_id", 1));
+        var e = await Assert.ThrowsAsync<MongoCommandException>(() => NextAsync(stream, 1));
+
+        Assert.Equal(280, e.Code);
+        Assert.Contains("_id field, which contains the resume token, was modified by the pipeline", e.ErrorMessage);
+    }
+
+    private static BsonDocument WithoutId(BsonDocument changeEvent)
+    {
+        var copy = new BsonDocument(changeEvent);
+        copy.Remove("_id");
+        return copy;
+    }
+
+    [Fact]
     public async Task Unsupported_stages_options_and_tokens_are_refused_with_a_clear_error()
     {
         var docs = Collection("refused");
-        var project = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<BsonDocument>>(
-            [new BsonDocument("$project", new BsonDocument("fullDocument", 0))]);
-        var stage = await Assert.ThrowsAsync<MongoCommandException>(() => docs.WatchAsync(project));
+        var group = new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<BsonDocument>>(
+            [BsonDocument.Parse("{ $group: { _id: '$operationType' } }")]);
+        var stage = await Assert.ThrowsAsync<MongoCommandException>(() => docs.WatchAsync(group));
         var preImage = await Assert.ThrowsAsync<MongoCommandException>(() =>
             docs.WatchAsync(new ChangeStreamOptions { FullDocumentBeforeChange = ChangeStreamFullDocumentBeforeChangeOption.Required }));
         var forged = await Assert.ThrowsAsync<MongoCommandException>(() =>
             docs.WatchAsync(new ChangeStreamOptions { ResumeAfter = new BsonDocument("_data", "00") }));
 
-        Assert.Contains("'$project' after $changeStream", stage.ErrorMessage);
+        Assert.Equal(20, stage.Code);
+        Assert.Contains("$group is not permitted in a $changeStream pipeline", stage.ErrorMessage);
         Assert.Contains("fullDocumentBeforeChange", preImage.ErrorMessage);
         Assert.Equal(260, forged.Code);
     }
@@ -270,5 +330,39 @@ public sealed class DriverChangeStreamFailoverSpec(ITestOutputHelper output) : R
         Assert.True(opened >= 2, "the stream was never resumed: the kill did not reach the watcher");
         Assert.Equal(Enumerable.Range(0, total), events.Select(e => e.DocumentKey["_id"].AsInt32));
         Assert.All(events, e => Assert.Equal(ChangeStreamOperationType.Insert, e.OperationType));
+    }
+}
+
+/// <summary>
+/// A watcher on a primary that is cut off and takes a w:1 write: the write is never majority-committed, so the watcher
+/// never gets it, before the primary rolls it back on healing or after. Events come in oplog order, so once the watcher
+/// has the new primary's write (which follows the rollback) it can never get the rolled-back one.
+/// </summary>
+public sealed class DriverChangeStreamRollbackSpec(ITestOutputHelper output) : ReplicaSetSpec(output)
+{
+    protected override ReplicaSetFixtureOptions Options => new() { Members = 3, Journal = FixtureJournal.InMemory };
+
+    [Fact]
+    public async Task A_watcher_on_a_primary_that_rolls_back_never_sees_the_rolled_back_write()
+    {
+        var old = await ReplicaSet.WaitForPrimaryAsync();
+        // Pinned to the old primary, as an app connected to it alone would be: the driver resumes only there.
+        var watched = new MongoClient($"mongodb://{old.Host}/?directConnection=true").GetDatabase("rollback").GetCollection<BsonDocument>("things");
+        using var stream = await watched.WatchAsync();
+        (await ReplicaSet.SendAsync(old, "rollback", "{ insert: 'things', documents: [{ _id: 'before' }], writeConcern: { w: 3, wtimeout: 10000 } }")).EnsureOk();
+        var watching = DriverChangeStreamSpec.NextAsync(stream, 10, until: e => e.DocumentKey["_id"] == "kept", within: TimeSpan.FromSeconds(120));
+
+        await ReplicaSet.PartitionAsync(old);
+        // Accepted before the old primary notices it lost the majority: only it ever has this write.
+        var lost = await ReplicaSet.SendAsync(old, "rollback", "{ insert: 'things', documents: [{ _id: 'lost' }], writeConcern: { w: 1 } }");
+        Assert.True(lost.Ok, lost.Body.ToString());
+        var successor = await ReplicaSet.WaitForPrimaryAsync(TimeSpan.FromSeconds(30), m => m != old);
+        (await ReplicaSet.SendAsync(successor, "rollback", "{ insert: 'things', documents: [{ _id: 'kept' }], writeConcern: { w: 'majority', wtimeout: 10000 } }")).EnsureOk();
+        await ReplicaSet.HealAsync();
+        var events = await watching;
+
+        Assert.Equal(["before", "kept"], events.Select(e => e.DocumentKey["_id"].AsString));
+        var held = await ReplicaSet.SendAsync(old, "rollback", "{ find: 'things', filter: { _id: 'lost' }, $readPreference: { mode: 'secondaryPreferred' } }");
+        Assert.Empty(held.EnsureOk()["cursor"]["firstBatch"].AsBsonArray);
     }
 }

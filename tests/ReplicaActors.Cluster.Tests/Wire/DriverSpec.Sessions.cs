@@ -66,7 +66,7 @@ public sealed partial class DriverSpec
 
         Assert.Equal(50, e.Code);
         Assert.Equal(50, reply.Body["code"].ToInt32());
-        Assert.Contains($"readConcern.afterClusterTime Timestamp({future.Timestamp}, 1) was not reached within 0.3 s", reply.Body["errmsg"].AsString);
+        Assert.Contains($"readConcern.afterClusterTime Timestamp({future.Timestamp}, 1) was not reached within the command's maxTimeMS (300 ms)", reply.Body["errmsg"].AsString);
         Assert.Equal(14, wrongType.Code);
     }
 

@@ -30,6 +30,15 @@ public class ErrorTests
     [InlineData("nosuch hello", "'nosuch'")]
     [InlineData("rs", "Required command was not provided")]
     [InlineData("rs hello --timeout 0", "--timeout must be a positive number of seconds")]
+    [InlineData("db watch sh$op.orders", "invalid database name 'sh$op'")]
+    [InlineData("db watch shop.", "NS 'shop.' is not a namespace")]
+    [InlineData("db watch shop.orders --fullDocument everything", "everything")]
+    [InlineData("db watch shop.orders --startAtOperationTime soon", "--startAtOperationTime 'soon' is not SECONDS[:INCREMENT]")]
+    [InlineData("db watch shop.orders --startAtOperationTime 1:2:3", "is not SECONDS[:INCREMENT]")]
+    [InlineData("db watch shop.orders --startAtOperationTime {\"t\":1}", "is not a timestamp")]
+    [InlineData("db watch shop.orders --resumeAfter {\"_data\":", "--resumeAfter '{\"_data\":' is not valid JSON")]
+    [InlineData("db watch shop.orders --resumeAfter [1]", "is not a resume token")]
+    [InlineData("db watch shop.orders --startAtOperationTime 1 --resumeAfter 01", "give --startAtOperationTime or --resumeAfter, not both")]
     public async Task Bad_arguments_are_usage_errors_and_nothing_is_sent(string commandLine, string message)
     {
         var transport = new FakeTransport();
@@ -40,6 +49,15 @@ public class ErrorTests
         Assert.Contains(message, run.Error);
         Assert.Equal("", run.Out);
         Assert.Empty(transport.Sent);
+    }
+
+    [Fact]
+    public async Task Watch_names_a_host_it_cannot_dial_as_a_usage_error()
+    {
+        var run = await RsctlRun.Of(new FakeTransport(), "h1:27017,h2:port", "db", "watch", "shop.orders");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("host 'h2:port' is not host:port", run.Error);
     }
 
     [Fact]

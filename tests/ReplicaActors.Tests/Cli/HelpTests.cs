@@ -17,7 +17,7 @@ public class HelpTests
 
     [Theory]
     [InlineData("rs", new[] { "hello", "status", "initiate", "conf", "reconfig", "add", "remove", "stepdown", "freeze", "syncfrom", "stepup", "resync" })]
-    [InlineData("db", new[] { "insert", "find", "update", "delete", "count", "createIndex", "dropIndex", "indexes", "dbs", "collections", "drop", "dropDatabase" })]
+    [InlineData("db", new[] { "insert", "find", "update", "delete", "count", "createIndex", "dropIndex", "indexes", "dbs", "collections", "drop", "dropDatabase", "watch" })]
     public async Task Palette_help_lists_every_command(string palette, string[] commands)
     {
         var run = await RsctlRun.Of(new FakeTransport(), "h1", palette, "--help");

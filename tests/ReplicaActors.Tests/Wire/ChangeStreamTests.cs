@@ -231,7 +231,21 @@ public sealed class ChangeStreamSpecTests
     }
 
     [Theory]
-    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $project: { x: 1 } }] }", ErrorCode.Location40324, "'$project' after $changeStream")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $group: { _id: 1 } }] }", ErrorCode.IllegalOperation, "$group is not permitted in a $changeStream pipeline")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $sort: { _id: 1 } }] }", ErrorCode.IllegalOperation, "$sort is not permitted")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $projection: { x: 1 } }] }", ErrorCode.Location40324, "Unrecognized pipeline stage name: '$projection'")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $redact: '$$KEEP' }] }", ErrorCode.Location40324, "'$redact' after $changeStream is not supported")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $changeStream: {} }] }", ErrorCode.Location40324, "only valid as the first stage")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $project: { a: 1, b: 0 } }] }", ErrorCode.BadValue, "cannot exclude 'b' while it includes or computes 'a'")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $project: {} }] }", ErrorCode.BadValue, "$project needs at least one field")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $project: { a: 1, 'a.b': 1 } }] }", ErrorCode.BadValue, "'a.b' and also a path inside or above it")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $project: 1 }] }", ErrorCode.TypeMismatch, "$project takes a document")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $set: { x: { $concat: ['a', 'b'] } } }] }", ErrorCode.Location40324, "'$concat'")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $addFields: { '$x': 1 } }] }", ErrorCode.BadValue, "'$x' is not a field path")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $unset: 5 }] }", ErrorCode.BadValue, "$unset takes a field path")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $unset: ['a', 1] }] }", ErrorCode.BadValue, "$unset takes a field path")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $replaceRoot: { root: '$fullDocument' } }] }", ErrorCode.FailedToParse, "'$replaceRoot.root' is an unknown field")]
+    [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: {} }, { $replaceRoot: {} }] }", ErrorCode.FailedToParse, "$replaceRoot needs newRoot")]
     [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: { bogus: 1 } }] }", ErrorCode.FailedToParse, "$changeStream.bogus")]
     [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: 1 }] }", ErrorCode.TypeMismatch, "{ $changeStream: { ...options } }")]
     [InlineData("shop", "{ aggregate: 'items', pipeline: [{ $changeStream: { fullDocument: 'everything' } }] }", ErrorCode.BadValue, "fullDocument")]
@@ -252,6 +266,88 @@ public sealed class ChangeStreamSpecTests
 
         Assert.Equal(code, e.Code);
         Assert.Contains(says, e.Message);
+    }
+}
+
+public sealed class ChangeStreamStagesTests
+{
+    private static readonly ResumeToken Token = new(ResumeTokenKind.After, new OpTime(new Timestamp(1_800_000_000, 3), 2));
+
+    private static BsonDocument Insert() => BsonDocument.Parse($$"""
+        { _id: {{Token.ToBson()}}, operationType: 'insert', clusterTime: Timestamp(1800000000, 3), ns: { db: 'shop', coll: 'items' },
+          documentKey: { _id: 7 }, fullDocument: { _id: 7, sku: 'a', qty: 5, secret: 's', lines: [{ sku: 'x', n: 1 }, { sku: 'y', n: 2 }, 3] } }
+        """);
+
+    private static BsonDocument? Run(string stages, BsonDocument? changeEvent = null) =>
+        ChangeStreamStages.Compile(BsonDocument.Parse($"{{ stages: {stages} }}")["stages"].AsBsonArray, 0).Apply(changeEvent ?? Insert(), Token);
+
+    /// <summary>The event as the stages leave it, without its _id (checked to be the token by every run).</summary>
+    private static BsonDocument Shaped(string stages)
+    {
+        var shaped = Run(stages)!;
+        Assert.Equal(Token.ToBson(), shaped["_id"]);
+        shaped.Remove("_id");
+        return shaped;
+    }
+
+    [Theory]
+    [InlineData("[{ $project: { operationType: 1, 'fullDocument.sku': 1 } }]", "{ operationType: 'insert', fullDocument: { sku: 'a' } }")]
+    [InlineData("[{ $project: { fullDocument: { sku: 1, 'lines.sku': 1 } } }]", "{ fullDocument: { sku: 'a', lines: [{ sku: 'x' }, { sku: 'y' }] } }")]
+    [InlineData("[{ $project: { ns: 0, clusterTime: 0, documentKey: 0, 'fullDocument.secret': 0, 'fullDocument.lines.n': 0 } }]",
+        "{ operationType: 'insert', fullDocument: { _id: 7, sku: 'a', qty: 5, lines: [{ sku: 'x' }, { sku: 'y' }, 3] } }")]
+    [InlineData("[{ $project: { op: '$operationType', coll: '$ns.coll', one: { $literal: 1 }, gone: '$nothing', 'meta.label': 'fixed' } }]",
+        "{ op: 'insert', coll: 'items', one: 1, meta: { label: 'fixed' } }")]
+    [InlineData("[{ $project: { _id: 1 } }]", "{ }")]
+    [InlineData("[{ $addFields: { 'fullDocument.source': '$ns.coll', seen: true, gone: '$nothing' } }, { $project: { fullDocument: { sku: 1, source: 1 }, seen: 1, gone: 1 } }]",
+        "{ fullDocument: { sku: 'a', source: 'items' }, seen: true }")]
+    [InlineData("[{ $set: { 'ns.coll': 'renamed', 'fullDocument.lines.checked': true } }, { $project: { ns: 1, 'fullDocument.lines': 1 } }]",
+        "{ ns: { db: 'shop', coll: 'renamed' }, fullDocument: { lines: [{ sku: 'x', n: 1, checked: true }, { sku: 'y', n: 2, checked: true }, { checked: true }] } }")]
+    [InlineData("[{ $unset: ['fullDocument', 'ns.db'] }, { $unset: 'clusterTime' }]", "{ operationType: 'insert', ns: { coll: 'items' }, documentKey: { _id: 7 } }")]
+    [InlineData("[{ $replaceRoot: { newRoot: { _id: '$_id', sku: '$fullDocument.sku' } } }]", "{ sku: 'a' }")]
+    [InlineData("[{ $replaceWith: { _id: '$_id', key: '$documentKey' } }]", "{ key: { _id: 7 } }")]
+    public void Stages_shape_the_event_in_order_as_MongoDB_does(string stages, string expected) =>
+        Assert.Equal(BsonDocument.Parse(expected), Shaped(stages));
+
+    [Fact]
+    public void A_match_after_a_stage_sees_what_that_stage_made()
+    {
+        Assert.NotNull(Run("[{ $project: { op: '$operationType' } }, { $match: { op: 'insert' } }]"));
+        Assert.Null(Run("[{ $project: { op: '$operationType' } }, { $match: { operationType: 'insert' } }]"));
+    }
+
+    [Theory]
+    [InlineData("[{ $project: { _id: 0 } }]", "found: { }")]
+    [InlineData("[{ $unset: '_id' }]", "found: { }")]
+    [InlineData("[{ $set: { _id: '$documentKey' } }]", "found: { \"_id\" : { \"_id\" : 7 } }")]
+    [InlineData("[{ $set: { '_id._data': 'x' } }]", "found: { \"_id\" : { \"_data\" : \"x\" } }")]
+    [InlineData("[{ $replaceWith: '$fullDocument' }]", "found: { \"_id\" : 7 }")]
+    public void An_event_whose_resume_token_a_stage_changed_is_ChangeStreamFatalError(string stages, string found)
+    {
+        var e = Assert.Throws<ReplicaException>(() => Run(stages));
+
+        Assert.Equal(ErrorCode.ChangeStreamFatalError, e.Code);
+        Assert.Contains("was modified by the pipeline", e.Message);
+        Assert.Contains($"Expected: {new BsonDocument("_id", Token.ToBson())}", e.Message);
+        Assert.Contains(found, e.Message);
+    }
+
+    [Fact]
+    public void A_new_root_that_is_not_a_document_is_refused_naming_the_event()
+    {
+        var e = Assert.Throws<ReplicaException>(() => Run("[{ $replaceWith: '$fullDocument.sku' }]"));
+
+        Assert.Equal(ErrorCode.BadValue, e.Code);
+        Assert.Contains("$replaceWith must evaluate to a document, but $fullDocument.sku is a (String) in the insert event", e.Message);
+    }
+
+    [Fact]
+    public void Stages_leave_the_event_they_were_given_as_it_was()
+    {
+        var changeEvent = Insert();
+
+        Run("[{ $set: { 'fullDocument.qty': 0, 'fullDocument.lines.n': 0 } }, { $unset: 'ns.db' }]", changeEvent);
+
+        Assert.Equal(Insert(), changeEvent);
     }
 }
 

@@ -40,7 +40,7 @@ public sealed class OperationTimeTests : Akka.TestKit.Xunit2.TestKit
     public async Task Concurrent_commands_share_one_hello_and_a_later_one_asks_again()
     {
         var member = CreateTestProbe();
-        var clusterTime = new ClusterTime(new MemberChannel(member, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)), TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10));
+        var clusterTime = new ClusterTime(new MemberChannel(member, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)), TimeSpan.FromMilliseconds(10));
 
         var first = clusterTime.OperationTimeAsync();
         var asked = member.ExpectMsg<InternalCommand>().Request;
@@ -56,6 +56,23 @@ public sealed class OperationTimeTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(new BsonTimestamp(100, 6), await second);
         Assert.Equal(new BsonTimestamp(100, 6), await third);
         Assert.Equal("hello", next.Name);
+        member.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("'soon'")]
+    [InlineData("3000000000")]
+    public async Task A_bad_maxTimeMS_on_a_waiting_read_is_refused_before_the_member_is_asked(string maxTimeMS)
+    {
+        var member = CreateTestProbe();
+        var clusterTime = new ClusterTime(new MemberChannel(member, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)), TimeSpan.FromMilliseconds(10));
+        var command = BsonDocument.Parse($"{{ find: 'c', readConcern: {{ afterClusterTime: Timestamp(100, 1) }}, maxTimeMS: {maxTimeMS} }}");
+
+        var e = await Assert.ThrowsAsync<ReplicaException>(() => clusterTime.WaitForAsync(command, new BsonTimestamp(100, 1), CancellationToken.None));
+
+        Assert.Equal(ErrorCode.BadValue, e.Code);
+        Assert.Contains($"maxTimeMS must be a number of milliseconds from 0 (no limit) to {int.MaxValue}", e.Message);
         member.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
