@@ -20,9 +20,6 @@ internal sealed record ElectionRoundTimeout(long Term, bool DryRun);
 
 internal sealed record WriteConcernTimeout(long WaiterId);
 
-/// <summary>A newly elected primary's catch-up period ended.</summary>
-internal sealed record CatchUpTimeout(long Term);
-
 /// <summary>A step-down request's catch-up period ended.</summary>
 internal sealed record StepDownDeadline(long RequestId, bool Force);
 
@@ -38,7 +35,6 @@ internal static class TimerKeys
     public const string ElectionRound = "election-round";
     public const string StepDown = "step-down";
     public const string Takeover = "takeover";
-    public const string CatchUp = "catch-up";
 
     public static string WriteConcern(long waiterId) => "wc-" + waiterId;
 }

@@ -16,7 +16,7 @@ public sealed partial class ReplicaMember
     private DateTimeOffset _frozenUntil = DateTimeOffset.MinValue;
     private DateTimeOffset? _electionDate;
     private PendingStepDown? _pendingStepDown;
-    private OpTime? _catchUpTarget;
+    private readonly CatchUp _catchUp = new();
     private long _stepDowns;
     private long _stepDownRequests;
 
@@ -160,35 +160,34 @@ public sealed partial class ReplicaMember
     }
 
     /// <summary>
-    /// Catch-up first: a fresher member (it had entries of the old primary this member never got) is
-    /// tailed until this member has them or the catch-up timeout passes, so fewer writes are rolled back.
+    /// Catch-up first (<see cref="CatchUp"/>): a fresher member (it had entries of the old primary this member never
+    /// got) is tailed until no member this one hears from is fresher, so fewer writes are rolled back.
     /// </summary>
     private void BecomePrimary()
     {
         Timers.Cancel(TimerKeys.Election);
         Timers.Cancel(TimerKeys.Takeover);
         StopFetcher("this member won an election");
-        var freshest = _peers.All
-            .Where(p => p.Up && p.Applied > _durable.LastOpTime && Config!.FindById(p.Id) is { ArbiterOnly: false })
-            .MaxBy(p => p.Applied);
-        if (freshest is null)
+        if (_catchUp.Start(Config!, _peers.All, _durable.LastOpTime, DateTimeOffset.UtcNow) is not { } fresher)
         {
             CompleteElection();
             return;
         }
-        _catchUpTarget = freshest.Applied;
-        _log.Info("elected in term {0}; catching up to {1} from member {2} before taking writes", _durable.Term, freshest.Applied, freshest.Id);
+        _log.Info("elected in term {0}; catching up from member {1} (at {2}) before taking writes", _durable.Term, fresher, _peers.Find(fresher)?.Applied);
         Become(CatchingUp);
-        StartFetcher(freshest.Id, "catch-up after election");
-        if (Config!.Settings.CatchUpTimeoutMillis >= 0)
-            Timers.StartSingleTimer(TimerKeys.CatchUp, new CatchUpTimeout(_durable.Term), TimeSpan.FromMilliseconds(Config.Settings.CatchUpTimeoutMillis));
+        StartFetcher(fresher, "catch-up after election");
     }
 
-    private void OnCatchUpTimeout(CatchUpTimeout timeout)
+    /// <summary>After each batch appended while catching up, and on the maintenance tick.</summary>
+    private void CheckCatchUp()
     {
-        if (timeout.Term != _durable.Term || _catchUpTarget is null) return;
-        _log.Info("catch-up timed out at {0} (target {1}); taking writes now", _durable.LastOpTime, _catchUpTarget);
-        CompleteElection();
+        var step = _catchUp.Check(Config!, _peers.All, _durable.LastOpTime, DateTimeOffset.UtcNow, _tail.SyncSourceId);
+        if (step.DoneBecause is { } done)
+        {
+            _log.Info("{0}; taking writes now", done);
+            CompleteElection();
+        }
+        else if (step.Follow is { } fresher) StartFetcher(fresher, "catch-up after election: the member tailed before went silent");
     }
 
     /// <summary>
@@ -197,8 +196,7 @@ public sealed partial class ReplicaMember
     /// </summary>
     private void CompleteElection()
     {
-        _catchUpTarget = null;
-        Timers.Cancel(TimerKeys.CatchUp);
+        _catchUp.End();
         StopFetcher("this member is taking writes");
         var term = _durable.Term;
         var stepDowns = _stepDowns;
@@ -278,8 +276,7 @@ public sealed partial class ReplicaMember
         _log.Info("stepping down from PRIMARY: {0}", reason);
         _metrics.SteppedDown();
         _stepDowns++;
-        _catchUpTarget = null;
-        Timers.Cancel(TimerKeys.CatchUp);
+        _catchUp.End();
         _peers.SetPrimary(null);
         _electionDate = null;
         FailWaitersOnStepDown();

@@ -191,7 +191,14 @@ public sealed partial class ReplicaMember
     {
         if (batch.SourceTerm > _durable.Term) UpdateTerm(batch.SourceTerm, "the sync source is in a newer term");
         var sourceId = batch.SourceId;
-        switch (OplogTail.Judge(batch, _durable.LastOpTime))
+        var verdict = OplogTail.Judge(batch, _durable.LastOpTime);
+        if (_catchUp.Running && verdict != TailVerdict.Append)
+        {
+            _log.Info("catch-up source member {0}'s history left this member's; taking writes with what this primary has", sourceId);
+            CompleteElection();
+            return;
+        }
+        switch (verdict)
         {
             case TailVerdict.FellOff:
                 GoRecovering(OplogTail.FellOffMessage(_durable.LastOpTime, batch.SourceOldest, Config?.FindById(sourceId)?.Host ?? $"member {sourceId}"), sourceId);
@@ -232,11 +239,8 @@ public sealed partial class ReplicaMember
         _lastIssued = _durable.LastOpTime.Ts;
         _recentWrites.Record(appended.Entries);
         LearnPosition(SelfPosition());
-        if (_catchUpTarget is { } target)
-        {
-            if (_durable.LastOpTime >= target) CompleteElection();
-        }
-        // An initial-syncing member's entries may yet be discarded: they count toward no write concern.
+        // A catching-up primary reports to nobody; an initial-syncing member's entries may yet be discarded, so they count toward no write concern.
+        if (_catchUp.Running) CheckCatchUp();
         else if (_state != MemberState.Startup2) ReportPositionUpstream();
         AnswerParkedFetches();
         if (_state == MemberState.Startup2) CompleteInitialSyncIfConsistent();

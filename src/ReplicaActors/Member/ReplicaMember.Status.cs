@@ -13,7 +13,7 @@ public sealed partial class ReplicaMember
     {
         var reply = new BsonDocument
         {
-            { "isWritablePrimary", _state == MemberState.Primary && _catchUpTarget is null },
+            { "isWritablePrimary", _state == MemberState.Primary && !_catchUp.Running },
             { "secondary", _state == MemberState.Secondary },
         };
         if (Config is not { } config)

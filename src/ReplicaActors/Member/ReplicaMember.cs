@@ -178,6 +178,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         {
             StepDownIfMajorityLost();
             RetryPendingStepDown();
+            if (_catchUp.Running) CheckCatchUp();
         }
         // Versions older than a commit point the snapshot-history window has passed can no longer be read or rolled back to.
         if (_snapshotHistory.Observe(_commitPoint, now) is { } pruneTo && pruneTo > _prunedTo) _pruneTo = pruneTo;
@@ -273,7 +274,6 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
                 Sender.Tell(CommandReply.Error(ErrorCode.NotWritablePrimary, "not writable yet: this newly elected primary is catching up"));
             else HandleCommand(request);
         }));
-        Command<CatchUpTimeout>(OnCatchUpTimeout);
         CommonHandlers();
     }
 
@@ -338,7 +338,6 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<ElectionHandoff>(_ => { });
         Command<StepDownDeadline>(_ => { });
         Command<TakeoverTick>(_ => { });
-        Command<CatchUpTimeout>(_ => { });
         Command<InitialSyncRetry>(_ => { });
         Command<InitialSyncProgressed>(_ => { });
         Command<InitialSyncCloned>(_ => { });

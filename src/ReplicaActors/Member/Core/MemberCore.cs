@@ -42,6 +42,7 @@ public sealed class MemberCore
     private readonly Candidacy _candidacy = new();
     private DateTimeOffset _roundDeadline;
     private readonly OplogTail _tail = new();
+    private readonly CatchUp _catchUp = new();
     private readonly RecoveryAttempts _recoveryAttempts;
     private RollbackRun? _rollback;
 
@@ -111,6 +112,7 @@ public sealed class MemberCore
             if (State == MemberState.Secondary) MaintainSyncSource(now, avoid: null);
         }
         if (State == MemberState.Primary) StepDownIfMajorityLost(now);
+        if (State == MemberState.Primary && _catchUp.Running) CheckCatchUp(now);
         if (State == MemberState.Secondary && !_candidacy.Running && HealthyPrimaryId() is null && now >= _electionDeadline)
             StandForElection(now);
         if (_candidacy.Running && now >= _roundDeadline) LoseElection(now, "not enough votes within the election timeout");
@@ -270,6 +272,7 @@ public sealed class MemberCore
         Emit(new Send(from, answer.Reply));
     }
 
+    /// <summary>PRIMARY to the others at once; writable once caught up with any fresher member (<see cref="CatchUp"/>).</summary>
     private void BecomePrimary(DateTimeOffset now)
     {
         StopFetching();
@@ -277,11 +280,37 @@ public sealed class MemberCore
         _lostMajoritySince = null;
         _positions.Clear();
         SetState(MemberState.Primary, $"elected in term {Term}");
+        if (_catchUp.Start(_config, _peers.All, _durable.LastOpTime, now) is { } fresher)
+        {
+            _tail.Follow(fresher);
+            Fetch(now);
+            return;
+        }
+        TakeWrites(now);
+    }
+
+    private void CheckCatchUp(DateTimeOffset now)
+    {
+        var step = _catchUp.Check(_config, _peers.All, _durable.LastOpTime, now, _tail.SyncSourceId);
+        if (step.DoneBecause is not null) TakeWrites(now);
+        else if (step.Follow is { } fresher)
+        {
+            _tail.Follow(fresher);
+            Fetch(now);
+        }
+    }
+
+    /// <summary>The new term's first entry follows everything this primary caught up with; client writes come after it.</summary>
+    private void TakeWrites(DateTimeOffset now)
+    {
+        _catchUp.End();
+        StopFetching();
         AppendOwn(now, new BsonDocument("msg", "new primary"), writeId: null);
     }
 
     private void StepDown(DateTimeOffset now, string reason)
     {
+        _catchUp.End();
         _peers.SetPrimary(null);
         foreach (var (writeId, at) in _awaitingCommit) Emit(new WriteAnswered(writeId, at, $"the primary stepped down: {reason}"));
         _awaitingCommit.Clear();
@@ -306,9 +335,9 @@ public sealed class MemberCore
 
     private void OnClientWrite(BsonValue writeId, DateTimeOffset now)
     {
-        if (State != MemberState.Primary)
+        if (WritableRefusal() is { } refusal)
         {
-            Emit(new WriteAnswered(writeId, OpTime.Null, $"not primary: this member is {State.ToDisplay()}"));
+            Emit(new WriteAnswered(writeId, OpTime.Null, refusal));
             return;
         }
         var at = AppendOwn(now, new BsonDocument("w", writeId), writeId);
@@ -325,9 +354,9 @@ public sealed class MemberCore
     {
         if (read.Level == ReadLevel.Linearizable)
         {
-            if (State != MemberState.Primary)
+            if (WritableRefusal() is { } refusal)
             {
-                Emit(new ReadAnswered(read.ReadId, [], OpTime.Null, $"not primary: this member is {State.ToDisplay()}"));
+                Emit(new ReadAnswered(read.ReadId, [], OpTime.Null, refusal));
                 return;
             }
             _awaitingBarrier.Add((read.ReadId, AppendOwn(now, new BsonDocument("msg", "linearizable read"), writeId: null)));
@@ -342,6 +371,11 @@ public sealed class MemberCore
         var at = read.Level == ReadLevel.Majority ? _commitPoint : _durable.LastOpTime;
         Emit(new ReadAnswered(read.ReadId, WritesThrough(at), at, null));
     }
+
+    private string? WritableRefusal() =>
+        State != MemberState.Primary ? $"not primary: this member is {State.ToDisplay()}"
+        : _catchUp.Running ? "not writable yet: this newly elected primary is catching up"
+        : null;
 
     private List<BsonValue> WritesThrough(OpTime at) =>
         _log.TakeWhile(e => e.OpTime <= at).Where(e => e.WriteId is not null).Select(e => e.WriteId!).ToList();
@@ -454,7 +488,14 @@ public sealed class MemberCore
             ProbeNext(now, run.Record(batch.Holds(run.NextProbe!.Value)));
             return;
         }
-        switch (OplogTail.Judge(batch, _durable.LastOpTime))
+        var verdict = OplogTail.Judge(batch, _durable.LastOpTime);
+        // A fresher member whose history left this one's cannot be caught up with: take writes with what this primary has.
+        if (_catchUp.Running && verdict != TailVerdict.Append)
+        {
+            TakeWrites(now);
+            return;
+        }
+        switch (verdict)
         {
             case TailVerdict.FellOff:
                 GoRecovering(now, OplogTail.FellOffMessage(_durable.LastOpTime, batch.SourceOldest, $"member {from}"), from);
@@ -471,9 +512,10 @@ public sealed class MemberCore
         {
             Record(new OplogAppended(entries));
             LearnPosition(SelfPosition(), now);
-            ReportPositionUpstream();
+            if (!_catchUp.Running) ReportPositionUpstream();
         }
         LearnCommitPoint(batch.CommitPoint);
+        if (_catchUp.Running) CheckCatchUp(now);
         Fetch(now);
     }
 
