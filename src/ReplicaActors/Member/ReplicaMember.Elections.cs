@@ -206,7 +206,7 @@ public sealed partial class ReplicaMember
             if (_durable.Term != term || _stepDowns != stepDowns) return;
             _peers.SetPrimary(Me!.Id);
             _electionDate = DateTimeOffset.UtcNow;
-            _lostMajoritySince = null;
+            _majority.Reset();
             _lastIssued = _lastIssued > _durable.LastOpTime.Ts ? _lastIssued : _durable.LastOpTime.Ts;
             _log.Info("elected PRIMARY in term {0}", term);
             _metrics.ElectionWon();

@@ -14,7 +14,7 @@ namespace ReplicaActors.Member;
 public sealed partial class ReplicaMember
 {
     private readonly PeerTable _peers = new();
-    private DateTimeOffset? _lostMajoritySince;
+    private readonly MajorityWatch _majority = new();
 
     private void ResetPeers(ReplicaSetConfig config) => _peers.Reset(config, config.FindByHost(_settings.Host)?.Id);
 
@@ -126,15 +126,7 @@ public sealed partial class ReplicaMember
     private void StepDownIfMajorityLost()
     {
         if (Config is not { } config || Me is not { } self) return;
-        if (!Consensus.StepDownRules.ShouldStepDownForLostMajority(config, self.Id, OtherViews()))
-        {
-            _lostMajoritySince = null;
-            return;
-        }
-        var now = DateTimeOffset.UtcNow;
-        _lostMajoritySince ??= now;
-        if (now - _lostMajoritySince.Value >= TimeSpan.FromMilliseconds(config.Settings.ElectionTimeoutMillis))
-            StepDown("cannot see a majority of voters");
+        if (_majority.ShouldStepDown(config, self.Id, OtherViews(), DateTimeOffset.UtcNow)) StepDown("cannot see a majority of voters");
     }
 
     private void OnUnreachable(ClusterEvent.UnreachableMember unreachable)

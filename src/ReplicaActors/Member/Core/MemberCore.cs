@@ -38,7 +38,7 @@ public sealed class MemberCore
     private OpTime _commitPoint = OpTime.Null;
     private DateTimeOffset _nextHeartbeat;
     private DateTimeOffset _electionDeadline;
-    private DateTimeOffset? _lostMajoritySince;
+    private readonly MajorityWatch _majority = new();
     private readonly Candidacy _candidacy = new();
     private DateTimeOffset _roundDeadline;
     private readonly OplogTail _tail = new();
@@ -277,7 +277,7 @@ public sealed class MemberCore
     {
         StopFetching();
         _peers.SetPrimary(_selfId);
-        _lostMajoritySince = null;
+        _majority.Reset();
         _positions.Clear();
         SetState(MemberState.Primary, $"elected in term {Term}");
         if (_catchUp.Start(_config, _peers.All, _durable.LastOpTime, now) is { } fresher)
@@ -322,13 +322,7 @@ public sealed class MemberCore
 
     private void StepDownIfMajorityLost(DateTimeOffset now)
     {
-        if (!StepDownRules.ShouldStepDownForLostMajority(_config, _selfId, OtherViews()))
-        {
-            _lostMajoritySince = null;
-            return;
-        }
-        _lostMajoritySince ??= now;
-        if (now - _lostMajoritySince.Value >= _config.Settings.ElectionTimeout) StepDown(now, "cannot see a majority of voters");
+        if (_majority.ShouldStepDown(_config, _selfId, OtherViews(), now)) StepDown(now, "cannot see a majority of voters");
     }
 
     // ---- The primary's writes and commit point ---------------------------------------------------
