@@ -45,6 +45,7 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
                 "saslStart" => await _sasl.StartAsync(request.Db, request.Command, session, cancellationToken).ConfigureAwait(false),
                 "saslContinue" => _sasl.Continue(request.Command, session),
                 "logout" => Logout(session),
+                "connectionStatus" => ConnectionStatus(session),
                 var name when UserCommands.Serves(name) => await _userCommands.RunAsync(request, session, cancellationToken).ConfigureAwait(false),
                 var name when ServerCommands.Serves(name) => ServerCommands.Run(request),
                 "serverStatus" => await status.RunAsync(cancellationToken).ConfigureAwait(false),
@@ -126,6 +127,13 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
         }
         return reply;
     }
+
+    /// <summary>Who the connection is logged in as, and with which roles (mongosh's <c>db.runCommand({connectionStatus: 1})</c>).</summary>
+    private static BsonDocument ConnectionStatus(ClientSession session) => CommandReply.Success(new BsonDocument("authInfo", new BsonDocument
+    {
+        { "authenticatedUsers", new BsonArray(session.User is { } user ? [new BsonDocument { { "user", user.User }, { "db", user.Db } }] : Array.Empty<BsonDocument>()) },
+        { "authenticatedUserRoles", new BsonArray(session.User?.Roles.Select(r => r.ToBson()) ?? []) },
+    })).Body;
 
     private static BsonDocument Logout(ClientSession session)
     {

@@ -13,7 +13,7 @@ public static class ServerCommands
 
     public static bool Serves(string name) => name is
         "ping" or "buildInfo" or "buildinfo" or "getParameter" or "getLog" or "endSessions" or "refreshSessions"
-        or "killSessions" or "killAllSessions" or "connectionStatus" or "whatsmyuri" or "getCmdLineOpts"
+        or "killSessions" or "killAllSessions" or "whatsmyuri" or "getCmdLineOpts"
         or "hostInfo" or "getFreeMonitoringStatus" or "atlasVersion" or "authenticate";
 
     public static BsonDocument Run(WireRequest request) => request.Name switch
@@ -33,7 +33,6 @@ public static class ServerCommands
         }),
         "getParameter" => Ok(new BsonDocument("featureCompatibilityVersion", new BsonDocument("version", "6.0"))),
         "getLog" => Ok(new BsonDocument { { "totalLinesWritten", 0 }, { "log", new BsonArray() } }),
-        "connectionStatus" => Ok(new BsonDocument("authInfo", new BsonDocument { { "authenticatedUsers", new BsonArray() }, { "authenticatedUserRoles", new BsonArray() } })),
         "whatsmyuri" => Ok(new BsonDocument("you", "")),
         "getCmdLineOpts" => Ok(new BsonDocument { { "argv", new BsonArray() }, { "parsed", new BsonDocument() } }),
         "hostInfo" => Ok(new BsonDocument

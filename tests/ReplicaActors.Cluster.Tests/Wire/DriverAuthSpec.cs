@@ -1,7 +1,11 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using ReplicaActors.Security;
 using ReplicaActors.TestKit;
+using ReplicaActors.Wire;
 
 namespace ReplicaActors.Cluster.Tests.Wire;
 
@@ -61,6 +65,60 @@ public sealed class DriverAuthSpec(AuthThreeMemberSet set) : IClassFixture<AuthT
 
             Assert.Equal(1, await items.CountDocumentsAsync(new BsonDocument("by", options)));
         }
+        var status = await set.As("writer", "w-pass").GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("connectionStatus", 1));
+        Assert.Equal(BsonDocument.Parse("{ authenticatedUsers: [{ user: 'writer', db: 'admin' }], authenticatedUserRoles: [{ role: 'readWrite', db: 'authdata' }] }"),
+            status["authInfo"]);
+    }
+
+    [Fact]
+    public async Task Bad_replayed_and_out_of_order_SASL_steps_are_refused_on_a_connection_that_keeps_answering_and_never_authenticates()
+    {
+        await set.CreateUserAsync("fuzzed", "f-pass", "[{ role: 'read', db: 'authdata' }]");
+        var primary = await set.ReplicaSet.WaitForPrimaryAsync();
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, primary.Port);
+        await using var stream = new NetworkStream(socket);
+        var requestId = 0;
+        async Task<BsonDocument> Run(BsonDocument command)
+        {
+            await stream.WriteAsync(OpMsg.EncodeRequest(++requestId, OpMsgFlags.None, command));
+            return (await WireFrames.ReadMessageAsync(stream)).Message.Body;
+        }
+        BsonDocument Start(byte[] payload) => new() { { "saslStart", 1 }, { "mechanism", "SCRAM-SHA-256" }, { "payload", payload }, { "options", new BsonDocument("skipEmptyExchange", true) }, { "$db", "admin" } };
+        BsonDocument Continue(byte[] payload) => new() { { "saslContinue", 1 }, { "conversationId", 1 }, { "payload", payload }, { "$db", "admin" } };
+        var codes = new List<int>();
+
+        codes.Add((await Run(Continue(Encoding.UTF8.GetBytes("c=biws,r=x,p=AAAA"))))["code"].ToInt32());
+        var random = new Random(5802);
+        var clientFirst = Encoding.UTF8.GetBytes("n,,n=fuzzed,r=fixed-client-nonce");
+        for (var i = 0; i < 200; i++)
+        {
+            var garbage = new byte[random.Next(64)];
+            random.NextBytes(garbage);
+            var truncated = clientFirst[..random.Next(clientFirst.Length)];
+            foreach (var bad in new[] { garbage, truncated })
+            {
+                var started = await Run(Start(bad));
+                if (started["ok"].ToDouble() == 0) codes.Add(started["code"].ToInt32());
+                codes.Add((await Run(Continue(garbage)))["code"].ToInt32());
+            }
+        }
+        // The server-first message's "r=<client nonce><server nonce>", and a final message with it and a made-up proof.
+        static string Nonce(BsonDocument started) => Encoding.UTF8.GetString(started["payload"].AsByteArray).Split(',')[0];
+        static byte[] Forged(string nonce) => Encoding.UTF8.GetBytes($"c=biws,{nonce},p={Convert.ToBase64String(new byte[32])}");
+        // A replayed nonce: the first conversation's, sent into a second one that has a fresh server half.
+        var first = Nonce(await Run(Start(clientFirst)));
+        var second = Nonce(await Run(Start(clientFirst)));
+        var replayed = await Run(Continue(Forged(first)));
+        var forged = await Run(Continue(Forged(Nonce(await Run(Start(clientFirst))))));
+        var find = await Run(BsonDocument.Parse("{ find: 'items', $db: 'authdata' }"));
+
+        Assert.NotEqual(first, second);
+        Assert.Equal((18, 18), (replayed["code"].ToInt32(), forged["code"].ToInt32()));
+        Assert.Contains("nonce", replayed["errmsg"].AsString);
+        Assert.Equal("Authentication failed.", forged["errmsg"].AsString);
+        Assert.All(codes, code => Assert.Contains(code, new[] { 17, 18 }));
+        Assert.Equal(13, find["code"].ToInt32());
     }
 
     [Fact]
