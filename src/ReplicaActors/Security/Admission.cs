@@ -114,6 +114,8 @@ public static class Admission
         if (db == "admin" && collection == UsersCollection && (Reads.Contains(command) || Writes.Contains(command)))
             return Has("userAdmin", "admin") || Cluster("userAdminAnyDatabase");
         if (AnyUser.Contains(command)) return true;
+        // aggregate: 1 on admin is a change stream of the whole set (allChangesForCluster): reading every database.
+        if (command == "aggregate" && db == "admin" && collection is null) return Cluster("readAnyDatabase", "readWriteAnyDatabase");
         if (Reads.Contains(command)) return Has("read", db) || Has("readWrite", db) || Cluster("readAnyDatabase", "readWriteAnyDatabase");
         if (Writes.Contains(command)) return Has("readWrite", db) || Cluster("readWriteAnyDatabase");
         if (command == "dropDatabase") return Has("dbAdmin", db) || Cluster("dbAdminAnyDatabase");

@@ -12,18 +12,21 @@ namespace ReplicaActors.Wire;
 public sealed class SaslCommands(UserStore users)
 {
     private const int ConversationId = 1;
+    private const string Sha1 = "SCRAM-SHA-1";
 
     /// <param name="db">The user's database: the saslStart's <c>$db</c> (the driver's authSource).</param>
     public async Task<BsonDocument> StartAsync(string db, BsonDocument command, ClientSession session, CancellationToken cancellationToken)
     {
         session.Sasl = null;
         var mechanism = command.GetValue("mechanism", BsonNull.Value);
-        if (mechanism != ScramCredential.Mechanism)
-            throw new AuthException(AuthCode.MechanismUnavailable,
-                $"Received authentication for mechanism {mechanism} which is not enabled: this server offers {ScramCredential.Mechanism} only");
+        if (mechanism != ScramCredential.Mechanism && mechanism != Sha1)
+            throw Unavailable(mechanism);
         var first = ScramClientFirst.Parse(Payload(command));
         var user = await users.FindAsync(db, first.User, cancellationToken).ConfigureAwait(false);
         if (user?.Credential is not { } credential) throw new AuthException(AuthCode.AuthenticationFailed, AuthException.Failed);
+        // Drivers fall back to SCRAM-SHA-1 for a user hello did not name mechanisms for, an unknown one: that is
+        // AuthenticationFailed above, as in mongod; only a user who exists hears that the mechanism is missing.
+        if (mechanism == Sha1) throw Unavailable(mechanism);
         var conversation = new ScramConversation(first, credential);
         var skipEmpty = command.GetValue("options", BsonNull.Value) is BsonDocument options && options.GetValue("skipEmptyExchange", false).ToBoolean();
         session.Sasl = new SaslState(conversation, user, skipEmpty);
@@ -54,6 +57,9 @@ public sealed class SaslCommands(UserStore users)
         session.Sasl = state;
         return Step(done: false, serverFinal);
     }
+
+    private static AuthException Unavailable(BsonValue mechanism) => new(AuthCode.MechanismUnavailable,
+        $"Received authentication for mechanism {mechanism} which is not enabled: this server offers {ScramCredential.Mechanism} only");
 
     private static byte[] Payload(BsonDocument command) => command.GetValue("payload", BsonNull.Value) switch
     {

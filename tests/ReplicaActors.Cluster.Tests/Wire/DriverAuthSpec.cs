@@ -205,6 +205,51 @@ public sealed class DriverAuthSpec(AuthThreeMemberSet set) : IClassFixture<AuthT
         Assert.Equal(stored["credentials"], withCredentials["users"][0]["credentials"]);
     }
 
+    [Fact]
+    public async Task Users_are_managed_with_mongods_commands_and_refusals()
+    {
+        var admin = (await set.RootAsync()).GetDatabase("admin");
+        Task<BsonDocument> Run(string command) => admin.RunCommandAsync<BsonDocument>(BsonDocument.Parse(command));
+        async Task<(int, string)> Refused(string command)
+        {
+            var e = await Assert.ThrowsAsync<MongoCommandException>(() => Run(command));
+            return (e.Code, e.ErrorMessage);
+        }
+        // A new appName makes a new client pool: the driver shares pools between clients of equal settings, and a
+        // connection keeps the login it has.
+        async Task<int> LoginError(string password, string appName) => CommandError(await Assert.ThrowsAnyAsync<MongoException>(() =>
+            set.As("managed", password, $"&appName={appName}").GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("connectionStatus", 1)))).Code;
+
+        await Run("{ createUser: 'managed', pwd: 'old-pass', roles: [], writeConcern: { w: 3 } }");
+        var refusals = new[]
+        {
+            await Refused("{ createUser: 'managed', pwd: 'x-pass', roles: [] }"),
+            await Refused("{ createUser: 'other', pwd: 'x-pass', roles: ['owner'] }"),
+            await Refused("{ createUser: 'other', pwd: 'x-pass', roles: [], mechanisms: ['SCRAM-SHA-1'] }"),
+            await Refused("{ createUser: 'other', pwd: 'caf\u00e9', roles: [] }"),
+            await Refused("{ createUser: 'other', roles: [] }"),
+            await Refused("{ updateUser: 'managed' }"),
+        };
+        await Run("{ updateUser: 'managed', pwd: 'new-pass', roles: [{ role: 'read', db: 'authdata' }], writeConcern: { w: 3 } }");
+        var oldPassword = await LoginError("old-pass", "after-update");
+        var status = await set.As("managed", "new-pass").GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("connectionStatus", 1));
+        await Run("{ dropUser: 'managed', writeConcern: { w: 3 } }");
+        var droppedAgain = await Refused("{ dropUser: 'managed' }");
+        var dropped = await LoginError("new-pass", "after-drop");
+
+        Assert.Equal([51003, 31, 2, 2, 2, 2], refusals.Select(r => r.Item1));
+        Assert.Equal("User \"managed@admin\" already exists", refusals[0].Item2);
+        Assert.StartsWith("Could not find role: owner@admin", refusals[1].Item2);
+        Assert.Contains("SCRAM-SHA-1 is not supported", refusals[2].Item2);
+        Assert.Contains("non-ASCII character (U+00E9)", refusals[3].Item2);
+        Assert.Contains("'pwd'", refusals[4].Item2);
+        Assert.Contains("nothing to update", refusals[5].Item2);
+        Assert.Equal(BsonDocument.Parse("{ role: 'read', db: 'authdata' }"), status["authInfo"]["authenticatedUserRoles"][0]);
+        Assert.Equal((18, 18), (oldPassword, dropped));
+        Assert.Equal((11, "User 'managed@admin' not found"), droppedAgain);
+        Assert.Empty((await Run("{ usersInfo: ['managed', 'other'] }"))["users"].AsBsonArray);
+    }
+
     private static MongoCommandException CommandError(Exception e) =>
         e as MongoCommandException ?? (e.InnerException is { } inner ? CommandError(inner) : throw new Xunit.Sdk.XunitException($"no command error in {e}"));
 }

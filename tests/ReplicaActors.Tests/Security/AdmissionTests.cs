@@ -96,6 +96,15 @@ public sealed class AdmissionTests
         Assert.Equal(allowed, Allowed(command, db, "c", Roles(role)));
 
     [Fact]
+    public void A_change_stream_of_the_whole_set_needs_reading_every_database()
+    {
+        Assert.False(Allowed("aggregate", "admin", null, Roles("read@admin")));
+        Assert.False(Allowed("aggregate", "admin", null, Roles("readWrite@admin")));
+        Assert.True(Allowed("aggregate", "admin", null, Roles("readAnyDatabase@admin")));
+        Assert.True(Allowed("aggregate", "test", null, Roles("read@test")));
+    }
+
+    [Fact]
     public void A_refusal_of_a_user_names_the_command_and_the_database()
     {
         var refusal = Admission.Refusal("insert", "test", "c", Roles("read@test"));
