@@ -120,7 +120,7 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
                 answer.Remove("ok");
                 reply["speculativeAuthenticate"] = answer;
             }
-            catch (Exception e) when (e is AuthException or ReplicaException or InvalidCastException)
+            catch (Exception e) when (e is AuthException or ReplicaException or InvalidCastException or FormatException)
             {
                 // The driver runs saslStart itself when hello carries no answer, and hears the reason then.
             }
