@@ -1,15 +1,17 @@
 using MongoDB.Bson;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 
 namespace ReplicaActors.Wire;
 
 /// <summary>
 /// Sends each command to the family that serves it: most go to the member as they are (the wire layer
 /// translates, the member decides); hello, cursors, aggregation, findAndModify, distinct and the probes
-/// drivers and mongosh send at start are shaped here; change streams are served here (<see cref="ChangeStreamCommands"/>).
-/// Every failure becomes a MongoDB-shaped error reply.
+/// drivers and mongosh send at start are shaped here; change streams are served here (<see cref="ChangeStreamCommands"/>);
+/// authentication and users too (<see cref="SaslCommands"/>, <see cref="UserCommands"/>), and with authorization on,
+/// every command is first put to <see cref="Admission"/>. Every failure becomes a MongoDB-shaped error reply.
 /// </summary>
-public sealed class CommandDispatcher(MemberChannel member, CursorRegistry cursors, ChangeStreamCommands changeStreams, TopologyWatch topology, ServerStatus status, WireSettings settings)
+public sealed class CommandDispatcher(MemberChannel member, CursorRegistry cursors, ChangeStreamCommands changeStreams, TopologyWatch topology, ServerStatus status, WireSettings settings, UserStore users, AuthSettings auth)
 {
     /// <summary>Errors that say the member's role just changed (the SDAM spec's not-primary and node-is-recovering codes).</summary>
     private static readonly HashSet<int> StateChangeCodes = [91, 189, 10058, 10107, 11600, 11602, 13435, 13436];
@@ -18,8 +20,11 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
     private readonly QueryCommands _queries = new(member, cursors, changeStreams);
     private readonly FindAndModifyCommand _findAndModify = new(member);
     private readonly ClusterTime _clusterTime = new(member, settings.AfterClusterTimePollInterval);
+    private readonly SaslCommands _sasl = new(users);
+    private readonly UserCommands _userCommands = new(users, auth);
 
-    public async Task<BsonDocument> RunAsync(WireRequest request, CancellationToken cancellationToken = default)
+    /// <param name="session">Who the connection is; its user and SASL conversation change with authentication commands.</param>
+    public async Task<BsonDocument> RunAsync(WireRequest request, ClientSession session, CancellationToken cancellationToken = default)
     {
         BsonDocument reply;
         status.Count(request);
@@ -31,11 +36,17 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
                 throw new ReplicaException(ErrorCode.FailedToParse, "the command document is empty: its first field names the command");
             if (request.Command.Contains("startTransaction") || request.Command.Contains("autocommit"))
                 throw new ReplicaException(ErrorCode.OperationNotSupportedInTransaction, "multi-document transactions are not supported by ReplicaActors");
+            if (auth.Enabled) await AdmitAsync(request, session, cancellationToken).ConfigureAwait(false);
             if (ClusterTime.AfterClusterTime(request.Command) is { } after)
                 await _clusterTime.WaitForAsync(request.Command, after, cancellationToken).ConfigureAwait(false);
             reply = request.Name switch
             {
-                var name when HelloDocument.IsHello(name) => await _hello.RunAsync(request, cancellationToken).ConfigureAwait(false),
+                var name when HelloDocument.IsHello(name) => await HelloAsync(request, session, cancellationToken).ConfigureAwait(false),
+                "saslStart" => await _sasl.StartAsync(request.Db, request.Command, session, cancellationToken).ConfigureAwait(false),
+                "saslContinue" => _sasl.Continue(request.Command, session),
+                "logout" => Logout(session),
+                "connectionStatus" => ConnectionStatus(session),
+                var name when UserCommands.Serves(name) => await _userCommands.RunAsync(request, session, cancellationToken).ConfigureAwait(false),
                 var name when ServerCommands.Serves(name) => ServerCommands.Run(request),
                 "serverStatus" => await status.RunAsync(cancellationToken).ConfigureAwait(false),
                 "find" => await _queries.FindAsync(request, cancellationToken).ConfigureAwait(false),
@@ -56,6 +67,10 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
         {
             reply = CommandReply.Error(e).Body;
         }
+        catch (AuthException e)
+        {
+            reply = new BsonDocument { { "ok", 0.0 }, { "errmsg", e.Message }, { "code", (int)e.Code }, { "codeName", e.Code.ToString() } };
+        }
         catch (Exception e) when (e is InvalidCastException or KeyNotFoundException or ArgumentException or FormatException or OverflowException)
         {
             // A field of the wrong type somewhere the command is read: the client's mistake, answered, never a crash.
@@ -70,6 +85,61 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
         // A getMore whose cursor is gone may have been a change stream's: drivers resume those, and ignore the label on others.
         if (changeStream || request.Name == "getMore") reply = WireErrors.LabelledForChangeStream(reply);
         return WireErrors.Labelled(reply, request.IsRetryableWrite);
+    }
+
+    /// <summary>Throws the refusal if the connection's user may not run the command (the localhost exception looked up only when it could matter).</summary>
+    private async Task AdmitAsync(WireRequest request, ClientSession session, CancellationToken cancellationToken)
+    {
+        var collection = request.Command[0] is BsonString { Value: var name } ? name : null;
+        var localhostException = session.User is null && session.FromLoopback && request.Name == "createUser"
+                                 && !await users.AnyAsync(cancellationToken).ConfigureAwait(false);
+        if (Admission.Refusal(request.Name, request.Db, collection, session.User?.Roles, localhostException) is { } refusal) throw refusal;
+    }
+
+    /// <summary>
+    /// hello, plus what drivers ask of it for authentication: the mechanisms of the user named in
+    /// <c>saslSupportedMechs</c> (none for an unknown user, as mongod), and the answer to a <c>speculativeAuthenticate</c>
+    /// saslStart (left out when it fails, so the driver runs the conversation itself and hears why).
+    /// </summary>
+    private async Task<BsonDocument> HelloAsync(WireRequest request, ClientSession session, CancellationToken cancellationToken)
+    {
+        var reply = await _hello.RunAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!WireErrors.IsOk(reply)) return reply;
+        if (request.Command.TryGetValue("saslSupportedMechs", out var named))
+        {
+            var dot = named.IsString ? named.AsString.IndexOf('.') : -1;
+            if (dot <= 0) throw new ReplicaException(ErrorCode.BadValue, "hello's saslSupportedMechs must name a user as '<db>.<user>'");
+            if (await users.FindAsync(named.AsString[..dot], named.AsString[(dot + 1)..], cancellationToken).ConfigureAwait(false) is { Credential: not null })
+                reply["saslSupportedMechs"] = new BsonArray { ScramCredential.Mechanism };
+        }
+        if (request.Command.GetValue("speculativeAuthenticate", BsonNull.Value) is BsonDocument { ElementCount: > 0 } start && start.GetElement(0).Name == "saslStart")
+        {
+            try
+            {
+                var answer = await _sasl.StartAsync(start.GetValue("db", request.Db).AsString, start, session, cancellationToken).ConfigureAwait(false);
+                answer.Remove("ok");
+                reply["speculativeAuthenticate"] = answer;
+            }
+            catch (Exception e) when (e is AuthException or ReplicaException or InvalidCastException or FormatException)
+            {
+                // The driver runs saslStart itself when hello carries no answer, and hears the reason then.
+            }
+        }
+        return reply;
+    }
+
+    /// <summary>Who the connection is logged in as, and with which roles (mongosh's <c>db.runCommand({connectionStatus: 1})</c>).</summary>
+    private static BsonDocument ConnectionStatus(ClientSession session) => CommandReply.Success(new BsonDocument("authInfo", new BsonDocument
+    {
+        { "authenticatedUsers", new BsonArray(session.User is { } user ? [new BsonDocument { { "user", user.User }, { "db", user.Db } }] : Array.Empty<BsonDocument>()) },
+        { "authenticatedUserRoles", new BsonArray(session.User?.Roles.Select(r => r.ToBson()) ?? []) },
+    })).Body;
+
+    private static BsonDocument Logout(ClientSession session)
+    {
+        session.User = null;
+        session.Sasl = null;
+        return CommandReply.Success(new BsonDocument()).Body;
     }
 
     /// <summary>mongosh's <c>rs.initiate()</c> sends an empty config, meaning what the member's null means: a set of itself.</summary>

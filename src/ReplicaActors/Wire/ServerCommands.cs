@@ -13,12 +13,12 @@ public static class ServerCommands
 
     public static bool Serves(string name) => name is
         "ping" or "buildInfo" or "buildinfo" or "getParameter" or "getLog" or "endSessions" or "refreshSessions"
-        or "killSessions" or "killAllSessions" or "connectionStatus" or "whatsmyuri" or "getCmdLineOpts"
-        or "hostInfo" or "getFreeMonitoringStatus" or "atlasVersion" or "saslStart" or "saslContinue" or "authenticate" or "logout";
+        or "killSessions" or "killAllSessions" or "whatsmyuri" or "getCmdLineOpts"
+        or "hostInfo" or "getFreeMonitoringStatus" or "atlasVersion" or "authenticate";
 
     public static BsonDocument Run(WireRequest request) => request.Name switch
     {
-        "ping" or "endSessions" or "refreshSessions" or "killSessions" or "killAllSessions" or "logout" => Ok(new BsonDocument()),
+        "ping" or "endSessions" or "refreshSessions" or "killSessions" or "killAllSessions" => Ok(new BsonDocument()),
         "buildInfo" or "buildinfo" => Ok(new BsonDocument
         {
             { "version", Version },
@@ -33,7 +33,6 @@ public static class ServerCommands
         }),
         "getParameter" => Ok(new BsonDocument("featureCompatibilityVersion", new BsonDocument("version", "6.0"))),
         "getLog" => Ok(new BsonDocument { { "totalLinesWritten", 0 }, { "log", new BsonArray() } }),
-        "connectionStatus" => Ok(new BsonDocument("authInfo", new BsonDocument { { "authenticatedUsers", new BsonArray() }, { "authenticatedUserRoles", new BsonArray() } })),
         "whatsmyuri" => Ok(new BsonDocument("you", "")),
         "getCmdLineOpts" => Ok(new BsonDocument { { "argv", new BsonArray() }, { "parsed", new BsonDocument() } }),
         "hostInfo" => Ok(new BsonDocument
@@ -42,8 +41,8 @@ public static class ServerCommands
             { "os", new BsonDocument("type", Environment.OSVersion.Platform.ToString()) },
         }),
         "getFreeMonitoringStatus" => Ok(new BsonDocument("state", "disabled")),
-        "saslStart" or "saslContinue" or "authenticate" =>
-            CommandReply.Error(ErrorCode.CommandNotSupported, "authentication is not supported yet: connect without credentials (members bind loopback unless told otherwise)").Body,
+        "authenticate" =>
+            CommandReply.Error(ErrorCode.CommandNotSupported, "'authenticate' (MONGODB-CR, MONGODB-X509) is not supported: authenticate with SCRAM-SHA-256 (saslStart)").Body,
         // mongosh asks, expecting CommandNotFound from anything but Atlas.
         _ => CommandReply.Error(ErrorCode.CommandNotFound, $"no such command: '{request.Name}'").Body,
     };

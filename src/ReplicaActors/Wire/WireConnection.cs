@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Akka.Event;
 using MongoDB.Bson;
@@ -16,6 +17,9 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
 
     /// <summary>The compressors this connection's last hello that named any agreed on.</summary>
     private IReadOnlyList<string> _compressors = [];
+
+    /// <summary>Who the client is, as far as it has authenticated on this connection.</summary>
+    private readonly ClientSession _session = new(socket.RemoteEndPoint is IPEndPoint { Address: var address } && IPAddress.IsLoopback(address));
 
     /// <summary>Where a hang-up watch peeks: the byte is never consumed.</summary>
     private readonly byte[] _peeked = new byte[1];
@@ -143,7 +147,7 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
                 await StreamHelloAsync(request, header.RequestId, stream, cancellationToken).ConfigureAwait(false);
                 return null;
             }
-            reply = Negotiated(name, command, await dispatcher.RunAsync(request, cancellationToken).ConfigureAwait(false));
+            reply = Negotiated(name, command, await dispatcher.RunAsync(request, _session, cancellationToken).ConfigureAwait(false));
         }
         catch (WireFormatException e) when (!e.CloseConnection)
         {
@@ -171,7 +175,7 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
         var command = new BsonDocument(request.Command);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var reply = await dispatcher.RunAsync(request with { Command = command }, cancellationToken).ConfigureAwait(false);
+            var reply = await dispatcher.RunAsync(request with { Command = command }, _session, cancellationToken).ConfigureAwait(false);
             var ok = WireErrors.IsOk(reply);
             var replyId = nextRequestId();
             await stream.WriteAsync(OpMsg.Encode(replyId, responseTo, reply, ok ? OpMsgFlags.MoreToCome : OpMsgFlags.None), cancellationToken).ConfigureAwait(false);
@@ -193,11 +197,12 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
             return LegacyError(e.Message);
         }
         var command = query.Command();
-        if (query.CommandDb is not { } db || command.ElementCount == 0 || !HelloDocument.IsHello(command.GetElement(0).Name))
-            return LegacyError("OP_QUERY is no longer supported except for the hello/isMaster handshake; use OP_MSG");
+        // Drivers finish the handshake in the legacy opcode they opened it with, authentication included.
+        if (query.CommandDb is not { } db || command.ElementCount == 0 || command.GetElement(0).Name is var name && !HelloDocument.IsHello(name) && name is not ("saslStart" or "saslContinue"))
+            return LegacyError("OP_QUERY is no longer supported except for the handshake (hello/isMaster, saslStart, saslContinue); use OP_MSG");
         try
         {
-            return Negotiated(command.GetElement(0).Name, command, await dispatcher.RunAsync(new WireRequest(db, command, id, query.SecondaryOk), cancellationToken).ConfigureAwait(false));
+            return Negotiated(command.GetElement(0).Name, command, await dispatcher.RunAsync(new WireRequest(db, command, id, query.SecondaryOk), _session, cancellationToken).ConfigureAwait(false));
         }
         catch (WireFormatException e)
         {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using ReplicaActors.Security;
 
 namespace ReplicaActors.Wire;
 
@@ -24,7 +25,7 @@ public sealed class WireServer : IDisposable
     private int _connectionIds;
     private int _requestIds;
 
-    private WireServer(Socket listener, IActorRef member, WireSettings settings, ILoggingAdapter log)
+    private WireServer(Socket listener, IActorRef member, WireSettings settings, AuthSettings auth, ILoggingAdapter log)
     {
         _listener = listener;
         _settings = settings;
@@ -34,7 +35,7 @@ public sealed class WireServer : IDisposable
         _topology = new TopologyWatch(channel, settings.TopologyPollInterval, log);
         var changeStreams = new ChangeStreamCommands(channel, settings);
         var status = new ServerStatus(channel, () => _connections.Count, () => Volatile.Read(ref _connectionIds), settings.MaxConnections);
-        _dispatcher = new CommandDispatcher(channel, _cursors, changeStreams, _topology, status, settings);
+        _dispatcher = new CommandDispatcher(channel, _cursors, changeStreams, _topology, status, settings, new UserStore(channel), auth);
         _sweep = new Timer(_ =>
         {
             var now = DateTime.UtcNow;
@@ -51,6 +52,7 @@ public sealed class WireServer : IDisposable
     public static WireServer Start(ActorSystem system, IActorRef member, string bindIp, int port)
     {
         var settings = WireSettings.From(system.Settings.Config);
+        var auth = AuthSettings.From(system.Settings.Config);
         var address = BindAddress(bindIp);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -63,10 +65,10 @@ public sealed class WireServer : IDisposable
             listener.Dispose();
             throw new IOException($"cannot listen for the MongoDB wire protocol on {bindIp}:{port}: {e.Message}", e);
         }
-        var server = new WireServer(listener, member, settings, system.Log);
+        var server = new WireServer(listener, member, settings, auth, system.Log);
         system.RegisterOnTermination(server.Dispose);
         _ = server.AcceptAsync();
-        system.Log.Info("MongoDB wire protocol listening on {0}:{1}", bindIp, server.Port);
+        system.Log.Info("MongoDB wire protocol listening on {0}:{1}, client authorization {2}", bindIp, server.Port, auth.Enabled ? "enabled" : "disabled");
         return server;
     }
 

@@ -19,7 +19,7 @@ public sealed partial class FolderLayeringTests
         ["Replication"] = ["Protocol", "Config", "Consensus", "Oplog", "Storage"],
         ["Member"] = ["Protocol", "Config", "Consensus", "Oplog", "Storage", "Replication"],
         ["Serialization"] = ["Protocol", "Config", "Oplog", "Member"],
-        ["Wire"] = ["Protocol", "Config"],
+        ["Wire"] = ["Protocol", "Config", "Security"],
         ["Client"] = ["Protocol", "Config", "Security"],
         ["Server"] = ["Protocol", "Config", "Consensus", "Oplog", "Security", "Storage", "Replication", "Member", "Serialization", "Wire"],
     };
