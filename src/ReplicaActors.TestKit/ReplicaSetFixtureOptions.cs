@@ -27,6 +27,7 @@ public sealed record ReplicaSetFixtureOptions
           catchUpTimeoutMillis = 2000
           catchUpTakeoverDelayMillis = 3000
         }
+        akka.scheduler.tick-duration = 10ms
         akka.cluster.failure-detector {
           heartbeat-interval = 250ms
           acceptable-heartbeat-pause = 2s

@@ -5,6 +5,12 @@ public readonly record struct Namespace(string Db, string Collection)
 {
     private static readonly char[] BadDbChars = ['/', '\\', '.', ' ', '"', '$', '*', '<', '>', ':', '|', '?', '\0'];
 
+    /// <summary>
+    /// Where the set keeps its users (mongod's name and shape): the one <c>system.</c> collection that is written, as
+    /// data that replicates, rolls back and is cloned like any other. Change streams leave it out, as all system collections.
+    /// </summary>
+    public static readonly Namespace Users = new("admin", "system.users");
+
     public string Full => $"{Db}.{Collection}";
 
     public override string ToString() => Full;
@@ -42,7 +48,7 @@ public readonly record struct Namespace(string Db, string Collection)
             throw new ReplicaException(ErrorCode.InvalidNamespace, $"invalid collection name '{Collection}': it contains a null character");
         if (Collection.StartsWith('.') || Collection.EndsWith('.'))
             throw new ReplicaException(ErrorCode.InvalidNamespace, $"invalid collection name '{Collection}': it starts or ends with '.'");
-        if (Collection.StartsWith("system.", StringComparison.Ordinal))
+        if (Collection.StartsWith("system.", StringComparison.Ordinal) && this != Users)
             throw new ReplicaException(ErrorCode.InvalidNamespace, $"invalid collection name '{Collection}': 'system.' collections are reserved");
         if (Full.Length > 255)
             throw new ReplicaException(ErrorCode.InvalidNamespace, $"invalid namespace '{Full}': longer than 255 characters");

@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Security;
 
@@ -41,12 +42,8 @@ public sealed record RoleGrant(string Role, string Db)
 /// </summary>
 public static class Admission
 {
-    /// <summary>
-    /// The collection on admin that holds the users. mongod's is <c>system.users</c>, but <c>Protocol/Namespace</c> reserves
-    /// every <c>system.</c> collection, on writes, on oplog application and on initial sync's clone; until it admits
-    /// <c>admin.system.users</c>, users live here, under a name of ReplicaActors' own.
-    /// </summary>
-    public const string UsersCollection = "replicaActors.users";
+    /// <summary>The collection on admin that holds the users, as in mongod (<see cref="Namespace.Users"/>).</summary>
+    public static readonly string UsersCollection = Namespace.Users.Collection;
 
     public static readonly IReadOnlyList<string> BuiltInRoles =
         ["read", "readWrite", "dbAdmin", "userAdmin", "clusterMonitor", "clusterAdmin", "readAnyDatabase", "readWriteAnyDatabase",

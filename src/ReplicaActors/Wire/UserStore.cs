@@ -10,7 +10,7 @@ namespace ReplicaActors.Wire;
 /// </summary>
 public sealed class UserStore(MemberChannel member)
 {
-    public const string Collection = Admission.UsersCollection;
+    public static readonly string Collection = Admission.UsersCollection;
 
     private static readonly BsonDocument Local = new("mode", "nearest");
 

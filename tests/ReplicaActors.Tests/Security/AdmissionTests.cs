@@ -1,5 +1,7 @@
 using MongoDB.Bson;
+using ReplicaActors.Protocol;
 using ReplicaActors.Security;
+using ReplicaActors.Wire;
 
 namespace ReplicaActors.Tests.Security;
 
@@ -158,4 +160,25 @@ public sealed class AdmissionTests
     [InlineData("{ r: [{ role: 'read' }] }")]
     public void Roles_that_are_neither_names_nor_documents_are_refused(string document) =>
         Assert.Throws<ArgumentException>(() => RoleGrant.Parse(BsonDocument.Parse(document)["r"], "test"));
+}
+
+public class UsersNamespaceTests
+{
+    [Fact]
+    public void The_users_collection_on_admin_is_the_one_system_collection_a_write_may_name()
+    {
+        Namespace.Parse("admin.system.users");
+        Assert.Equal(ErrorCode.InvalidNamespace, Assert.Throws<ReplicaException>(() => Namespace.Parse("shop.system.users")).Code);
+        Assert.Equal(ErrorCode.InvalidNamespace, Assert.Throws<ReplicaException>(() => Namespace.Parse("admin.system.roles")).Code);
+        Assert.Equal("system.users", Admission.UsersCollection);
+    }
+
+    [Fact]
+    public void No_change_stream_shows_the_users()
+    {
+        var onUsers = BsonDocument.Parse("{ aggregate: 'system.users', pipeline: [{ $changeStream: {} }] }");
+        Assert.Equal(ErrorCode.InvalidNamespace, Assert.Throws<ReplicaException>(() => ChangeStreamSpec.Parse("admin", onUsers)).Code);
+        var wholeSet = ChangeStreamSpec.Parse("admin", BsonDocument.Parse("{ aggregate: 1, pipeline: [{ $changeStream: { allChangesForCluster: true } }] }"));
+        Assert.False(wholeSet.Scope.Watches("admin", "system.users"));
+    }
 }
