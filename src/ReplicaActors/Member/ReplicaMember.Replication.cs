@@ -18,7 +18,7 @@ public sealed partial class ReplicaMember
 {
     private const string JournalReaderName = "journal-reader-";
     private readonly MemberPositions _positions = new();
-    private readonly List<ParkedFetch> _parkedFetches = [];
+    private readonly ParkedFetches<IActorRef> _parkedFetches = new();
     private readonly OplogTail _tail = new();
     private readonly RecoveryAttempts _recoveryAttempts;
     private OpTime _commitPoint = OpTime.Null;
@@ -29,23 +29,18 @@ public sealed partial class ReplicaMember
     private TimeSpan _applyDelay;
     private int _delayedApplierCount;
 
-    /// <summary>A fetch with nothing new to return yet: answered when entries arrive or its wait ends.</summary>
-    private sealed record ParkedFetch(FetchOplog Request, IActorRef ReplyTo, DateTimeOffset Deadline);
-
     // ---- Serving fetches -------------------------------------------------------------------------
 
     private void OnFetchOplog(FetchOplog fetch)
     {
         if (fetch.Term > _durable.Term) UpdateTerm(fetch.Term, $"member {fetch.FromId} fetches in term {fetch.Term}");
-        if (!AnswerFetch(fetch, Sender, answerEmpty: false))
-            _parkedFetches.Add(new ParkedFetch(fetch, Sender, DateTimeOffset.UtcNow + _settings.FetchAwaitData));
+        if (!AnswerFetch(fetch, Sender, answerEmpty: false)) _parkedFetches.Park(fetch, Sender, DateTimeOffset.UtcNow + _settings.FetchAwaitData);
     }
 
     /// <returns>False when there is nothing new and the fetch may wait.</returns>
     private bool AnswerFetch(FetchOplog fetch, IActorRef replyTo, bool answerEmpty)
     {
-        var entries = _window.After(fetch.After, _settings.FetchBatchEntries);
-        if (entries is null && _window.IsBehind(fetch.After)) entries = [];
+        var entries = _window.Fetch(fetch.After, _settings.FetchBatchEntries);
         if (entries is null && ReadFromJournal(fetch, replyTo)) return true;
         if (entries is { Count: 0 } && !answerEmpty) return false;
         ReplyToFetch(fetch, replyTo, entries);
@@ -75,12 +70,7 @@ public sealed partial class ReplicaMember
     }
 
     /// <summary>Answers parked fetches that now have entries, and those whose wait is over (with none).</summary>
-    private void AnswerParkedFetches()
-    {
-        if (_parkedFetches.Count == 0) return;
-        var now = DateTimeOffset.UtcNow;
-        _parkedFetches.RemoveAll(parked => AnswerFetch(parked.Request, parked.ReplyTo, answerEmpty: parked.Deadline <= now));
-    }
+    private void AnswerParkedFetches() => _parkedFetches.AnswerDue(DateTimeOffset.UtcNow, AnswerFetch);
 
     // ---- Tailing a sync source -------------------------------------------------------------------
 

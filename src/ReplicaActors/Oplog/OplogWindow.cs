@@ -7,12 +7,22 @@ namespace ReplicaActors.Oplog;
 /// journal. Bounded by size: a secondary that falls behind the oldest entry held is too stale to
 /// catch up by tailing and needs a fresh initial sync.
 /// </summary>
-public sealed class OplogWindow(long maxBytes)
+public sealed class OplogWindow
 {
+    private readonly long _maxBytes;
     private readonly List<OplogEntry> _entries = [];
     private readonly List<long> _sizes = [];
     private int _start;
     private long _bytes;
+
+    public OplogWindow(long maxBytes)
+    {
+        _maxBytes = maxBytes;
+        Entries = new View(this);
+    }
+
+    /// <summary>The entries held, oldest first: a live view, not a copy.</summary>
+    public IReadOnlyList<OplogEntry> Entries { get; }
 
     /// <summary>True while every entry ever written is still held, so a fetch from the very beginning can be served.</summary>
     public bool HoldsBeginning { get; private set; } = true;
@@ -32,7 +42,7 @@ public sealed class OplogWindow(long maxBytes)
             _sizes.Add(size);
             _bytes += size;
         }
-        while (_bytes > maxBytes && Count > 1)
+        while (_bytes > _maxBytes && Count > 1)
         {
             _bytes -= _sizes[_start];
             _start++;
@@ -102,6 +112,13 @@ public sealed class OplogWindow(long maxBytes)
         return count <= 0 ? [] : _entries.GetRange(first, count);
     }
 
+    /// <summary>
+    /// What a fetch of the entries after <paramref name="after"/> gets from the window: up to <paramref name="max"/> of
+    /// them; none when the fetching member is at or past the newest held (<see cref="IsBehind"/>: it may wait); or null
+    /// when the window cannot tell (<paramref name="after"/> is older than the window, or on no history it holds).
+    /// </summary>
+    public IReadOnlyList<OplogEntry>? Fetch(OpTime after, int max) => After(after, max) ?? (IsBehind(after) ? [] : null);
+
     /// <summary>The entries held at or after <paramref name="from"/>, oldest first.</summary>
     public IReadOnlyList<OplogEntry> From(OpTime from)
     {
@@ -111,4 +128,19 @@ public sealed class OplogWindow(long maxBytes)
     }
 
     private int IndexOf(OpTime opTime) => OplogSearch.IndexOf(_entries, opTime, _start);
+
+    private sealed class View(OplogWindow window) : IReadOnlyList<OplogEntry>
+    {
+        public int Count => window.Count;
+
+        public OplogEntry this[int index] =>
+            (uint)index < (uint)window.Count ? window._entries[window._start + index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<OplogEntry> GetEnumerator()
+        {
+            for (var i = window._start; i < window._entries.Count; i++) yield return window._entries[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }

@@ -107,4 +107,36 @@ public class OplogWindowTests
         Assert.Null(window.After(Entry(3).OpTime, 10));
         Assert.Equal([6u, 7u], window.After(Entry(5).OpTime, 2)!.Select(e => e.OpTime.Ts.Seconds));
     }
+
+    [Fact]
+    public void A_fetch_gets_what_follows_nothing_when_the_fetcher_is_ahead_and_null_off_the_window()
+    {
+        var window = new OplogWindow(long.MaxValue);
+        window.Append(Entries(5), _ => 100);
+
+        Assert.Equal([Entry(4).OpTime, Entry(5).OpTime], window.Fetch(Entry(3).OpTime, 10)!.Select(e => e.OpTime));
+        Assert.Equal([Entry(4).OpTime], window.Fetch(Entry(3).OpTime, 1)!.Select(e => e.OpTime));
+        Assert.Empty(window.Fetch(Entry(5).OpTime, 10)!);
+        Assert.Empty(window.Fetch(Entry(9).OpTime, 10)!);
+        Assert.Null(window.Fetch(Entry(3, increment: 2).OpTime, 10));
+        // An entry of an older term than the newest held can never come after it: that fetcher diverged.
+        Assert.Null(window.Fetch(Entry(9, term: 0).OpTime, 10));
+    }
+
+    [Fact]
+    public void The_entries_view_follows_appends_drops_and_truncation()
+    {
+        var window = new OplogWindow(300);
+        var view = window.Entries;
+        window.Append(Entries(2), _ => 100);
+        Assert.Equal([Entry(1).OpTime, Entry(2).OpTime], view.Select(e => e.OpTime));
+
+        window.Append([Entry(3), Entry(4)], _ => 100);
+        Assert.Equal([Entry(2).OpTime, Entry(3).OpTime, Entry(4).OpTime], view.Select(e => e.OpTime));
+        Assert.Equal(Entry(2).OpTime, view[0].OpTime);
+
+        window.TruncateAfter(Entry(3).OpTime);
+        Assert.Equal(2, view.Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => view[2]);
+    }
 }

@@ -23,10 +23,11 @@ public sealed class MemberCore
     private readonly RecoverySettings _recovery;
     private readonly SyncSourceLimits _syncSourceLimits;
     private readonly int _fetchBatchEntries;
-    private readonly List<OplogEntry> _log = [];
+    // The actor's in-memory window, unbounded here: the core holds its whole oplog in it, and serves fetches from it as the actor does.
+    private readonly OplogWindow _log = new(long.MaxValue);
     private readonly PeerTable _peers = new();
     private readonly MemberPositions _positions = new();
-    private readonly List<(int From, FetchOplog Fetch, DateTimeOffset Deadline)> _parkedFetches = [];
+    private readonly ParkedFetches<int> _parkedFetches = new();
     private readonly Dictionary<BsonValue, OpTime> _awaitingCommit = new();
     private readonly List<(long ReadId, OpTime Barrier)> _awaitingBarrier = [];
     private readonly List<CoreEffect> _effects = [];
@@ -77,7 +78,7 @@ public sealed class MemberCore
     public OpTime LastOpTime => _durable.LastOpTime;
 
     /// <summary>This member's oplog, oldest first.</summary>
-    public IReadOnlyList<OplogEntry> Log => _log;
+    public IReadOnlyList<OplogEntry> Log => _log.Entries;
 
     public string? InfoMessage { get; private set; }
 
@@ -153,7 +154,7 @@ public sealed class MemberCore
                 break;
             case FetchOplog fetch:
                 if (fetch.Term > Term) UpdateTerm(fetch.Term, now, $"member {from} fetches in a newer term");
-                if (!AnswerFetch(from, fetch, answerEmpty: false)) _parkedFetches.Add((from, fetch, now + _awaitData));
+                if (!AnswerFetch(from, fetch, answerEmpty: false)) _parkedFetches.Park(fetch, from, now + _awaitData);
                 break;
             case OplogBatch batch:
                 OnOplogBatch(from, batch, now);
@@ -372,7 +373,7 @@ public sealed class MemberCore
         : null;
 
     private List<BsonValue> WritesThrough(OpTime at) =>
-        _log.TakeWhile(e => e.OpTime <= at).Where(e => e.WriteId is not null).Select(e => e.WriteId!).ToList();
+        _log.Entries.TakeWhile(e => e.OpTime <= at).Where(e => e.WriteId is not null).Select(e => e.WriteId!).ToList();
 
     private OpTime AppendOwn(DateTimeOffset now, BsonDocument o, BsonValue? writeId)
     {
@@ -427,21 +428,16 @@ public sealed class MemberCore
     /// <returns>False when there is nothing new yet and the fetch may wait.</returns>
     private bool AnswerFetch(int from, FetchOplog fetch, bool answerEmpty)
     {
-        IReadOnlyList<OplogEntry>? entries;
-        var index = fetch.After.IsNull ? -1 : IndexOf(fetch.After);
-        if (fetch.After.IsNull || index >= 0) entries = _log.Skip(index + 1).Take(_fetchBatchEntries).ToList();
-        else if (_log.Count > 0 && fetch.After > _log[^1].OpTime) entries = [];
-        else entries = null;
+        var entries = _log.Fetch(fetch.After, _fetchBatchEntries);
         if (entries is { Count: 0 } && !answerEmpty) return false;
-        var oldest = _log.Count > 0 ? _log[0].OpTime : OpTime.Null;
-        Emit(new Send(from, new OplogBatch(_selfId, Term, _commitPoint, entries ?? [], entries is null, oldest, _durable.LastOpTime, fetch.RequestId)));
+        Emit(new Send(from, new OplogBatch(_selfId, Term, _commitPoint, entries ?? [], entries is null, _log.Oldest, _durable.LastOpTime, fetch.RequestId)));
         return true;
     }
 
     private void AnswerParkedFetches(DateTimeOffset now) =>
-        _parkedFetches.RemoveAll(parked => AnswerFetch(parked.From, parked.Fetch, answerEmpty: parked.Deadline <= now));
+        _parkedFetches.AnswerDue(now, (fetch, from, answerEmpty) => AnswerFetch(from, fetch, answerEmpty));
 
-    private int IndexOf(OpTime opTime) => OplogSearch.IndexOf(_log, opTime);
+    private int IndexOf(OpTime opTime) => OplogSearch.IndexOf(_log.Entries, opTime);
 
     // ---- Tailing a sync source -------------------------------------------------------------------
 
@@ -517,7 +513,7 @@ public sealed class MemberCore
 
     private void StartRollback(DateTimeOffset now, int sourceId, OpTime sourceOldest)
     {
-        var run = RollbackRun.Start(sourceId, _log.Where(e => e.OpTime >= sourceOldest).ToList());
+        var run = RollbackRun.Start(sourceId, _log.From(sourceOldest));
         // A candidate's round is over: the round's end would otherwise make it SECONDARY in the middle of the rollback.
         _candidacy.End();
         _tail.Probe(sourceId);
@@ -546,7 +542,7 @@ public sealed class MemberCore
             GoRecovering(now, verdict.Refusal!, run.SourceId);
             return;
         }
-        var undone = _log.Where(e => e.OpTime > common.OpTime).ToList();
+        var undone = _log.After(common.OpTime, int.MaxValue)!;
         Record(new RollbackApplied(common.OpTime, common.WallMillis));
         _lastIssued = common.OpTime.Ts;
         _positions.Forget(_selfId);
@@ -591,10 +587,10 @@ public sealed class MemberCore
         switch (e)
         {
             case OplogAppended appended:
-                _log.AddRange(appended.Entries);
+                _log.Append(appended.Entries, static _ => 0);
                 break;
             case RollbackApplied rollback:
-                _log.RemoveAll(entry => entry.OpTime > rollback.CommonPoint);
+                _log.TruncateAfter(rollback.CommonPoint);
                 break;
         }
     }
