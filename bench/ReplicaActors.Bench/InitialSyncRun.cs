@@ -13,6 +13,8 @@ namespace ReplicaActors.Bench;
 internal static class InitialSyncRun
 {
     private const int BatchSize = 1000;
+    private const int LoadAttempts = 5;
+    private static readonly TimeSpan LoadRetryPause = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(10);
 
     public static async Task<BsonDocument> RunAsync(IReplicaSetClient client, ICommandTransport transport, string[] args)
@@ -68,13 +70,32 @@ internal static class InitialSyncRun
         for (var first = 0; first < docs; first += BatchSize)
         {
             var batch = new BsonArray(Enumerable.Range(first, Math.Min(BatchSize, docs - first)).Select(i => new BsonDocument { { "_id", i }, { "p", payload } }));
-            var reply = await client.RunCommandAsync(new CommandRequest("bench", new BsonDocument
-            {
-                { "insert", "sync" }, { "documents", batch }, { "writeConcern", new BsonDocument("w", "majority") },
-            }));
-            if (!Inserts.Acknowledged(reply)) throw new InvalidOperationException($"loading failed: {reply.Body}");
+            await LoadBatchAsync(client, batch);
         }
     }
+
+    /// <summary>
+    /// One batch, again after a failover (a loaded machine sees step-downs): unordered, so a retry skips the
+    /// documents the first attempt stored, which come back as duplicate keys.
+    /// </summary>
+    private static async Task LoadBatchAsync(IReplicaSetClient client, BsonArray batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var reply = await client.RunCommandAsync(new CommandRequest("bench", new BsonDocument
+            {
+                { "insert", "sync" }, { "documents", batch }, { "ordered", false }, { "writeConcern", new BsonDocument("w", "majority") },
+            }));
+            if (Inserts.Acknowledged(reply) || (attempt > 1 && OnlyDuplicateKeys(reply))) return;
+            if (attempt == LoadAttempts) throw new InvalidOperationException($"loading failed {LoadAttempts} times: {reply.Body}");
+            // Long enough for the set to elect a new primary on any profile's timings.
+            await Task.Delay(LoadRetryPause);
+        }
+    }
+
+    private static bool OnlyDuplicateKeys(CommandReply reply) =>
+        reply.Ok && !reply.Body.Contains("writeConcernError") && reply.Body.TryGetValue("writeErrors", out var errors)
+        && errors.AsBsonArray.All(e => e["code"].ToInt32() == (int)ErrorCode.DuplicateKey);
 
     private static async Task AddAsync(IReplicaSetClient client, string host)
     {
