@@ -176,11 +176,14 @@ public sealed class ChangeStreamCursor
 
     private ReplicaException Lost(OplogBatch batch)
     {
-        var where = _after.IsNull ? $"startAtOperationTime {_startAt}" : $"the resume point {_after}";
-        if (_after.IsNull || _after < batch.SourceOldest)
+        // A stream reads the member's oplog after an entry it holds, so the oldest entry's own events are out of reach too.
+        if (_after.IsNull)
             return new ReplicaException(ErrorCode.ChangeStreamHistoryLost,
-                $"cannot resume this change stream: {where} is no longer in this member's oplog (its oldest entry is {batch.SourceOldest})");
+                $"cannot start this change stream: startAtOperationTime {_startAt} is not after {batch.SourceOldest.Ts}, the oldest entry this member's oplog still holds; start after it");
+        if (_after < batch.SourceOldest)
+            return new ReplicaException(ErrorCode.ChangeStreamHistoryLost,
+                $"cannot resume this change stream: the resume point {_after} is no longer in this member's oplog (its oldest entry is {batch.SourceOldest})");
         return new ReplicaException(ErrorCode.ChangeStreamFatalError,
-            $"cannot resume this change stream: {where} is not in this member's oplog (not a majority-committed entry of this replica set)");
+            $"cannot resume this change stream: the resume point {_after} is not in this member's oplog (not a majority-committed entry of this replica set)");
     }
 }

@@ -474,6 +474,20 @@ public sealed class ChangeStreamCursorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_start_time_not_after_the_oldest_entry_held_is_ChangeStreamHistoryLost_and_says_where_the_oplog_begins()
+    {
+        var spec = ChangeStreamSpec.Parse("shop", BsonDocument.Parse("{ aggregate: 'items', pipeline: [{ $changeStream: { startAtOperationTime: Timestamp(200, 1) } }] }"));
+        var cursor = new ChangeStreamCursor(44, spec, Start, new MemberChannel(_member, Wait, Wait), 100, TimeSpan.FromMilliseconds(5), 1 << 20);
+        var next = cursor.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
+        _member.ExpectMsg<FetchOplog>();
+        _member.Reply(new OplogBatch(0, 1, At(300), [], true, At(200), At(300)));
+
+        var e = await Assert.ThrowsAsync<ReplicaException>(() => next);
+        Assert.Equal(ErrorCode.ChangeStreamHistoryLost, e.Code);
+        Assert.Contains("startAtOperationTime Timestamp(200, 1) is not after Timestamp(200, 1), the oldest entry this member's oplog still holds", e.Message);
+    }
+
+    [Fact]
     public async Task A_resume_point_older_than_the_oplog_is_ChangeStreamHistoryLost_and_one_it_never_had_is_fatal()
     {
         var lost = _cursor.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
