@@ -26,6 +26,8 @@ public enum TailVerdict
 public sealed class OplogTail
 {
     private long _lastRequestId;
+    private bool _inFlight;
+    private DateTimeOffset _deadline;
 
     /// <summary>The member asked, while a tail or a probe runs.</summary>
     public int? SourceId { get; private set; }
@@ -39,10 +41,6 @@ public sealed class OplogTail
     /// <summary>Bumped by every <see cref="Follow"/>, <see cref="Probe"/> and <see cref="Stop"/>: work begun for one run can check it still runs.</summary>
     public long Run { get; private set; }
 
-    private bool InFlight { get; set; }
-
-    private DateTimeOffset Deadline { get; set; }
-
     /// <summary>Tail <paramref name="sourceId"/>'s oplog from now on; the first request is the caller's to make.</summary>
     public void Follow(int sourceId) => Begin(sourceId, probing: false);
 
@@ -53,7 +51,7 @@ public sealed class OplogTail
     {
         SourceId = null;
         Probing = false;
-        InFlight = false;
+        _inFlight = false;
         Run++;
     }
 
@@ -64,21 +62,21 @@ public sealed class OplogTail
     public FetchOplog Request(int selfId, OpTime after, long term, DateTimeOffset deadline)
     {
         if (SourceId is null) throw new InvalidOperationException("no source to ask: Follow or Probe one first");
-        InFlight = true;
-        Deadline = deadline;
+        _inFlight = true;
+        _deadline = deadline;
         return new FetchOplog(selfId, after, term, ++_lastRequestId);
     }
 
     /// <summary>True when <paramref name="batch"/> answers the request in flight; it is then no longer in flight.</summary>
     public bool Accept(OplogBatch batch)
     {
-        if (SourceId != batch.SourceId || !InFlight || batch.RequestId != _lastRequestId) return false;
-        InFlight = false;
+        if (SourceId != batch.SourceId || !_inFlight || batch.RequestId != _lastRequestId) return false;
+        _inFlight = false;
         return true;
     }
 
     /// <summary>True when the request in flight is still unanswered at its deadline.</summary>
-    public bool TimedOut(DateTimeOffset now) => SourceId is not null && InFlight && now >= Deadline;
+    public bool TimedOut(DateTimeOffset now) => SourceId is not null && _inFlight && now >= _deadline;
 
     /// <summary>What an accepted tailing answer means to a member whose newest entry is <paramref name="lastFetched"/>.</summary>
     public static TailVerdict Judge(OplogBatch batch, OpTime lastFetched) =>
@@ -99,7 +97,7 @@ public sealed class OplogTail
     {
         SourceId = sourceId;
         Probing = probing;
-        InFlight = false;
+        _inFlight = false;
         Run++;
     }
 }

@@ -9,11 +9,10 @@ namespace ReplicaActors.Member.Core;
 /// </summary>
 public sealed class RecoveryAttempts(RecoveryBackoff backoff)
 {
-    private int _failures;
     private DateTimeOffset? _retryAt;
 
     /// <summary>Attempts failed since the member was last SECONDARY.</summary>
-    public int Failures => _failures;
+    public int Failures { get; private set; }
 
     /// <summary>The source a failed attempt used: the next choice prefers another when there is one.</summary>
     public int? AvoidSourceId { get; private set; }
@@ -21,9 +20,9 @@ public sealed class RecoveryAttempts(RecoveryBackoff backoff)
     /// <summary>An attempt failed at <paramref name="now"/> (its source, if it had one): the pause before the next.</summary>
     public TimeSpan Failed(int? failedSourceId, DateTimeOffset now)
     {
-        _failures++;
+        Failures++;
         AvoidSourceId = failedSourceId ?? AvoidSourceId;
-        var delay = backoff.Delay(_failures);
+        var delay = backoff.Delay(Failures);
         _retryAt = now + delay;
         return delay;
     }
@@ -39,7 +38,7 @@ public sealed class RecoveryAttempts(RecoveryBackoff backoff)
     /// <summary>Back to SECONDARY: the next trouble starts its pauses afresh.</summary>
     public void Rejoined()
     {
-        _failures = 0;
+        Failures = 0;
         AvoidSourceId = null;
         _retryAt = null;
     }
