@@ -36,6 +36,15 @@ public enum ErrorCode
     AlreadyInitialized = 23,
     CommandNotFound = 59,
     Unauthorized = 13,
+    UserNotFound = 11,
+    /// <summary>A SASL step out of order (saslContinue with no conversation, or another conversation's id).</summary>
+    ProtocolError = 17,
+    /// <summary>A failed login; mongod's message says nothing of what was wrong (<c>ScramConversation.FailedMessage</c>).</summary>
+    AuthenticationFailed = 18,
+    RoleNotFound = 31,
+    MechanismUnavailable = 334,
+    /// <summary>mongod's code for createUser of a user that exists.</summary>
+    Location51003 = 51003,
     BsonObjectTooLarge = 10334,
     DuplicateKey = 11000,
     InterruptedDueToReplStateChange = 11602,

@@ -12,7 +12,7 @@ public sealed record RoleGrant(string Role, string Db)
     /// A user's roles as createUser and updateUser take them: a name (a role on <paramref name="userDb"/>) or
     /// <c>{role, db}</c>, each a built-in role; the cluster-wide and any-database ones exist only on admin, as in MongoDB.
     /// </summary>
-    /// <exception cref="AuthException">A role is not a built-in one on that database (RoleNotFound, as mongod).</exception>
+    /// <exception cref="ReplicaException">A role is not a built-in one on that database (RoleNotFound, as mongod).</exception>
     /// <exception cref="ArgumentException">An entry is neither a name nor <c>{role, db}</c>.</exception>
     public static IReadOnlyList<RoleGrant> Parse(BsonValue roles, string userDb)
     {
@@ -28,7 +28,7 @@ public sealed record RoleGrant(string Role, string Db)
                 _ => throw new ArgumentException($"a role must be a name or {{role: <name>, db: <database>}}, not {entry}"),
             };
             if (!Admission.BuiltInRoles.Contains(grant.Role) || Admission.AdminOnlyRoles.Contains(grant.Role) && grant.Db != "admin")
-                throw new AuthException(AuthCode.RoleNotFound, $"Could not find role: {grant.Role}@{grant.Db} (the built-in roles are {string.Join(", ", Admission.BuiltInRoles)}; "
+                throw new ReplicaException(ErrorCode.RoleNotFound, $"Could not find role: {grant.Role}@{grant.Db} (the built-in roles are {string.Join(", ", Admission.BuiltInRoles)}; "
                                                                + $"{string.Join(", ", Admission.AdminOnlyRoles)} exist on admin only)");
             if (!grants.Contains(grant)) grants.Add(grant);
         }
@@ -81,25 +81,25 @@ public static class Admission
     /// <param name="localhostException">
     /// The connection comes from loopback and no user exists: it may create the first user on admin, and nothing else.
     /// </param>
-    public static AuthException? Refusal(string command, string db, string? collection, IReadOnlyList<RoleGrant>? roles, bool localhostException = false)
+    public static ReplicaException? Refusal(string command, string db, string? collection, IReadOnlyList<RoleGrant>? roles, bool localhostException = false)
     {
         if (Open.Contains(command)) return null;
         if (roles is null)
             return command == "createUser" && db == "admin" && localhostException
                 ? null
-                : new AuthException(AuthCode.Unauthorized, $"command {command} requires authentication");
-        return Allows(command, db, collection, roles) ? null : new AuthException(AuthCode.Unauthorized, $"not authorized on {db} to execute command {command}");
+                : new ReplicaException(ErrorCode.Unauthorized, $"command {command} requires authentication");
+        return Allows(command, db, collection, roles) ? null : new ReplicaException(ErrorCode.Unauthorized, $"not authorized on {db} to execute command {command}");
     }
 
     /// <summary>
     /// Null if a user holding <paramref name="granter"/> may give <paramref name="grants"/> (in createUser or updateUser),
     /// else the refusal: a role on a database needs user administration there, as mongod's grantRole action does.
     /// </summary>
-    public static AuthException? GrantRefusal(IReadOnlyList<RoleGrant> granter, IEnumerable<RoleGrant> grants)
+    public static ReplicaException? GrantRefusal(IReadOnlyList<RoleGrant> granter, IEnumerable<RoleGrant> grants)
     {
         var refused = grants.FirstOrDefault(grant => !granter.Contains(new RoleGrant("root", "admin")) && !granter.Contains(new RoleGrant("userAdminAnyDatabase", "admin"))
                                                      && !granter.Contains(new RoleGrant("userAdmin", grant.Db)));
-        return refused is null ? null : new AuthException(AuthCode.Unauthorized, $"not authorized to grant role {refused.Role}@{refused.Db}: it needs userAdmin on {refused.Db}");
+        return refused is null ? null : new ReplicaException(ErrorCode.Unauthorized, $"not authorized to grant role {refused.Role}@{refused.Db}: it needs userAdmin on {refused.Db}");
     }
 
     private static bool Allows(string command, string db, string? collection, IReadOnlyList<RoleGrant> roles)

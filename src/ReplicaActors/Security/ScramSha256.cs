@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using MongoDB.Bson;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Security;
 
@@ -60,7 +61,7 @@ public sealed record ScramCredential(int IterationCount, byte[] Salt, byte[] Sto
 /// <summary>The client-first message, parsed (RFC 5802 §7): the GS2 header, the user name and the client's nonce.</summary>
 public sealed record ScramClientFirst(string Gs2Header, string User, string ClientNonce, string Bare)
 {
-    /// <exception cref="AuthException">The message is not a client-first message this server takes, naming why.</exception>
+    /// <exception cref="ReplicaException">The message is not a client-first message this server takes, naming why.</exception>
     public static ScramClientFirst Parse(byte[] payload)
     {
         var text = Scram.Utf8(payload, "client-first");
@@ -93,6 +94,9 @@ public sealed record ScramClientFirst(string Gs2Header, string User, string Clie
 /// </summary>
 public sealed class ScramConversation
 {
+    /// <summary>mongod's message for every failed authentication: it says nothing of what was wrong, as mongod's does not.</summary>
+    public const string FailedMessage = "Authentication failed.";
+
     /// <summary>Random bytes of the server's half of the nonce (mongod's length), sent in base64.</summary>
     public const int ServerNonceBytes = 24;
 
@@ -113,7 +117,7 @@ public sealed class ScramConversation
     public byte[] ServerFirst => Encoding.UTF8.GetBytes(_serverFirst);
 
     /// <summary>The server-final message (<c>v=</c> and the server's signature) if the client's proof is right.</summary>
-    /// <exception cref="AuthException">The message is malformed, or the proof is wrong (<see cref="AuthException.Failed"/>).</exception>
+    /// <exception cref="ReplicaException">The message is malformed, or the proof is wrong (<see cref="ScramConversation.FailedMessage"/>).</exception>
     public byte[] Finish(byte[] payload)
     {
         if (_proofChecked) throw Scram.Malformed("this conversation has already checked a proof; start a new one");
@@ -136,14 +140,14 @@ public sealed class ScramConversation
         var clientKey = new byte[proof.Length];
         for (var i = 0; i < proof.Length; i++) clientKey[i] = (byte)(proof[i] ^ clientSignature[i]);
         if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(clientKey), _credential.StoredKey))
-            throw new AuthException(AuthCode.AuthenticationFailed, AuthException.Failed);
+            throw new ReplicaException(ErrorCode.AuthenticationFailed, FailedMessage);
         return Encoding.UTF8.GetBytes("v=" + Convert.ToBase64String(HMACSHA256.HashData(_credential.ServerKey, authMessage)));
     }
 }
 
 internal static class Scram
 {
-    public static AuthException Malformed(string problem) => new(AuthCode.AuthenticationFailed, $"Authentication failed: {problem}.");
+    public static ReplicaException Malformed(string problem) => new(ErrorCode.AuthenticationFailed, $"Authentication failed: {problem}.");
 
     public static string Utf8(byte[] payload, string message)
     {

@@ -67,10 +67,6 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
         {
             reply = CommandReply.Error(e).Body;
         }
-        catch (AuthException e)
-        {
-            reply = new BsonDocument { { "ok", 0.0 }, { "errmsg", e.Message }, { "code", (int)e.Code }, { "codeName", e.Code.ToString() } };
-        }
         catch (Exception e) when (e is InvalidCastException or KeyNotFoundException or ArgumentException or FormatException or OverflowException)
         {
             // A field of the wrong type somewhere the command is read: the client's mistake, answered, never a crash.
@@ -120,7 +116,7 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
                 answer.Remove("ok");
                 reply["speculativeAuthenticate"] = answer;
             }
-            catch (Exception e) when (e is AuthException or ReplicaException or InvalidCastException or FormatException)
+            catch (Exception e) when (e is ReplicaException or InvalidCastException or FormatException)
             {
                 // The driver runs saslStart itself when hello carries no answer, and hears the reason then.
             }

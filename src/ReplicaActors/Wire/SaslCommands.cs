@@ -23,7 +23,7 @@ public sealed class SaslCommands(UserStore users)
             throw Unavailable(mechanism);
         var first = ScramClientFirst.Parse(Payload(command));
         var user = await users.FindAsync(db, first.User, cancellationToken).ConfigureAwait(false);
-        if (user?.Credential is not { } credential) throw new AuthException(AuthCode.AuthenticationFailed, AuthException.Failed);
+        if (user?.Credential is not { } credential) throw new ReplicaException(ErrorCode.AuthenticationFailed, ScramConversation.FailedMessage);
         // Drivers fall back to SCRAM-SHA-1 for a user hello did not name mechanisms for, an unknown one: that is
         // AuthenticationFailed above, as in mongod; only a user who exists hears that the mechanism is missing.
         if (mechanism == Sha1) throw Unavailable(mechanism);
@@ -35,15 +35,15 @@ public sealed class SaslCommands(UserStore users)
 
     public BsonDocument Continue(BsonDocument command, ClientSession session)
     {
-        var state = session.Sasl ?? throw new AuthException(AuthCode.ProtocolError, "No SASL session state found: saslContinue needs a saslStart on this connection first");
+        var state = session.Sasl ?? throw new ReplicaException(ErrorCode.ProtocolError, "No SASL session state found: saslContinue needs a saslStart on this connection first");
         // Whatever happens next, this step is the conversation's last unless it asks for the empty exchange.
         session.Sasl = null;
         if (command.GetValue("conversationId", BsonNull.Value) is not { IsNumeric: true } id || id.ToInt64() != ConversationId)
-            throw new AuthException(AuthCode.ProtocolError, $"saslContinue's conversationId must be {ConversationId}, this connection's conversation");
+            throw new ReplicaException(ErrorCode.ProtocolError, $"saslContinue's conversationId must be {ConversationId}, this connection's conversation");
         var payload = Payload(command);
         if (state.AwaitingEmpty)
         {
-            if (payload.Length != 0) throw new AuthException(AuthCode.AuthenticationFailed, "Authentication failed: the last saslContinue must be empty.");
+            if (payload.Length != 0) throw new ReplicaException(ErrorCode.AuthenticationFailed, "Authentication failed: the last saslContinue must be empty.");
             session.User = state.User;
             return Step(done: true, []);
         }
@@ -58,7 +58,7 @@ public sealed class SaslCommands(UserStore users)
         return Step(done: false, serverFinal);
     }
 
-    private static AuthException Unavailable(BsonValue mechanism) => new(AuthCode.MechanismUnavailable,
+    private static ReplicaException Unavailable(BsonValue mechanism) => new(ErrorCode.MechanismUnavailable,
         $"Received authentication for mechanism {mechanism} which is not enabled: this server offers {ScramCredential.Mechanism} only");
 
     private static byte[] Payload(BsonDocument command) => command.GetValue("payload", BsonNull.Value) switch

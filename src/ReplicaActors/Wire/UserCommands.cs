@@ -51,7 +51,7 @@ public sealed class UserCommands(UserStore users, AuthSettings settings)
         }
         catch (ReplicaException e) when (e.Code == ErrorCode.DuplicateKey)
         {
-            throw new AuthException(AuthCode.Location51003, $"User \"{user}@{db}\" already exists");
+            throw new ReplicaException(ErrorCode.Location51003, $"User \"{user}@{db}\" already exists");
         }
         return CommandReply.Success(new BsonDocument()).Body;
     }
@@ -178,5 +178,5 @@ public sealed class UserCommands(UserStore users, AuthSettings settings)
 
     private static BsonValue WriteConcern(BsonDocument command) => command.GetValue("writeConcern", MajorityWriteConcern);
 
-    private static AuthException NotFound(string user, string db) => new(AuthCode.UserNotFound, $"User '{user}@{db}' not found");
+    private static ReplicaException NotFound(string user, string db) => new(ErrorCode.UserNotFound, $"User '{user}@{db}' not found");
 }

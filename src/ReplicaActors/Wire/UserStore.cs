@@ -57,7 +57,7 @@ public sealed class UserStore(MemberChannel member)
                 : null;
             return new StoredUser(document["user"].AsString, db, RoleGrant.Parse(document["roles"], db), credential);
         }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidCastException or ArgumentException or AuthException)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidCastException or ArgumentException or ReplicaException)
         {
             throw new FormatException($"the user document '{document.GetValue("_id", "")}' in admin.{Collection} is malformed: {e.Message}", e);
         }

@@ -38,7 +38,7 @@ public sealed class AdmissionTests
     {
         var refusal = Admission.Refusal(command, db, "c", null);
 
-        Assert.Equal((AuthCode.Unauthorized, $"command {command} requires authentication"), (refusal?.Code, refusal?.Message));
+        Assert.Equal((ErrorCode.Unauthorized, $"command {command} requires authentication"), (refusal?.Code, refusal?.Message));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class AdmissionTests
     {
         var refusal = Admission.Refusal("insert", "test", "c", Roles("read@test"));
 
-        Assert.Equal((AuthCode.Unauthorized, "not authorized on test to execute command insert"), (refusal?.Code, refusal?.Message));
+        Assert.Equal((ErrorCode.Unauthorized, "not authorized on test to execute command insert"), (refusal?.Code, refusal?.Message));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class AdmissionTests
         Assert.Null(Admission.GrantRefusal(Roles("userAdmin@test"), Roles("readWrite@test")));
         Assert.Null(Admission.GrantRefusal(Roles("userAdminAnyDatabase@admin"), Roles("root@admin")));
         var refusal = Admission.GrantRefusal(Roles("userAdmin@test"), Roles("readWrite@test", "root@admin"));
-        Assert.Equal(AuthCode.Unauthorized, refusal?.Code);
+        Assert.Equal(ErrorCode.Unauthorized, refusal?.Code);
         Assert.Contains("root@admin", refusal?.Message);
     }
 
@@ -148,9 +148,9 @@ public sealed class AdmissionTests
     [InlineData("[{ role: 'clusterAdmin', db: 'test' }]", "Could not find role: clusterAdmin@test")]
     public void Unknown_roles_and_admin_roles_elsewhere_are_RoleNotFound(string roles, string message)
     {
-        var refusal = Assert.Throws<AuthException>(() => RoleGrant.Parse(BsonDocument.Parse($"{{ r: {roles} }}")["r"], "test"));
+        var refusal = Assert.Throws<ReplicaException>(() => RoleGrant.Parse(BsonDocument.Parse($"{{ r: {roles} }}")["r"], "test"));
 
-        Assert.Equal(AuthCode.RoleNotFound, refusal.Code);
+        Assert.Equal(ErrorCode.RoleNotFound, refusal.Code);
         Assert.StartsWith(message, refusal.Message);
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ReplicaActors.Security;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Tests.Security;
 
@@ -49,9 +50,9 @@ public sealed class ScramTests
         var conversation = new ScramConversation(ScramClientFirst.Parse(Bytes(first)), credential);
         var (final, _) = Client.Final("wrong", first, Encoding.UTF8.GetString(conversation.ServerFirst));
 
-        var refusal = Assert.Throws<AuthException>(() => conversation.Finish(Bytes(final)));
+        var refusal = Assert.Throws<ReplicaException>(() => conversation.Finish(Bytes(final)));
 
-        Assert.Equal((AuthCode.AuthenticationFailed, "Authentication failed."), (refusal.Code, refusal.Message));
+        Assert.Equal((ErrorCode.AuthenticationFailed, "Authentication failed."), (refusal.Code, refusal.Message));
     }
 
     [Fact]
@@ -60,9 +61,9 @@ public sealed class ScramTests
         // The same client nonce, a fresh random server nonce: the old final message names the old nonce.
         var conversation = new ScramConversation(ScramClientFirst.Parse(Bytes(ClientFirst)), Pencil);
 
-        var refusal = Assert.Throws<AuthException>(() => conversation.Finish(Bytes(ClientFinal)));
+        var refusal = Assert.Throws<ReplicaException>(() => conversation.Finish(Bytes(ClientFinal)));
 
-        Assert.Equal(AuthCode.AuthenticationFailed, refusal.Code);
+        Assert.Equal(ErrorCode.AuthenticationFailed, refusal.Code);
         Assert.Contains("nonce", refusal.Message);
     }
 
@@ -72,7 +73,7 @@ public sealed class ScramTests
         var conversation = Rfc7677Conversation();
         conversation.Finish(Bytes(ClientFinal));
 
-        Assert.Throws<AuthException>(() => conversation.Finish(Bytes(ClientFinal)));
+        Assert.Throws<ReplicaException>(() => conversation.Finish(Bytes(ClientFinal)));
     }
 
     [Fact]
@@ -110,9 +111,9 @@ public sealed class ScramTests
     [InlineData("n,", "second ','")]
     public void Malformed_client_first_messages_are_refused_naming_the_problem(string first, string problem)
     {
-        var refusal = Assert.Throws<AuthException>(() => ScramClientFirst.Parse(Bytes(first)));
+        var refusal = Assert.Throws<ReplicaException>(() => ScramClientFirst.Parse(Bytes(first)));
 
-        Assert.Equal(AuthCode.AuthenticationFailed, refusal.Code);
+        Assert.Equal(ErrorCode.AuthenticationFailed, refusal.Code);
         Assert.Contains(problem, refusal.Message);
     }
 
@@ -126,9 +127,9 @@ public sealed class ScramTests
     [InlineData("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=eHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=", "Authentication failed.")]
     public void Malformed_or_wrong_client_final_messages_are_refused(string final, string problem)
     {
-        var refusal = Assert.Throws<AuthException>(() => Rfc7677Conversation().Finish(Bytes(final)));
+        var refusal = Assert.Throws<ReplicaException>(() => Rfc7677Conversation().Finish(Bytes(final)));
 
-        Assert.Equal(AuthCode.AuthenticationFailed, refusal.Code);
+        Assert.Equal(ErrorCode.AuthenticationFailed, refusal.Code);
         Assert.Contains(problem, refusal.Message);
     }
 
@@ -138,7 +139,7 @@ public sealed class ScramTests
         var random = new Random(7677);
         var final = Bytes(ClientFinal);
         for (var length = 0; length < final.Length; length++)
-            Assert.Throws<AuthException>(() => Rfc7677Conversation().Finish(final[..length]));
+            Assert.Throws<ReplicaException>(() => Rfc7677Conversation().Finish(final[..length]));
         var first = Bytes(ClientFirst);
         for (var length = 0; length < first.Length - 1; length++)
             Refuses(() => new ScramConversation(ScramClientFirst.Parse(first[..length]), Pencil, ServerNonce).Finish(final));
@@ -148,7 +149,7 @@ public sealed class ScramTests
             var flips = 1 + random.Next(3);
             for (var f = 0; f < flips; f++) mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
             if (mutated.SequenceEqual(final)) continue;
-            Assert.Throws<AuthException>(() => Rfc7677Conversation().Finish(mutated));
+            Assert.Throws<ReplicaException>(() => Rfc7677Conversation().Finish(mutated));
             var noise = new byte[random.Next(200)];
             random.NextBytes(noise);
             Refuses(() => new ScramConversation(ScramClientFirst.Parse(noise), Pencil, ServerNonce).Finish(noise));
@@ -156,7 +157,7 @@ public sealed class ScramTests
     }
 
     /// <summary>The step fails, and with the authentication refusal, never another exception.</summary>
-    private static void Refuses(Action step) => Assert.Throws<AuthException>(step);
+    private static void Refuses(Action step) => Assert.Throws<ReplicaException>(step);
 
     [Theory]
     [InlineData("", "empty")]
