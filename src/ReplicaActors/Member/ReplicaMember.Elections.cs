@@ -12,8 +12,7 @@ namespace ReplicaActors.Member;
 /// <summary>Elections (protocol version 1): terms, dry runs, votes, becoming primary, stepping down, freeze and step-up.</summary>
 public sealed partial class ReplicaMember
 {
-    private readonly Candidacy _candidacy = new();
-    private DateTimeOffset _frozenUntil = DateTimeOffset.MinValue;
+    private Elections _elections = null!;
     private DateTimeOffset? _electionDate;
     private PendingStepDown? _pendingStepDown;
     private readonly CatchUp _catchUp = new();
@@ -21,6 +20,82 @@ public sealed partial class ReplicaMember
     private long _stepDownRequests;
 
     private sealed record PendingStepDown(long Id, long StepDownSecs, IActorRef ReplyTo);
+
+    /// <summary>What the election flow reads of this member; only called with a config installed.</summary>
+    private ElectionView ElectionView() =>
+        new(Config!, Me?.Id ?? -1, _state, _durable.Term, _durable.LastOpTime, _store.AppliedOpTime, _durable.VotedFor, _peers);
+
+    /// <summary>
+    /// Carries out what the election flow (<see cref="Elections"/>) decided, in order: whatever follows a Persist waits
+    /// until the event is durable. Then the flow's next deadline is set as a timer. <paramref name="candidate"/> asked for a vote.
+    /// </summary>
+    private void Elect(IReadOnlyList<CoreEffect> effects, IActorRef? candidate = null)
+    {
+        var persistAt = effects.ToList().FindIndex(effect => effect is Persist);
+        foreach (var effect in persistAt < 0 ? effects : effects.Take(persistAt)) CarryOut(effect, candidate);
+        if (persistAt < 0)
+        {
+            WakeForElections();
+            return;
+        }
+        var rest = effects.Skip(persistAt + 1).ToList();
+        Persist(((Persist)effects[persistAt]).Event, persisted =>
+        {
+            _durable = _durable.Apply(persisted);
+            Elect(rest, candidate);
+        });
+    }
+
+    private void CarryOut(CoreEffect effect, IActorRef? candidate)
+    {
+        switch (effect)
+        {
+            case Send { To: var to, Message: var message }:
+                if (Config?.FindById(to) is { } member) MemberSelection(member.Host).Tell(message, Self);
+                break;
+            case VoteReplied { Reply: var reply }:
+                candidate!.Tell(reply);
+                break;
+            case ElectionStarted:
+                _metrics.ElectionStarted();
+                break;
+            case RoundStarted:
+                Become(Candidate);
+                break;
+            // Callbacks of earlier asynchronous persists may have run first: act on the role this member still holds.
+            case ElectionLost when _state == MemberState.Secondary:
+                Become(Secondary);
+                break;
+            case ElectionWon:
+                BecomePrimary();
+                break;
+            case StepDownRequired { Reason: var reason } when _state == MemberState.Primary:
+                StepDown(reason);
+                break;
+            case ElectionNote { Message: var message, Detail: var detail }:
+                if (detail) _log.Debug(message);
+                else _log.Info(message);
+                break;
+        }
+    }
+
+    /// <summary>One timer, set for whatever the election flow must check next: the election timeout, a round's end, a takeover.</summary>
+    private void WakeForElections()
+    {
+        var due = _elections.NextDue;
+        if (due == DateTimeOffset.MaxValue)
+        {
+            Timers.Cancel(TimerKeys.Election);
+            return;
+        }
+        var delay = due - DateTimeOffset.UtcNow;
+        Timers.StartSingleTimer(TimerKeys.Election, ElectionWake.Instance, delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+    }
+
+    private void OnElectionWake()
+    {
+        if (Config is not null) Elect(_elections.Tick(ElectionView(), DateTimeOffset.UtcNow));
+    }
 
     private void BecomeSecondary()
     {
@@ -31,133 +106,21 @@ public sealed partial class ReplicaMember
     private void ResetElectionTimer()
     {
         if (Config is not { } config) return;
-        Timers.StartSingleTimer(TimerKeys.Election, new ElectionTimeoutTick(_durable.Term), ElectionTimeout.Next(config.Settings, _random.NextDouble()));
+        _elections.ResetElectionTimeout(config, DateTimeOffset.UtcNow);
+        WakeForElections();
     }
 
-    private void OnElectionTimeout(ElectionTimeoutTick tick)
-    {
-        if (tick.Term != _durable.Term) return;
-        StandForElection("no primary heard from within the election timeout", dryRun: true);
-    }
-
-    private void ConsiderTakeover(ReplicaSetConfig config)
-    {
-        if (Me is not { } self || HealthyPrimaryId() is not { } primaryId || _peers.Find(primaryId) is not { } primary) return;
-        var decision = TakeoverRules.Decide(new TakeoverState(config, self.Id, _durable.Term, _store.AppliedOpTime, primaryId, primary.Term, primary.Applied), _random.NextDouble());
-        if (decision.Kind == TakeoverKind.None || Timers.IsTimerActive(TimerKeys.Takeover)) return;
-        _log.Info("scheduling a {0} in {1} ms: {2}", decision.Kind, decision.Delay.TotalMilliseconds, decision.Reason);
-        Timers.StartSingleTimer(TimerKeys.Takeover, new TakeoverTick(_durable.Term, decision.Kind, decision.Reason), decision.Delay);
-    }
-
-    /// <summary>When the takeover fires, this member must still be fresh enough for it (MongoDB checks again then).</summary>
-    private void OnTakeoverTick(TakeoverTick tick)
-    {
-        if (tick.Term != _durable.Term || _state != MemberState.Secondary) return;
-        var mine = _store.AppliedOpTime;
-        var views = OtherViews();
-        var fresh = tick.Kind == TakeoverKind.CatchUp
-            ? HealthyPrimaryId() is { } primaryId && _peers.Find(primaryId) is { } primary
-              && TakeoverRules.IsFreshEnoughForCatchUpTakeover(mine, _durable.Term, primary.Applied, views)
-            : TakeoverRules.IsFreshEnoughForPriorityTakeover(mine, views.Where(v => v.Up).Select(v => v.Applied).Append(mine).Max(),
-                _settings.PriorityTakeoverFreshness);
-        if (!fresh)
-        {
-            _log.Info("not taking over ({0}): this member is no longer fresh enough", tick.Reason);
-            return;
-        }
-        StandForElection(tick.Reason, dryRun: true);
-    }
+    private void ConsiderTakeover() => Elect(_elections.ConsiderTakeover(ElectionView(), DateTimeOffset.UtcNow));
 
     private void StandForElection(string reason, bool dryRun)
     {
-        if (Config is not { } config || Me is not { } self) return;
-        var check = Eligibility.Check(new CandidacyState(config, self.Id, _state, _durable.LastOpTime, OtherViews(), _frozenUntil), DateTimeOffset.UtcNow);
-        if (!check.CanStand)
-        {
-            _log.Debug("not standing for election: {0}", check.Message);
-            ResetElectionTimer();
-            return;
-        }
-        _log.Info("standing for election in term {0} ({1}): {2}", _durable.Term + 1, dryRun ? "dry run first" : "real", reason);
-        _metrics.ElectionStarted();
-        if (dryRun) StartRound(dryRun: true, _durable.Term + 1);
-        else VoteForSelfAndStartRound();
+        if (Config is not null) Elect(_elections.Stand(ElectionView(), DateTimeOffset.UtcNow, reason, dryRun));
     }
 
-    /// <summary>The term and the vote for oneself are durable before anyone is asked for a vote.</summary>
-    private void VoteForSelfAndStartRound()
-    {
-        Persist(new TermChanged(_durable.Term + 1, Me!.Id), e =>
-        {
-            _durable = _durable.Apply(e);
-            StartRound(dryRun: false, _durable.Term);
-        });
-    }
+    private void OnVoteReply(VoteReply reply) => Elect(_elections.VoteReplyReceived(ElectionView(), reply, DateTimeOffset.UtcNow));
 
-    private void StartRound(bool dryRun, long term)
-    {
-        var config = Config!;
-        if (_candidacy.Start(config, Me!.Id, term, dryRun, _durable.LastOpTime) is not { } request)
-        {
-            OnRoundWon();
-            return;
-        }
-        Become(Candidate);
-        foreach (var voter in config.Voters.Where(v => v.Id != Me!.Id))
-            MemberSelection(voter.Host).Tell(request, Self);
-        Timers.StartSingleTimer(TimerKeys.ElectionRound, new ElectionRoundTimeout(term, dryRun), TimeSpan.FromMilliseconds(config.Settings.ElectionTimeoutMillis));
-    }
-
-    private void OnVoteReply(VoteReply reply)
-    {
-        var outcome = _candidacy.Record(reply);
-        if (outcome is null) return;
-        if (!reply.Granted) _log.Info("member {0} refused its vote: {1}", reply.VoterId, reply.Reason);
-        switch (outcome)
-        {
-            case ElectionOutcome.Won:
-                OnRoundWon();
-                break;
-            case ElectionOutcome.Lost:
-                LoseElection(_candidacy.LossReason());
-                if (reply.Term > _durable.Term) UpdateTerm(reply.Term, "a voter is in a newer term");
-                break;
-        }
-    }
-
-    private void OnElectionRoundTimeout(ElectionRoundTimeout timeout)
-    {
-        if (_candidacy.IsRound(timeout.Term, timeout.DryRun))
-            LoseElection($"not enough votes within the election timeout ({_candidacy.Tally!.Yes.Count} of {_candidacy.Tally.Needed})");
-    }
-
-    private void OnRoundWon()
-    {
-        Timers.Cancel(TimerKeys.ElectionRound);
-        var wasDryRun = _candidacy.IsDryRun;
-        _candidacy.End();
-        if (wasDryRun) VoteForSelfAndStartRound();
-        else BecomePrimary();
-    }
-
-    /// <summary>
-    /// A candidate that starts a rollback or goes RECOVERING gives up its round: the round's end (or a newer term) would
-    /// otherwise make it SECONDARY in the middle of the rollback or recovery.
-    /// </summary>
-    private void AbandonCandidacy()
-    {
-        if (!_candidacy.Running) return;
-        _candidacy.End();
-        Timers.Cancel(TimerKeys.ElectionRound);
-    }
-
-    private void LoseElection(string reason)
-    {
-        _log.Info("election for term {0} lost: {1}", _candidacy.Tally?.Term, reason);
-        _candidacy.End();
-        Timers.Cancel(TimerKeys.ElectionRound);
-        BecomeSecondary();
-    }
+    /// <summary>A candidate that starts a rollback or goes RECOVERING gives up its round (<see cref="Elections.Abandon"/>).</summary>
+    private void AbandonCandidacy() => _elections.Abandon();
 
     /// <summary>
     /// Catch-up first (<see cref="CatchUp"/>): a fresher member (it had entries of the old primary this member never
@@ -165,8 +128,6 @@ public sealed partial class ReplicaMember
     /// </summary>
     private void BecomePrimary()
     {
-        Timers.Cancel(TimerKeys.Election);
-        Timers.Cancel(TimerKeys.Takeover);
         StopFetcher("this member won an election");
         if (_catchUp.Start(Config!, _peers.All, _durable.LastOpTime, DateTimeOffset.UtcNow) is not { } fresher)
         {
@@ -234,41 +195,21 @@ public sealed partial class ReplicaMember
 
     private void OnRequestVote(RequestVote request)
     {
-        var replyTo = Sender;
-        if (Config is not { } config || Me is not { } self)
+        if (Config is null || Me is null)
         {
-            replyTo.Tell(new VoteReply(-1, request.DryRun, _durable.Term, false, Config is null ? "this member has no config" : "removed"));
+            Sender.Tell(new VoteReply(-1, request.DryRun, _durable.Term, false, Config is null ? "this member has no config" : "removed"));
             return;
         }
-        var answer = VoteAnswer.To(request, config, self.Id, _state, _candidacy.Running, _durable.Term, _durable.LastOpTime, _durable.VotedFor, HealthyPrimaryId());
-        if (answer.ToPersist is not { } durable)
-        {
-            replyTo.Tell(answer.Reply);
-            return;
-        }
-        // A granted vote (and a move to a newer term) is durable before the candidate hears of it.
-        Persist(durable, e =>
-        {
-            _durable = _durable.Apply(e);
-            // Callbacks of earlier asynchronous persists may have run first: act on the role this member still holds.
-            if (answer.StepDown && _state == MemberState.Primary) StepDown($"voted in term {e.Term}");
-            if (answer.LoseElection && _candidacy.Running) LoseElection($"moved to term {e.Term} by member {request.CandidateId}'s vote request");
-            if (answer.ResetElectionTimer && _state == MemberState.Secondary) ResetElectionTimer();
-            replyTo.Tell(answer.Reply);
-        });
+        Elect(_elections.RequestVoteReceived(ElectionView(), request, DateTimeOffset.UtcNow), Sender);
     }
 
-    /// <summary>A newer term seen anywhere: move to it (persisted); a primary or candidate of an older term gives up.</summary>
+    /// <summary>
+    /// A newer term seen anywhere: move to it (persisted); a primary or candidate of an older term gives up. A member
+    /// without a config takes no part in elections: it learns the term from heartbeats once it has one.
+    /// </summary>
     private void UpdateTerm(long term, string reason)
     {
-        if (term <= _durable.Term) return;
-        Persist(new TermChanged(term, null), e =>
-        {
-            if (e.Term <= _durable.Term) return;
-            _durable = _durable.Apply(e);
-            if (_state == MemberState.Primary) StepDown($"{reason}; this member's term was older");
-            else if (_candidacy.Running) LoseElection(reason);
-        });
+        if (Config is not null) Elect(_elections.NewerTerm(ElectionView(), term, reason, DateTimeOffset.UtcNow));
     }
 
     private void StepDown(string reason)
@@ -334,7 +275,7 @@ public sealed partial class ReplicaMember
 
     private void CompleteStepDown(long stepDownSecs, IActorRef replyTo, string reason)
     {
-        _frozenUntil = DateTimeOffset.UtcNow.AddSeconds(stepDownSecs);
+        _elections.Freeze(DateTimeOffset.UtcNow.AddSeconds(stepDownSecs));
         var successor = StepDownRules.ChooseHandoffCandidate(Config!, Me!.Id, _durable.LastOpTime, OtherViews());
         StepDown(reason);
         if (successor is not null) MemberSelection(successor.Host).Tell(new ElectionHandoff(_durable.Term), Self);
@@ -349,15 +290,15 @@ public sealed partial class ReplicaMember
         var secs = request.Command[0].IsNumeric ? request.Command[0].ToInt64()
             : throw new ReplicaException(ErrorCode.TypeMismatch, "replSetFreeze takes a number of seconds");
         if (secs < 0) throw new ReplicaException(ErrorCode.BadValue, $"replSetFreeze takes a non-negative number of seconds, got {secs}");
-        _frozenUntil = secs == 0 ? DateTimeOffset.MinValue : DateTimeOffset.UtcNow.AddSeconds(secs);
+        _elections.Freeze(secs == 0 ? DateTimeOffset.MinValue : DateTimeOffset.UtcNow.AddSeconds(secs));
         Sender.Tell(CommandReply.Success(new BsonDocument("info", secs == 0 ? "unfrozen" : $"will not stand for election for {secs} s")));
     }
 
     private void StepUp()
     {
-        if (_state != MemberState.Secondary || Config is not { } config || Me is not { } self)
+        if (_state != MemberState.Secondary || Config is null || Me is null)
             throw new ReplicaException(ErrorCode.NotSecondary, $"only a secondary can step up; this member is {_state.ToDisplay()}");
-        var check = Eligibility.Check(new CandidacyState(config, self.Id, _state, _durable.LastOpTime, OtherViews(), _frozenUntil), DateTimeOffset.UtcNow);
+        var check = _elections.Eligibility(ElectionView(), DateTimeOffset.UtcNow);
         if (!check.CanStand) throw new ReplicaException(ErrorCode.CommandFailed, $"cannot step up: {check.Message}");
         StandForElection("replSetStepUp", dryRun: false);
         Sender.Tell(CommandReply.Success(new BsonDocument("info", $"standing for election in term {_durable.Term + 1}")));

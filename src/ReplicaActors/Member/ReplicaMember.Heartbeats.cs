@@ -45,7 +45,7 @@ public sealed partial class ReplicaMember
         if (_state == MemberState.Secondary)
         {
             MaintainSyncSource(config);
-            ConsiderTakeover(config);
+            ConsiderTakeover();
         }
         // A RECOVERING member chooses a source after each pause (RetryRecoveryIfDue), and leaves one gone bad at once.
         if (_state == MemberState.Recovering && _tail.SyncSourceId is not null)
@@ -148,11 +148,11 @@ public sealed partial class ReplicaMember
         if (Config is not { } config || PeerAt(config, closed.RemoteAddress) is not (var member, var peer) || !peer.Up) return;
         _peers.Set(peer with { Up = false, Message = "connection closed" });
         if (_state != MemberState.Secondary) return;
-        if (_peers.LastPrimaryId == member.Id && Me is { } self)
+        if (_peers.LastPrimaryId == member.Id && Me is not null)
         {
             _log.Info("the connection to the primary {0} closed: standing for election without waiting for the election timeout", member.Host);
-            Timers.StartSingleTimer(TimerKeys.Election, new ElectionTimeoutTick(_durable.Term),
-                Consensus.ElectionTimeout.AfterPrimaryConnectionLost(config, self.Id, OtherViews(), _random.NextDouble()));
+            _elections.PrimaryConnectionLost(ElectionView(), DateTimeOffset.UtcNow);
+            WakeForElections();
         }
         MaintainSyncSource(config);
     }

@@ -54,6 +54,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         _recentWrites = new RecentWrites(settings.RecentWriteIds);
         _metrics = new MemberMetrics(settings.Host);
         _recoveryAttempts = new RecoveryAttempts(settings.Recovery.Backoff);
+        _elections = new Elections(_random, settings.PriorityTakeoverFreshness);
 
         Recover<SnapshotOffer>(RecoverSnapshot);
         Recover<OplogAppended>(e =>
@@ -232,8 +233,6 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     {
         _state = MemberState.Secondary;
         Command<CommandRequest>(Counted(HandleCommand));
-        Command<ElectionTimeoutTick>(OnElectionTimeout);
-        Command<TakeoverTick>(OnTakeoverTick);
         Command<ElectionHandoff>(_ => StandForElection("the primary handed the election to this member", dryRun: false));
         CommonHandlers();
     }
@@ -244,7 +243,6 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         _state = MemberState.Secondary;
         Command<CommandRequest>(Counted(HandleCommand));
         Command<VoteReply>(OnVoteReply);
-        Command<ElectionRoundTimeout>(OnElectionRoundTimeout);
         CommonHandlers();
     }
 
@@ -315,6 +313,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<InternalCommand>(internalCommand => HandleCommand(internalCommand.Request));
         Command<HeartbeatTick>(_ => OnHeartbeatTick());
         Command<MaintenanceTick>(_ => OnMaintenanceTick());
+        Command<ElectionWake>(_ => OnElectionWake());
         TruncationHandlers();
         Command<Heartbeat>(OnHeartbeat);
         Command<HeartbeatReply>(OnHeartbeatReply);
@@ -332,12 +331,9 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<CloneBatchRequest>(OnCloneBatchRequest);
         Command<InitiateChecked>(checkedInitiate => checkedInitiate.ReplyTo.Tell(CommandReply.Error(ErrorCode.AlreadyInitialized, "already initialized")));
         // Ticks and replies from a role this member no longer has.
-        Command<ElectionTimeoutTick>(_ => { });
-        Command<ElectionRoundTimeout>(_ => { });
         Command<VoteReply>(_ => { });
         Command<ElectionHandoff>(_ => { });
         Command<StepDownDeadline>(_ => { });
-        Command<TakeoverTick>(_ => { });
         Command<InitialSyncRetry>(_ => { });
         Command<InitialSyncProgressed>(_ => { });
         Command<InitialSyncCloned>(_ => { });

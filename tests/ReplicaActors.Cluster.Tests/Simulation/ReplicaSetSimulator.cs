@@ -247,7 +247,7 @@ public sealed class ReplicaSetSimulator
     private void Start(SimMember member)
     {
         member.Core = new MemberCore(_config, member.Id, _random.Next(), Defaults.Recovery, Defaults.SyncSource, fetchBatchEntries: 50,
-            awaitData: TimeSpan.FromMilliseconds(500), member.Journal, MemberNow(member));
+            awaitData: TimeSpan.FromMilliseconds(500), Defaults.PriorityTakeoverFreshness, member.Journal, MemberNow(member));
         member.LastCommitPoint = OpTime.Null;
     }
 

@@ -19,7 +19,6 @@ public sealed class MemberCore
 {
     private readonly ReplicaSetConfig _config;
     private readonly int _selfId;
-    private readonly Random _random;
     private readonly RecoverySettings _recovery;
     private readonly SyncSourceLimits _syncSourceLimits;
     private readonly int _fetchBatchEntries;
@@ -38,10 +37,8 @@ public sealed class MemberCore
     private Timestamp _lastIssued;
     private OpTime _commitPoint = OpTime.Null;
     private DateTimeOffset _nextHeartbeat;
-    private DateTimeOffset _electionDeadline;
     private readonly MajorityWatch _majority = new();
-    private readonly Candidacy _candidacy = new();
-    private DateTimeOffset _roundDeadline;
+    private readonly Elections _elections;
     private readonly OplogTail _tail = new();
     private readonly CatchUp _catchUp = new();
     private readonly RecoveryAttempts _recoveryAttempts;
@@ -49,11 +46,11 @@ public sealed class MemberCore
 
     /// <param name="recovered">The journal's events, oldest first (empty for a new member).</param>
     public MemberCore(ReplicaSetConfig config, int selfId, int seed, RecoverySettings recovery, SyncSourceLimits syncSourceLimits, int fetchBatchEntries, TimeSpan awaitData,
-        IEnumerable<IMemberEvent> recovered, DateTimeOffset now)
+        TimeSpan priorityTakeoverFreshness, IEnumerable<IMemberEvent> recovered, DateTimeOffset now)
     {
         _config = config;
         _selfId = selfId;
-        _random = new Random(seed);
+        _elections = new Elections(new Random(seed), priorityTakeoverFreshness);
         _recovery = recovery;
         _recoveryAttempts = new RecoveryAttempts(recovery.Backoff);
         _syncSourceLimits = syncSourceLimits;
@@ -66,7 +63,7 @@ public sealed class MemberCore
         _peers.Reset(config, selfId);
         _nextHeartbeat = now;
         State = MemberState.Secondary;
-        ResetElectionDeadline(now);
+        _elections.ResetElectionTimeout(config, now);
     }
 
     public MemberState State { get; private set; }
@@ -110,13 +107,15 @@ public sealed class MemberCore
             _nextHeartbeat = now + _config.Settings.HeartbeatInterval;
             foreach (var peer in _peers.All.Select(p => p.Id).ToList()) Emit(new Send(peer, new Heartbeat(Report(), now.UtcTicks)));
             _peers.MarkSilentDown(now, _config.Settings.HeartbeatTimeout, _startedAt);
-            if (State == MemberState.Secondary) MaintainSyncSource(now, avoid: null);
+            if (State == MemberState.Secondary)
+            {
+                MaintainSyncSource(now, avoid: null);
+                Elect(_elections.ConsiderTakeover(View(), now), now);
+            }
         }
         if (State == MemberState.Primary) StepDownIfMajorityLost(now);
         if (State == MemberState.Primary && _catchUp.Running) CheckCatchUp(now);
-        if (State == MemberState.Secondary && !_candidacy.Running && HealthyPrimaryId() is null && now >= _electionDeadline)
-            StandForElection(now);
-        if (_candidacy.Running && now >= _roundDeadline) LoseElection(now, "not enough votes within the election timeout");
+        Elect(_elections.Tick(View(), now), now);
         if (_tail.TimedOut(now))
         {
             if (_tail.Probing) GoRecovering(now, "rollback abandoned: the sync source did not answer", _tail.SourceId);
@@ -129,9 +128,6 @@ public sealed class MemberCore
         }
         AnswerParkedFetches(now);
     }
-
-    private void ResetElectionDeadline(DateTimeOffset now) =>
-        _electionDeadline = now + ElectionTimeout.Next(_config.Settings, _random.NextDouble());
 
     // ---- Messages --------------------------------------------------------------------------------
 
@@ -147,10 +143,10 @@ public sealed class MemberCore
                 OnReport(reply.From, now);
                 break;
             case RequestVote request:
-                OnRequestVote(from, request, now);
+                Elect(_elections.RequestVoteReceived(View(), request, now), now, from);
                 break;
             case VoteReply reply:
-                OnVoteReply(reply, now);
+                Elect(_elections.VoteReplyReceived(View(), reply, now), now);
                 break;
             case FetchOplog fetch:
                 if (fetch.Term > Term) UpdateTerm(fetch.Term, now, $"member {from} fetches in a newer term");
@@ -183,7 +179,7 @@ public sealed class MemberCore
         if (outcome == ReportOutcome.FromPrimary)
         {
             LearnCommitPoint(report.CommitPoint);
-            if (State == MemberState.Secondary) ResetElectionDeadline(now);
+            _elections.HeardPrimary(View(), now);
         }
     }
 
@@ -193,84 +189,36 @@ public sealed class MemberCore
 
     // ---- Terms and elections ---------------------------------------------------------------------
 
+    private ElectionView View() => new(_config, _selfId, State, Term, _durable.LastOpTime, _durable.LastOpTime, _durable.VotedFor, _peers);
+
     /// <summary>A newer term seen anywhere: move to it (persisted); a primary or candidate of an older term gives up.</summary>
-    private void UpdateTerm(long term, DateTimeOffset now, string reason)
-    {
-        if (term <= Term) return;
-        Record(new TermChanged(term, null));
-        if (State == MemberState.Primary) StepDown(now, $"{reason}; this member's term was older");
-        else if (_candidacy.Running) LoseElection(now, reason);
-    }
+    private void UpdateTerm(long term, DateTimeOffset now, string reason) => Elect(_elections.NewerTerm(View(), term, reason, now), now);
 
-    private void StandForElection(DateTimeOffset now)
+    /// <summary>Carries out what the election flow decided (<see cref="Elections"/>), in order; <paramref name="from"/> asked for a vote.</summary>
+    private void Elect(IReadOnlyList<CoreEffect> effects, DateTimeOffset now, int? from = null)
     {
-        var check = Eligibility.Check(new CandidacyState(_config, _selfId, State, _durable.LastOpTime, OtherViews(), DateTimeOffset.MinValue), now);
-        if (!check.CanStand)
-        {
-            ResetElectionDeadline(now);
-            return;
-        }
-        StartRound(now, dryRun: true, Term + 1);
-    }
-
-    private void StartRound(DateTimeOffset now, bool dryRun, long term)
-    {
-        _roundDeadline = now + _config.Settings.ElectionTimeout;
-        if (_candidacy.Start(_config, _selfId, term, dryRun, _durable.LastOpTime) is not { } request)
-        {
-            OnRoundWon(now);
-            return;
-        }
-        foreach (var voter in _config.Voters.Where(v => v.Id != _selfId)) Emit(new Send(voter.Id, request));
-    }
-
-    private void OnVoteReply(VoteReply reply, DateTimeOffset now)
-    {
-        switch (_candidacy.Record(reply))
-        {
-            case ElectionOutcome.Won:
-                OnRoundWon(now);
-                break;
-            case ElectionOutcome.Lost:
-                LoseElection(now, _candidacy.LossReason());
-                if (reply.Term > Term) UpdateTerm(reply.Term, now, "a voter is in a newer term");
-                break;
-        }
-    }
-
-    private void OnRoundWon(DateTimeOffset now)
-    {
-        var wasDryRun = _candidacy.IsDryRun;
-        _candidacy.End();
-        if (wasDryRun)
-        {
-            // The term and the vote for oneself are durable before anyone is asked for a real vote.
-            Record(new TermChanged(Term + 1, _selfId));
-            StartRound(now, dryRun: false, Term);
-            return;
-        }
-        BecomePrimary(now);
-    }
-
-    private void LoseElection(DateTimeOffset now, string reason)
-    {
-        _candidacy.End();
-        ResetElectionDeadline(now);
-        if (State != MemberState.Secondary) SetState(MemberState.Secondary, $"election lost: {reason}");
-    }
-
-    private void OnRequestVote(int from, RequestVote request, DateTimeOffset now)
-    {
-        var answer = VoteAnswer.To(request, _config, _selfId, State, _candidacy.Running, Term, _durable.LastOpTime, _durable.VotedFor, HealthyPrimaryId());
-        if (answer.ToPersist is { } durable)
-        {
-            // A granted vote (and a move to a newer term) is durable before the candidate hears of it.
-            Record(durable);
-            if (answer.StepDown) StepDown(now, $"voted in term {durable.Term}");
-            if (answer.LoseElection) LoseElection(now, $"a newer term {durable.Term}");
-            if (answer.ResetElectionTimer) ResetElectionDeadline(now);
-        }
-        Emit(new Send(from, answer.Reply));
+        foreach (var effect in effects)
+            switch (effect)
+            {
+                case Persist { Event: var e }:
+                    Record(e);
+                    break;
+                case Send send:
+                    Emit(send);
+                    break;
+                case VoteReplied { Reply: var reply }:
+                    Emit(new Send(from!.Value, reply));
+                    break;
+                case ElectionWon:
+                    BecomePrimary(now);
+                    break;
+                case ElectionLost { Reason: var reason }:
+                    SetState(MemberState.Secondary, $"election lost: {reason}");
+                    break;
+                case StepDownRequired { Reason: var reason }:
+                    if (State == MemberState.Primary) StepDown(now, reason);
+                    break;
+            }
     }
 
     /// <summary>PRIMARY to the others at once; writable once caught up with any fresher member (<see cref="CatchUp"/>).</summary>
@@ -318,7 +266,7 @@ public sealed class MemberCore
         foreach (var (readId, barrier) in _awaitingBarrier) Emit(new ReadAnswered(readId, [], barrier, $"the primary stepped down: {reason}"));
         _awaitingBarrier.Clear();
         SetState(MemberState.Secondary, $"stepped down: {reason}");
-        ResetElectionDeadline(now);
+        _elections.ResetElectionTimeout(_config, now);
     }
 
     private void StepDownIfMajorityLost(DateTimeOffset now)
@@ -514,8 +462,7 @@ public sealed class MemberCore
     private void StartRollback(DateTimeOffset now, int sourceId, OpTime sourceOldest)
     {
         var run = RollbackRun.Start(sourceId, _log.From(sourceOldest));
-        // A candidate's round is over: the round's end would otherwise make it SECONDARY in the middle of the rollback.
-        _candidacy.End();
+        _elections.Abandon();
         _tail.Probe(sourceId);
         SetState(MemberState.Rollback, $"this member's newest entry {_durable.LastOpTime} is not in member {sourceId}'s oplog");
         ProbeNext(now, run);
@@ -554,7 +501,7 @@ public sealed class MemberCore
     {
         InfoMessage = reason;
         StopFetching();
-        _candidacy.End();
+        _elections.Abandon();
         _rollback = null;
         SetState(MemberState.Recovering, reason);
         ScheduleRecoveryRetry(now, failedSourceId);
