@@ -21,16 +21,12 @@ internal sealed record ElectionWake
 
 internal sealed record WriteConcernTimeout(long WaiterId);
 
-/// <summary>A step-down request's catch-up period ended.</summary>
-internal sealed record StepDownDeadline(long RequestId, bool Force);
-
 internal static class TimerKeys
 {
     public const string Heartbeat = "heartbeat";
     public const string Maintenance = "maintenance";
     public const string Truncation = "oplog-truncation";
     public const string Election = "election";
-    public const string StepDown = "step-down";
 
     public static string WriteConcern(long waiterId) => "wc-" + waiterId;
 }

@@ -14,12 +14,10 @@ public sealed partial class ReplicaMember
 {
     private Elections _elections = null!;
     private DateTimeOffset? _electionDate;
-    private PendingStepDown? _pendingStepDown;
+    private readonly Dictionary<long, IActorRef> _stepDownReplies = new();
     private readonly CatchUp _catchUp = new();
     private long _stepDowns;
     private long _stepDownRequests;
-
-    private sealed record PendingStepDown(long Id, long StepDownSecs, IActorRef ReplyTo);
 
     /// <summary>What the election flow reads of this member; only called with a config installed.</summary>
     private ElectionView ElectionView() =>
@@ -71,6 +69,10 @@ public sealed partial class ReplicaMember
                 break;
             case StepDownRequired { Reason: var reason } when _state == MemberState.Primary:
                 StepDown(reason);
+                break;
+            case StepDownAnswered { RequestId: var id, Error: var error, Message: var message }:
+                if (_stepDownReplies.Remove(id, out var replyTo))
+                    replyTo.Tell(error is { } code ? CommandReply.Error(code, message) : CommandReply.Success(new BsonDocument("info", message)));
                 break;
             case ElectionNote { Message: var message, Detail: var detail }:
                 if (detail) _log.Debug(message);
@@ -228,59 +230,16 @@ public sealed partial class ReplicaMember
 
     private void StepDownCommand(CommandRequest request)
     {
-        if (_state != MemberState.Primary)
-            throw new ReplicaException(ErrorCode.NotWritablePrimary, $"not primary: this member is {_state.ToDisplay()}, so it cannot step down");
         var command = request.Command;
         var stepDownSecs = command[0].IsNumeric ? command[0].ToInt64() : StepDownRules.DefaultStepDownSecs;
         var catchUpSecs = command.GetValue("secondaryCatchUpPeriodSecs", StepDownRules.DefaultSecondaryCatchUpPeriodSecs).ToInt64();
         var force = command.GetValue("force", false).ToBoolean();
         StepDownRules.ValidateArguments(stepDownSecs, catchUpSecs);
-        if (_pendingStepDown is not null)
-            throw new ReplicaException(ErrorCode.ConflictingOperationInProgress, "a step-down is already waiting for a secondary to catch up");
-
-        var check = StepDownRules.CanStepDown(Config!, Me!.Id, _durable.LastOpTime, OtherViews());
-        if (check.Safe || (force && catchUpSecs == 0))
-        {
-            CompleteStepDown(stepDownSecs, Sender, check.Safe ? "replSetStepDown" : "replSetStepDown with force");
-            return;
-        }
-        _pendingStepDown = new PendingStepDown(++_stepDownRequests, stepDownSecs, Sender);
-        Timers.StartSingleTimer(TimerKeys.StepDown, new StepDownDeadline(_pendingStepDown.Id, force), TimeSpan.FromSeconds(catchUpSecs));
-    }
-
-    /// <summary>Each housekeeping tick while a step-down waits: has an electable secondary caught up yet?</summary>
-    private void RetryPendingStepDown()
-    {
-        if (_pendingStepDown is not { } pending || _state != MemberState.Primary) return;
-        if (StepDownRules.CanStepDown(Config!, Me!.Id, _durable.LastOpTime, OtherViews()).Safe)
-        {
-            Timers.Cancel(TimerKeys.StepDown);
-            _pendingStepDown = null;
-            CompleteStepDown(pending.StepDownSecs, pending.ReplyTo, "replSetStepDown");
-        }
-    }
-
-    private void OnStepDownDeadline(StepDownDeadline deadline)
-    {
-        if (_pendingStepDown is not { } pending || pending.Id != deadline.RequestId) return;
-        _pendingStepDown = null;
-        if (deadline.Force)
-        {
-            CompleteStepDown(pending.StepDownSecs, pending.ReplyTo, "replSetStepDown with force after the catch-up period");
-            return;
-        }
-        pending.ReplyTo.Tell(CommandReply.Error(ErrorCode.ExceededTimeLimit,
-            "no electable secondary caught up within the catch-up period; still primary (use force to step down anyway)"));
-    }
-
-    private void CompleteStepDown(long stepDownSecs, IActorRef replyTo, string reason)
-    {
-        _elections.Freeze(DateTimeOffset.UtcNow.AddSeconds(stepDownSecs));
-        var successor = StepDownRules.ChooseHandoffCandidate(Config!, Me!.Id, _durable.LastOpTime, OtherViews());
-        StepDown(reason);
-        if (successor is not null) MemberSelection(successor.Host).Tell(new ElectionHandoff(_durable.Term), Self);
-        replyTo.Tell(CommandReply.Success(new BsonDocument("info",
-            $"stepped down; will not stand for election for {stepDownSecs} s{(successor is null ? "" : $"; handed the election to {successor.Host}")}")));
+        if (Config is null || Me is null)
+            throw new ReplicaException(ErrorCode.NotWritablePrimary, $"not primary: this member is {_state.ToDisplay()}, so it cannot step down");
+        var id = ++_stepDownRequests;
+        _stepDownReplies[id] = Sender;
+        Elect(_elections.StepDownRequested(ElectionView(), new StepDownRequest(id, stepDownSecs, catchUpSecs, force), DateTimeOffset.UtcNow));
     }
 
     private void Freeze(CommandRequest request)

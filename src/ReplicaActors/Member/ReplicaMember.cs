@@ -16,9 +16,11 @@ namespace ReplicaActors.Member;
 
 /// <summary>
 /// One replica-set member: the persistent actor whose journal is the oplog (plus terms, votes and
-/// configs). It is a thin shell: the rules live in Config/ and Consensus/, write validation in
-/// Storage/, and each member state is a behavior switched with Become. Its work is split by concern
-/// across partial files: commands, writes, heartbeats, elections, replication, status.
+/// configs), and each member state a behavior switched with Become. It carries out what the pure pieces
+/// in Member/Core decide (the election flow, tailing, catch-up, recovery, positions; the simulated
+/// MemberCore runs the same pieces) on the rules in Config/ and Consensus/, with write validation in
+/// Storage/. Reconfig, initial sync and applying to the store it still decides itself. Its work is split
+/// by concern across partial files: commands, writes, heartbeats, elections, replication, status.
 /// </summary>
 public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
 {
@@ -175,10 +177,10 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         RetryRecoveryIfDue(now);
         AnswerParkedFetches();
         RetryReconfigsAwaitingCommitment();
+        if (_elections.StepDownPending) OnElectionWake();
         if (_state == MemberState.Primary)
         {
             StepDownIfMajorityLost();
-            RetryPendingStepDown();
             if (_catchUp.Running) CheckCatchUp();
         }
         // Versions older than a commit point the snapshot-history window has passed can no longer be read or rolled back to.
@@ -255,7 +257,6 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
             if (CommandCatalog.IsWrite(request.Name)) AdmitWrite(request);
             else HandleCommand(request);
         }));
-        Command<StepDownDeadline>(OnStepDownDeadline);
         CommonHandlers();
     }
 
@@ -333,7 +334,6 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         // Ticks and replies from a role this member no longer has.
         Command<VoteReply>(_ => { });
         Command<ElectionHandoff>(_ => { });
-        Command<StepDownDeadline>(_ => { });
         Command<InitialSyncRetry>(_ => { });
         Command<InitialSyncProgressed>(_ => { });
         Command<InitialSyncCloned>(_ => { });

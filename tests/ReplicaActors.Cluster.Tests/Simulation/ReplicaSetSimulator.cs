@@ -10,7 +10,8 @@ namespace ReplicaActors.Cluster.Tests.Simulation;
 
 /// <summary>
 /// N member cores over a simulated network and clock, every choice drawn from one seed: message delay, loss,
-/// duplication and reordering; partitions (one member cut off, a minority/majority split, a bridge member that sees
+/// duplication and reordering; step-downs asked of a member (with or without force and a catch-up wait, handing the
+/// election to a caught-up secondary); members of equal or different priorities (so priority takeovers run); partitions (one member cut off, a minority/majority split, a bridge member that sees
 /// both sides, one-way cuts, slow links whose messages outlast an election round); crashes and restarts from the persisted journal, between steps or part way through one
 /// (losing the journal write not yet on disk and everything after it); pauses; clock skew between members.
 /// A client writes through whichever member is primary and reads from any member at local, majority and linearizable
@@ -55,6 +56,7 @@ public sealed class ReplicaSetSimulator
     private TimeSpan _now;
     private long _sequence;
     private int _writes;
+    private long _stepDowns;
     private double _loss;
     private double _duplication;
 
@@ -82,8 +84,10 @@ public sealed class ReplicaSetSimulator
     {
         _seed = seed;
         _random = new Random(seed);
+        // Half the seeds give the members different priorities, so a higher-priority member takes over once caught up.
+        var priorities = _random.Next(2) == 0;
         _config = new ReplicaSetConfig("rs0", 1, 1,
-            Enumerable.Range(0, members).Select(i => new MemberConfig(i, $"127.0.0.{i + 1}:27017")).ToList(),
+            Enumerable.Range(0, members).Select(i => new MemberConfig(i, $"127.0.0.{i + 1}:27017") { Priority = priorities ? 1 + _random.Next(3) : 1 }).ToList(),
             ReplicaSetSettings.Default with { HeartbeatIntervalMillis = 200, HeartbeatTimeoutSecs = 2, ElectionTimeoutMillis = 1000 });
         _members = Enumerable.Range(0, members)
             .Select(i => new SimMember(i, TimeSpan.FromMilliseconds(_random.Next(-3000, 3000))))
@@ -152,7 +156,7 @@ public sealed class ReplicaSetSimulator
     private void InjectFault()
     {
         var n = _members.Length;
-        switch (_random.Next(10))
+        switch (_random.Next(11))
         {
             case 0:
                 Cut(_random.Next(n), "isolated");
@@ -201,12 +205,26 @@ public sealed class ReplicaSetSimulator
                 _slow[(slowFrom, slowTo)] = TimeSpan.FromMilliseconds(_random.Next(500, 3000));
                 Note($"slow link {slowFrom} -> {slowTo}: {_slow[(slowFrom, slowTo)].TotalMilliseconds:0} ms");
                 break;
+            case 8:
+                // Mostly the primary (as operators ask it), sometimes whichever member, to exercise the refusal.
+                var primary = _members.FirstOrDefault(m => m.Core?.State == MemberState.Primary);
+                StepDown(primary is not null && _random.Next(4) > 0 ? primary : _members[_random.Next(n)]);
+                break;
             default:
                 _cut.Clear();
                 _slow.Clear();
                 Note("heal the network");
                 break;
         }
+    }
+
+    /// <summary>replSetStepDown, as an operator or a rolling upgrade asks it.</summary>
+    private void StepDown(SimMember member)
+    {
+        var stepDownSecs = _random.Next(2, 8);
+        var request = new StepDownRequest(++_stepDowns, stepDownSecs, CatchUpSecs: _random.Next(0, Math.Min(stepDownSecs, 4)), Force: _random.Next(2) == 0);
+        Note($"ask {member.Id} to step down: {request}");
+        RunStep(member, new ClientStepDown(request));
     }
 
     private void Cut(int member, string why)
@@ -347,6 +365,9 @@ public sealed class ReplicaSetSimulator
                 break;
             case ReadAnswered read:
                 CheckRead(member, read);
+                break;
+            case StepDownAnswered answered:
+                Note($"{member.Id} answered step-down {answered.RequestId}: {answered.Error?.ToString() ?? "ok"}, {answered.Message}");
                 break;
             case StateChanged changed:
                 Note($"{member.Id} {changed.State.ToDisplay()} (term {member.Core!.Term}): {changed.Reason}");

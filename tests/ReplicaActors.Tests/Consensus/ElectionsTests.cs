@@ -200,4 +200,67 @@ public class ElectionsTests
 
         Assert.Equal([new Persist(new TermChanged(6, 0)), new ElectionWon(6)], effects.Where(e => e is Persist or ElectionWon));
     }
+
+    [Fact]
+    public void A_safe_step_down_happens_at_once_freezes_the_member_and_hands_the_election_to_a_caught_up_secondary()
+    {
+        var config = SetOf(3);
+        _peers.Reset(config, 0);
+        Hear(config, 1, MemberState.Secondary, Mine);
+        Hear(config, 2, MemberState.Secondary, Op(90, 5));
+
+        var effects = _elections.StepDownRequested(View(config, MemberState.Primary), new StepDownRequest(1, 60, 10, Force: false), T0);
+
+        Assert.Equal(new StepDownRequired("replSetStepDown"), effects[0]);
+        Assert.Equal(new Send(1, new ElectionHandoff(5)), effects[1]);
+        Assert.True(effects[2] is StepDownAnswered { RequestId: 1, Error: null });
+        Assert.Equal(T0 + TimeSpan.FromSeconds(60), _elections.FrozenUntil);
+    }
+
+    [Fact]
+    public void A_step_down_waits_for_a_secondary_to_catch_up_and_completes_on_the_first_tick_after()
+    {
+        var config = SetWithPeersUp();
+        var primary = View(config, MemberState.Primary);
+
+        Assert.Empty(_elections.StepDownRequested(primary, new StepDownRequest(1, 60, 10, Force: false), T0));
+        Assert.True(_elections.StepDownPending);
+        Assert.True(_elections.StepDownRequested(primary, new StepDownRequest(2, 60, 10, Force: false), T0).Single()
+            is StepDownAnswered { RequestId: 2, Error: ErrorCode.ConflictingOperationInProgress });
+        Assert.Empty(_elections.Tick(primary, T0 + TimeSpan.FromSeconds(1)).OfType<StepDownAnswered>());
+
+        Hear(config, 2, MemberState.Secondary, Mine);
+        var effects = _elections.Tick(primary, T0 + TimeSpan.FromSeconds(2));
+
+        Assert.Contains(new StepDownRequired("replSetStepDown"), effects);
+        Assert.Contains(new Send(2, new ElectionHandoff(5)), effects);
+        Assert.False(_elections.StepDownPending);
+    }
+
+    [Fact]
+    public void A_step_down_no_secondary_catches_up_for_fails_at_its_deadline_unless_forced()
+    {
+        var config = SetWithPeersUp();
+        var primary = View(config, MemberState.Primary);
+        _elections.StepDownRequested(primary, new StepDownRequest(1, 60, 10, Force: false), T0);
+        Assert.Equal(T0 + TimeSpan.FromSeconds(10), _elections.NextDue);
+
+        var refused = _elections.Tick(primary, T0 + TimeSpan.FromSeconds(10));
+        Assert.True(refused.Single() is StepDownAnswered { Error: ErrorCode.ExceededTimeLimit });
+
+        _elections.StepDownRequested(primary, new StepDownRequest(2, 60, 10, Force: true), T0);
+        var forced = _elections.Tick(primary, T0 + TimeSpan.FromSeconds(10));
+        Assert.Contains(new StepDownRequired("replSetStepDown with force after the catch-up period"), forced);
+        Assert.Empty(forced.OfType<Send>());
+    }
+
+    [Fact]
+    public void A_member_that_is_not_primary_refuses_to_step_down()
+    {
+        var config = SetWithPeersUp();
+
+        var effects = _elections.StepDownRequested(View(config), new StepDownRequest(1, 60, 10, Force: true), T0);
+
+        Assert.True(effects.Single() is StepDownAnswered { Error: ErrorCode.NotWritablePrimary });
+    }
 }

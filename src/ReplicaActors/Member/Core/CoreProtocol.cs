@@ -22,6 +22,9 @@ public sealed record Received(int From, IReplicaMessage Message) : CoreInput;
 /// <summary>A client write: a primary appends one entry carrying <paramref name="WriteId"/>; any other member refuses it.</summary>
 public sealed record ClientWrite(BsonValue WriteId) : CoreInput;
 
+/// <summary>replSetStepDown, asked of this member; answered with a <see cref="StepDownAnswered"/>.</summary>
+public sealed record ClientStepDown(StepDownRequest Request) : CoreInput;
+
 /// <summary>How fresh a read must be, as MongoDB's read concern levels say.</summary>
 public enum ReadLevel
 {

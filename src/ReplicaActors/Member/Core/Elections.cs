@@ -33,6 +33,12 @@ public sealed record StepDownRequired(string Reason) : CoreEffect;
 /// <summary>The answer to the candidate whose vote request this was.</summary>
 public sealed record VoteReplied(VoteReply Reply) : CoreEffect;
 
+/// <summary>replSetStepDown as a primary is asked it (its arguments already checked): <paramref name="RequestId"/> names the answer.</summary>
+public sealed record StepDownRequest(long RequestId, long StepDownSecs, long CatchUpSecs, bool Force);
+
+/// <summary>The answer to step-down request <paramref name="RequestId"/>: done (<paramref name="Error"/> null) or refused.</summary>
+public sealed record StepDownAnswered(long RequestId, ErrorCode? Error, string Message) : CoreEffect;
+
 /// <summary>Something the flow decided that is worth a log line (<paramref name="Detail"/>: only at debug level).</summary>
 public sealed record ElectionNote(string Message, bool Detail = false) : CoreEffect;
 
@@ -40,7 +46,8 @@ public sealed record ElectionNote(string Message, bool Detail = false) : CoreEff
 /// A member's elections (protocol version 1), as one deterministic flow the member actor and <see cref="MemberCore"/>
 /// both run: when a secondary stands (no primary heard within the election timeout, a takeover, a handoff, a step-up),
 /// its dry run and real round (<see cref="Candidacy"/>), moving to newer terms, answering vote requests
-/// (<see cref="VoteAnswer"/>), and freezing. It owns the candidacy and its deadlines; the member's role, term and oplog
+/// (<see cref="VoteAnswer"/>), freezing, and a primary's replSetStepDown (waiting for a secondary to catch up, then
+/// handing the election to it). It owns the candidacy and its deadlines; the member's role, term and oplog
 /// are read from an <see cref="ElectionView"/> and changed only through the effects it returns: <see cref="Persist"/>
 /// (everything after it waits until the event is durable), <see cref="Send"/>, and the role changes above.
 /// No clock and no randomness of its own: time comes with every call, and the random source is the caller's.
@@ -54,8 +61,11 @@ public sealed class Elections
     private DateTimeOffset _electionDeadline = DateTimeOffset.MaxValue;
     private DateTimeOffset _roundDeadline = DateTimeOffset.MaxValue;
     private ScheduledTakeover? _takeover;
+    private PendingStepDown? _pendingStepDown;
 
     private sealed record ScheduledTakeover(long Term, TakeoverKind Kind, string Reason, DateTimeOffset Due);
+
+    private sealed record PendingStepDown(StepDownRequest Request, DateTimeOffset Deadline);
 
     public Elections(Random random, TimeSpan priorityTakeoverFreshness)
     {
@@ -65,6 +75,9 @@ public sealed class Elections
 
     /// <summary>True while a round (dry run or real) of this member's runs.</summary>
     public bool Running => _candidacy.Running;
+
+    /// <summary>True while a step-down waits for an electable secondary to catch up: the caller ticks the flow often, so it completes as soon as one has.</summary>
+    public bool StepDownPending => _pendingStepDown is not null;
 
     /// <summary>Until when this member may not stand (replSetFreeze, a step-down); in the past when not frozen.</summary>
     public DateTimeOffset FrozenUntil { get; private set; } = DateTimeOffset.MinValue;
@@ -80,6 +93,7 @@ public sealed class Elections
             var due = _electionDeadline;
             if (_candidacy.Running && _roundDeadline < due) due = _roundDeadline;
             if (_takeover is { } takeover && takeover.Due < due) due = takeover.Due;
+            if (_pendingStepDown is { } pending && pending.Deadline < due) due = pending.Deadline;
             return due;
         }
     }
@@ -103,10 +117,14 @@ public sealed class Elections
     /// </summary>
     public void Abandon() => _candidacy.End();
 
-    /// <summary>Deadlines: a round that ran out of time is lost, a due takeover is checked again, an election timeout stands.</summary>
+    /// <summary>
+    /// Deadlines: a waiting step-down completes once a secondary caught up (or ends at its deadline), a round that ran
+    /// out of time is lost, a due takeover is checked again, an election timeout stands.
+    /// </summary>
     public IReadOnlyList<CoreEffect> Tick(ElectionView view, DateTimeOffset now)
     {
         _effects.Clear();
+        if (_pendingStepDown is { } pending) RetryStepDown(view, now, pending);
         if (_candidacy.Running && now >= _roundDeadline)
             Lose(view.Config, now, $"not enough votes within the election timeout ({_candidacy.Tally!.Yes.Count} of {_candidacy.Tally.Needed})");
         if (_takeover is { } takeover && now >= takeover.Due)
@@ -196,6 +214,59 @@ public sealed class Elections
         _effects.Add(new VoteReplied(answer.Reply));
         return Done();
     }
+
+    /// <summary>replSetStepDown: at once when safe (or forced with no catch-up period), else once an electable secondary catches up.</summary>
+    public IReadOnlyList<CoreEffect> StepDownRequested(ElectionView view, StepDownRequest request, DateTimeOffset now)
+    {
+        _effects.Clear();
+        if (view.State != MemberState.Primary)
+            Answer(request, ErrorCode.NotWritablePrimary, $"not primary: this member is {view.State.ToDisplay()}, so it cannot step down");
+        else if (_pendingStepDown is not null)
+            Answer(request, ErrorCode.ConflictingOperationInProgress, "a step-down is already waiting for a secondary to catch up");
+        else
+        {
+            var check = StepDownRules.CanStepDown(view.Config, view.SelfId, view.LastWritten, view.Peers.Views());
+            if (check.Safe || (request.Force && request.CatchUpSecs == 0))
+                CompleteStepDown(view, now, request, check.Safe ? "replSetStepDown" : "replSetStepDown with force");
+            else _pendingStepDown = new PendingStepDown(request, now + TimeSpan.FromSeconds(request.CatchUpSecs));
+        }
+        return Done();
+    }
+
+    private void RetryStepDown(ElectionView view, DateTimeOffset now, PendingStepDown pending)
+    {
+        if (view.State != MemberState.Primary)
+        {
+            // It stepped down for another reason meanwhile (a newer term, a lost majority): what was asked holds; the freeze too.
+            _pendingStepDown = null;
+            Freeze(now + TimeSpan.FromSeconds(pending.Request.StepDownSecs));
+            Answer(pending.Request, null, $"no longer primary ({view.State.ToDisplay()}); will not stand for election for {pending.Request.StepDownSecs} s");
+        }
+        else if (StepDownRules.CanStepDown(view.Config, view.SelfId, view.LastWritten, view.Peers.Views()).Safe)
+        {
+            _pendingStepDown = null;
+            CompleteStepDown(view, now, pending.Request, "replSetStepDown");
+        }
+        else if (now >= pending.Deadline)
+        {
+            _pendingStepDown = null;
+            if (pending.Request.Force) CompleteStepDown(view, now, pending.Request, "replSetStepDown with force after the catch-up period");
+            else Answer(pending.Request, ErrorCode.ExceededTimeLimit,
+                "no electable secondary caught up within the catch-up period; still primary (use force to step down anyway)");
+        }
+    }
+
+    /// <summary>Steps down, frozen for the asked time, and hands the election to the freshest electable secondary, which stands at once.</summary>
+    private void CompleteStepDown(ElectionView view, DateTimeOffset now, StepDownRequest request, string reason)
+    {
+        Freeze(now + TimeSpan.FromSeconds(request.StepDownSecs));
+        var successor = StepDownRules.ChooseHandoffCandidate(view.Config, view.SelfId, view.LastWritten, view.Peers.Views());
+        _effects.Add(new StepDownRequired(reason));
+        if (successor is not null) _effects.Add(new Send(successor.Id, new ElectionHandoff(view.Term)));
+        Answer(request, null, $"stepped down; will not stand for election for {request.StepDownSecs} s{(successor is null ? "" : $"; handed the election to {successor.Host}")}");
+    }
+
+    private void Answer(StepDownRequest request, ErrorCode? error, string message) => _effects.Add(new StepDownAnswered(request.RequestId, error, message));
 
     private void StandNow(ElectionView view, DateTimeOffset now, string reason, bool dryRun)
     {

@@ -93,6 +93,9 @@ public sealed class MemberCore
             case ClientRead read:
                 OnClientRead(read, now);
                 break;
+            case ClientStepDown { Request: var request }:
+                Elect(_elections.StepDownRequested(View(), request, now), now);
+                break;
         }
         OnTime(now);
         return _effects.ToList();
@@ -154,6 +157,9 @@ public sealed class MemberCore
                 break;
             case OplogBatch batch:
                 OnOplogBatch(from, batch, now);
+                break;
+            case ElectionHandoff when State == MemberState.Secondary:
+                Elect(_elections.Stand(View(), now, "the primary handed the election to this member", dryRun: false), now);
                 break;
             case UpdatePosition update:
                 foreach (var position in update.Positions) LearnPosition(position, now);
@@ -217,6 +223,9 @@ public sealed class MemberCore
                     break;
                 case StepDownRequired { Reason: var reason }:
                     if (State == MemberState.Primary) StepDown(now, reason);
+                    break;
+                case StepDownAnswered answered:
+                    Emit(answered);
                     break;
             }
     }
