@@ -3,7 +3,7 @@ using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Member;
 
-/// <summary>What a write id's write did: the reply its primary gave (or one rebuilt from its entries) and its newest entry.</summary>
+/// <summary>What a write id's write did: the reply its primary gave (or one its entries carry or rebuild) and its newest entry.</summary>
 internal readonly record struct WriteOutcome(BsonDocument Reply, OpTime At);
 
 /// <summary>
@@ -28,11 +28,19 @@ internal sealed class RecentWrites(int capacity)
         Trim();
     }
 
-    /// <summary>Writes learned from replicated (or replayed) entries: their reply is rebuilt from how many entries they made.</summary>
+    /// <summary>
+    /// Writes learned from replicated (or replayed) entries: their reply is the one an entry carries (a findAndModify's
+    /// value), else rebuilt from how many entries they made.
+    /// </summary>
     public void Record(IReadOnlyList<OplogEntry> entries)
     {
         foreach (var group in entries.Where(e => e.WriteId is not null).GroupBy(e => e.WriteId!))
         {
+            if (group.LastOrDefault(e => e.Reply is not null) is { Reply: { } carried } entry)
+            {
+                Remember(group.Key, carried, entry.OpTime);
+                continue;
+            }
             var n = group.Count(e => e.Op != OpType.Command);
             var modified = group.Count(e => e.Op == OpType.Update);
             if (_outcomes.TryGetValue(group.Key, out var known))

@@ -12,12 +12,13 @@ public static class BsonSize
     /// <summary>The size of the entry as the oplog holds it (<see cref="OplogEntry.ToBson"/>).</summary>
     public static long Of(OplogEntry entry)
     {
-        // { ts, t, op, ns, o, o2?, wall, wid? }: each element is a type byte, a name and its terminator, and the value.
+        // { ts, t, op, ns, o, o2?, wall, wid?, reply? }: each element is a type byte, a name and its terminator, and the value.
         var size = 4L + 1
             + Element("ts", 8) + Element("t", 8) + Element("op", String(OplogEntry.OpCode(entry.Op)))
             + Element("ns", String(entry.Ns)) + Element("o", Of(entry.O)) + Element("wall", 8);
         if (entry.O2 is { } o2) size += Element("o2", 4 + 1 + Element("_id", Of(o2)));
         if (entry.WriteId is { } wid) size += Element("wid", Of(wid));
+        if (entry.Reply is { } reply) size += Element("reply", Of(reply));
         return size;
     }
 

@@ -29,6 +29,10 @@ public static class CommandCatalog
     public const string DropDatabase = "dropDatabase";
     public const string CreateIndexes = "createIndexes";
     public const string DropIndexes = "dropIndexes";
+    public const string FindAndModify = "findAndModify";
+
+    /// <summary>The all-lowercase spelling mongod also accepts (older shells send it).</summary>
+    public const string FindAndModifyLowercase = "findandmodify";
 
     public const string Find = "find";
     public const string Count = "count";
@@ -64,6 +68,8 @@ public static class CommandCatalog
         [DropDatabase] = CommandKind.Write,
         [CreateIndexes] = CommandKind.Write,
         [DropIndexes] = CommandKind.Write,
+        [FindAndModify] = CommandKind.Write,
+        [FindAndModifyLowercase] = CommandKind.Write,
         [Find] = CommandKind.Read,
         [Count] = CommandKind.Read,
         [ListIndexes] = CommandKind.Read,

@@ -22,7 +22,11 @@ public enum OpType
 /// same state as applying it once.
 /// </summary>
 /// <param name="WriteId">The client's id for the write command that made this entry, so a retried write is recognised on any member.</param>
-public sealed record OplogEntry(OpTime OpTime, long WallMillis, OpType Op, string Ns, BsonDocument O, BsonValue? O2, BsonValue? WriteId = null)
+/// <param name="Reply">
+/// What a retry of the write must be answered with when the entries alone cannot say it: a findAndModify's
+/// <c>value</c> and <c>lastErrorObject</c> (the pre- or post-image it returned, as projected). Only on entries with a write id.
+/// </param>
+public sealed record OplogEntry(OpTime OpTime, long WallMillis, OpType Op, string Ns, BsonDocument O, BsonValue? O2, BsonValue? WriteId = null, BsonDocument? Reply = null)
 {
     public static string OpCode(OpType op) => op switch
     {
@@ -44,7 +48,7 @@ public sealed record OplogEntry(OpTime OpTime, long WallMillis, OpType Op, strin
         _ => throw new FormatException($"unknown oplog op '{code}'"),
     };
 
-    /// <summary>The entry as MongoDB shows it: <c>{ ts, t, op, ns, o, o2?, wall }</c>.</summary>
+    /// <summary>The entry as MongoDB shows it: <c>{ ts, t, op, ns, o, o2?, wall }</c>, plus our <c>wid</c> and <c>reply</c> when set.</summary>
     public BsonDocument ToBson()
     {
         var doc = new BsonDocument
@@ -58,6 +62,7 @@ public sealed record OplogEntry(OpTime OpTime, long WallMillis, OpType Op, strin
         if (O2 is not null) doc.Add("o2", new BsonDocument("_id", O2));
         doc.Add("wall", new BsonDateTime(WallMillis));
         if (WriteId is not null) doc.Add("wid", WriteId);
+        if (Reply is not null) doc.Add("reply", Reply);
         return doc;
     }
 
@@ -72,6 +77,7 @@ public sealed record OplogEntry(OpTime OpTime, long WallMillis, OpType Op, strin
             doc["ns"].AsString,
             doc["o"].AsBsonDocument,
             o2,
-            doc.TryGetValue("wid", out var wid) ? wid : null);
+            doc.TryGetValue("wid", out var wid) ? wid : null,
+            doc.TryGetValue("reply", out var reply) ? reply.AsBsonDocument : null);
     }
 }

@@ -6,7 +6,7 @@ namespace ReplicaActors.Wire;
 
 /// <summary>
 /// Sends each command to the family that serves it: most go to the member as they are (the wire layer
-/// translates, the member decides); hello, cursors, aggregation, findAndModify, distinct and the probes
+/// translates, the member decides, findAndModify included); hello, cursors, aggregation, distinct and the probes
 /// drivers and mongosh send at start are shaped here; change streams are served here (<see cref="ChangeStreamCommands"/>);
 /// authentication and users too (<see cref="SaslCommands"/>, <see cref="UserCommands"/>), and with authorization on,
 /// every command is first put to <see cref="Admission"/>. Every failure becomes a MongoDB-shaped error reply.
@@ -18,7 +18,6 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
 
     private readonly HelloCommand _hello = new(member, topology, settings);
     private readonly QueryCommands _queries = new(member, cursors, changeStreams);
-    private readonly FindAndModifyCommand _findAndModify = new(member);
     private readonly ClusterTime _clusterTime = new(member, settings.AfterClusterTimePollInterval);
     private readonly SaslCommands _sasl = new(users);
     private readonly UserCommands _userCommands = new(users, auth);
@@ -56,7 +55,6 @@ public sealed class CommandDispatcher(MemberChannel member, CursorRegistry curso
                 "distinct" => await _queries.DistinctAsync(request, cancellationToken).ConfigureAwait(false),
                 "getMore" => _queries.GetMore(request),
                 "killCursors" => _queries.KillCursors(request),
-                "findAndModify" or "findandmodify" => await _findAndModify.RunAsync(request, cancellationToken).ConfigureAwait(false),
                 "replSetInitiate" => await member.AskAsync(request.Db, InitiateForMember(request), cancellationToken).ConfigureAwait(false),
                 "commitTransaction" or "abortTransaction" =>
                     throw new ReplicaException(ErrorCode.NoSuchTransaction, "multi-document transactions are not supported by ReplicaActors"),

@@ -42,14 +42,36 @@ public sealed class DriverFailoverSpec(ITestOutputHelper output) : ReplicaSetSpe
     }
 
     [Fact]
-    public async Task A_w_majority_write_that_times_out_reports_a_write_concern_error_and_stays_written()
+    public async Task A_find_and_modify_retried_on_the_next_primary_returns_its_first_value_and_is_not_applied_twice()
+    {
+        var counters = Client().GetDatabase("driver").GetCollection<BsonDocument>("fam-failover").WithWriteConcern(WriteConcern.WMajority);
+        await counters.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "n", 0 } });
+        var command = DriverSpec.RetryableIncrement("fam-failover", Guid.NewGuid(), txnNumber: 1);
+
+        // w: majority, so the next primary has the entry; the same command there is what a driver sends when the answer was lost.
+        var first = await WireFrames.RunAsync((await ReplicaSet.WaitForPrimaryAsync()).Port, command);
+        await counters.UpdateOneAsync(new BsonDocument("_id", 1), Builders<BsonDocument>.Update.Inc("n", 10));
+        var old = await ReplicaSet.StepDownAsync();
+        var next = await ReplicaSet.WaitForPrimaryAsync(where: m => m != old);
+        var retry = await WireFrames.RunAsync(next.Port, command);
+
+        Assert.Equal(new BsonDocument { { "_id", 1 }, { "n", 1 } }, first["value"]);
+        Assert.Equal(1.0, retry["ok"].ToDouble());
+        Assert.Equal((first["value"], first["lastErrorObject"]), (retry["value"], retry["lastErrorObject"]));
+        Assert.Equal(11, (await counters.Find(new BsonDocument("_id", 1)).SingleAsync())["n"].AsInt32);
+    }
+
+    [Fact]
+    public async Task A_w_majority_insert_or_find_and_modify_that_times_out_reports_a_write_concern_error_and_stays_written()
     {
         var primary = await ReplicaSet.WaitForPrimaryAsync();
         foreach (var secondary in ReplicaSet.Members.Where(m => m != primary)) await ReplicaSet.KillAsync(secondary);
         var docs = Client().GetDatabase("wtimeout").GetCollection<BsonDocument>("items");
+        var impatient = docs.WithWriteConcern(new WriteConcern("majority", wTimeout: TimeSpan.FromMilliseconds(300)));
 
-        var e = await Assert.ThrowsAsync<MongoWriteException>(() =>
-            docs.WithWriteConcern(new WriteConcern("majority", wTimeout: TimeSpan.FromMilliseconds(300))).InsertOneAsync(new BsonDocument("_id", 1)));
+        var e = await Assert.ThrowsAsync<MongoWriteException>(() => impatient.InsertOneAsync(new BsonDocument("_id", 1)));
+        var fam = await Assert.ThrowsAsync<MongoWriteConcernException>(() =>
+            impatient.FindOneAndUpdateAsync(new BsonDocument("_id", 1), Builders<BsonDocument>.Update.Set("n", 1)));
 
         Assert.Null(e.WriteError);
         Assert.Equal(64, e.WriteConcernError.Code);
@@ -59,5 +81,8 @@ public sealed class DriverFailoverSpec(ITestOutputHelper output) : ReplicaSetSpe
         // The write is not undone: the primary, still primary until it notices it lost its majority, has it.
         var direct = new MongoClient($"mongodb://{primary.Host}/?directConnection=true").GetDatabase("wtimeout").GetCollection<BsonDocument>("items");
         Assert.Equal(1, await direct.CountDocumentsAsync(new BsonDocument("_id", 1)));
+        Assert.Equal(64, fam.WriteConcernResult.Response["writeConcernError"]["code"].ToInt32());
+        Assert.Equal(new BsonDocument("_id", 1), fam.WriteConcernResult.Response["value"]);
+        Assert.Equal(1, await direct.CountDocumentsAsync(new BsonDocument { { "_id", 1 }, { "n", 1 } }));
     }
 }

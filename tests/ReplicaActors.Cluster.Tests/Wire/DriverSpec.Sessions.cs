@@ -57,16 +57,12 @@ public sealed partial class DriverSpec
             new BsonDocument { { "find", "causal-timeout" }, { "readConcern", new BsonDocument("afterClusterTime", 5) } }));
         // The driver keeps only the code of a time-limit error; the message is read off the wire.
         var primary = await set.ReplicaSet.WaitForPrimaryAsync();
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(System.Net.IPAddress.Loopback, primary.Port);
-        await using var stream = new NetworkStream(socket);
         command["$db"] = "driver";
-        await stream.WriteAsync(OpMsg.EncodeRequest(1, OpMsgFlags.None, command));
-        var (_, reply) = await WireFrames.ReadMessageAsync(stream);
+        var reply = await WireFrames.RunAsync(primary.Port, command);
 
         Assert.Equal(50, e.Code);
-        Assert.Equal(50, reply.Body["code"].ToInt32());
-        Assert.Contains($"readConcern.afterClusterTime Timestamp({future.Timestamp}, 1) was not reached within the command's maxTimeMS (300 ms)", reply.Body["errmsg"].AsString);
+        Assert.Equal(50, reply["code"].ToInt32());
+        Assert.Contains($"readConcern.afterClusterTime Timestamp({future.Timestamp}, 1) was not reached within the command's maxTimeMS (300 ms)", reply["errmsg"].AsString);
         Assert.Equal(14, wrongType.Code);
     }
 

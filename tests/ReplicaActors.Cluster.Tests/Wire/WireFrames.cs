@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using MongoDB.Bson;
 using ReplicaActors.Wire;
 
 namespace ReplicaActors.Cluster.Tests.Wire;
@@ -22,5 +25,15 @@ internal static class WireFrames
     {
         var (header, payload) = await ReadAsync(stream);
         return (header, OpMsg.Parse(payload, payload.Length));
+    }
+
+    /// <summary>One command (with its <c>$db</c>) on a fresh connection to a member, as a driver would send it, and the reply's body.</summary>
+    public static async Task<BsonDocument> RunAsync(int port, BsonDocument command)
+    {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, port);
+        await using var stream = new NetworkStream(socket);
+        await stream.WriteAsync(OpMsg.EncodeRequest(1, OpMsgFlags.None, command));
+        return (await ReadMessageAsync(stream)).Message.Body;
     }
 }

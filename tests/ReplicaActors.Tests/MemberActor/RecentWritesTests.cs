@@ -37,6 +37,19 @@ public class RecentWritesTests
     }
 
     [Fact]
+    public void A_reply_an_entry_carries_is_the_reply_its_retry_gets()
+    {
+        var writes = new RecentWrites(10);
+        var reply = new BsonDocument { { "lastErrorObject", new BsonDocument("n", 1) }, { "value", new BsonDocument("_id", 1) } };
+
+        writes.Record([Entry(1, OpType.Delete, WriteId) with { Reply = reply }]);
+
+        Assert.True(writes.TryGet(WriteId, out var outcome));
+        Assert.Equal(reply, outcome.Reply);
+        Assert.Equal(Entry(1, OpType.Delete, WriteId).OpTime, outcome.At);
+    }
+
+    [Fact]
     public void The_oldest_write_ids_are_forgotten_first()
     {
         var writes = new RecentWrites(2);

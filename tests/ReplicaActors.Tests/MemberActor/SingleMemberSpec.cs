@@ -124,6 +124,32 @@ public sealed class SingleMemberSpec(ITestOutputHelper output) : MemberSpecBase(
     }
 
     [Fact]
+    public async Task A_retried_find_and_modify_returns_its_first_value_also_once_the_member_rebuilt_its_record_from_the_journal()
+    {
+        var member = Sys.ActorOf(ReplicaMember.Props(Settings, NewStore()), "member-a");
+        await OkAsync(member, "admin", "{ replSetInitiate: null }");
+        await AwaitPrimaryAsync(member);
+        await OkAsync(member, "app", "{ insert: 'counters', documents: [{ _id: 1, n: 0 }] }");
+        const string increment = "{ findAndModify: 'counters', query: { _id: 1 }, update: { $inc: { n: 1 } }, new: true, fields: { n: 1 }, writeId: 'fam-1' }";
+
+        var first = await OkAsync(member, "app", increment);
+        await OkAsync(member, "app", "{ update: 'counters', updates: [{ q: { _id: 1 }, u: { $inc: { n: 10 } } }] }");
+        var retried = await OkAsync(member, "app", increment);
+        await WatchAsync(member);
+        member.Tell(PoisonPill.Instance, ActorRefs.NoSender);
+        await ExpectTerminatedAsync(member);
+        // A new primary learns write ids from the entries it holds, as this member relearns them from its journal.
+        var restarted = Sys.ActorOf(ReplicaMember.Props(Settings, NewStore()), "member-b");
+        await AwaitPrimaryAsync(restarted);
+        var afterRestart = await OkAsync(restarted, "app", increment);
+
+        Assert.Equal(BsonDocument.Parse("{ _id: 1, n: 1 }"), first["value"]);
+        Assert.Equal(BsonDocument.Parse("{ n: 1, updatedExisting: true }"), first["lastErrorObject"]);
+        Assert.All([retried, afterRestart], reply => Assert.Equal((first["value"], first["lastErrorObject"]), (reply["value"], reply["lastErrorObject"])));
+        Assert.Equal(11, Assert.Single((await OkAsync(restarted, "app", "{ find: 'counters' }"))["cursor"]["firstBatch"].AsBsonArray)["n"].ToInt32());
+    }
+
+    [Fact]
     public async Task A_linearizable_read_sees_every_acknowledged_write_and_majority_reads_agree()
     {
         var member = await StartPrimaryAsync();

@@ -32,7 +32,11 @@ public class BsonSizeTests
     public void An_entry_s_size_is_its_encoded_length(string json)
     {
         var plain = new OplogEntry(Time, 1_700_000_000_123, OpType.Insert, "shop.items", BsonDocument.Parse(json), null);
-        var full = plain with { Op = OpType.Update, O2 = "key-1", WriteId = ObjectId.Parse("65f000000000000000000002") };
+        var full = plain with
+        {
+            Op = OpType.Update, O2 = "key-1", WriteId = ObjectId.Parse("65f000000000000000000002"),
+            Reply = new BsonDocument { { "lastErrorObject", new BsonDocument("n", 1) }, { "value", BsonDocument.Parse(json) } },
+        };
 
         Assert.Equal(plain.ToBson().ToBson().Length, BsonSize.Of(plain));
         Assert.Equal(full.ToBson().ToBson().Length, BsonSize.Of(full));

@@ -26,6 +26,7 @@ public sealed class ReplicaSerializerTests : IDisposable
         new CommandRequest("shop", BsonDocument.Parse("{ insert: 'items', documents: [{ _id: 1 }] }")),
         new CommandReply(BsonDocument.Parse("{ ok: 1.0, n: 1 }")),
         new OplogAppended([Entry, Entry with { Op = OpType.Noop, O = new BsonDocument("msg", "x"), O2 = null, WriteId = null }]),
+        new OplogAppended([Entry with { Reply = BsonDocument.Parse("{ lastErrorObject: { n: 1, updatedExisting: true }, value: { _id: 1, qty: 4 } }") }]),
         new TermChanged(4, 2),
         new TermChanged(5, null),
         new Heartbeat(Report, 123456789),

@@ -12,7 +12,7 @@ public sealed record WriteOutcome(BsonDocument Reply, IReadOnlyList<OplogEntry> 
 /// open batch (unique keys, document rules, sizes). Each statement runs under a savepoint: one that
 /// fails is undone whole and reported as a write error, and nothing it half-did reaches the oplog.
 /// </summary>
-public sealed class WriteCommandExecutor(int maxDocumentBytes)
+public sealed partial class WriteCommandExecutor(int maxDocumentBytes)
 {
     public WriteOutcome Execute(CommandRequest request, StoreBatch batch, Func<OpTime> nextOpTime, DateTime now)
     {
@@ -22,6 +22,7 @@ public sealed class WriteCommandExecutor(int maxDocumentBytes)
             CommandCatalog.Insert => Insert(request, run),
             CommandCatalog.Update => Update(request, run),
             CommandCatalog.Delete => Delete(request, run),
+            CommandCatalog.FindAndModify or CommandCatalog.FindAndModifyLowercase => FindAndModify(request, run),
             CommandCatalog.CreateIndexes => IndexCommands.Create(request, run),
             CommandCatalog.DropIndexes => IndexCommands.Drop(request, run),
             CommandCatalog.Drop => DropCollection(request, run),
@@ -84,7 +85,7 @@ public sealed class WriteCommandExecutor(int maxDocumentBytes)
                 var filter = Filter.Compile(CommandArgs.Document(statement, "q", required: true));
                 if (!statement.TryGetValue("u", out var u) || !u.IsBsonDocument)
                     throw new ReplicaException(ErrorCode.FailedToParse, $"update statement {index} needs 'u', an update or replacement document");
-                var update = Query.Update.Compile(u.AsBsonDocument);
+                var update = CompileUpdate(u.AsBsonDocument, statement);
                 var multi = CommandArgs.Bool(statement, "multi", false);
                 var upsert = CommandArgs.Bool(statement, "upsert", false);
                 if (multi && update.IsReplacement)
@@ -96,15 +97,12 @@ public sealed class WriteCommandExecutor(int maxDocumentBytes)
                     n++;
                     var changed = update.Apply(original, run.Now);
                     if (changed.Equals(original)) continue;
-                    CheckStorable(changed);
-                    run.Emit(OpType.Update, ns.Full, changed, original["_id"]);
+                    EmitUpdate(run, ns, original, changed);
                     nModified++;
                 }
                 if (n == 0 && upsert)
                 {
-                    var document = WithIdFirst(update.ApplyUpsert(filter, run.Now));
-                    CheckStorable(document);
-                    EnsureNewId(run.Batch, ns, document["_id"]);
+                    var document = UpsertDocument(run, ns, filter, update);
                     run.Emit(OpType.Insert, ns.Full, document, null);
                     upserted.Add(new BsonDocument { { "index", index }, { "_id", document["_id"] } });
                     n = 1;
@@ -194,6 +192,44 @@ public sealed class WriteCommandExecutor(int maxDocumentBytes)
         return result;
     }
 
+    /// <summary>
+    /// The update of a statement (or a findAndModify), with its <c>arrayFilters</c> checked: each filter names an
+    /// identifier the update must use in a <c>$[identifier]</c> path. No update path can yet (positional updates are refused
+    /// when parsed), so any filter is one MongoDB would refuse as unused, and is refused here, never silently ignored.
+    /// </summary>
+    private static Query.Update CompileUpdate(BsonDocument update, BsonDocument holder)
+    {
+        if (holder.TryGetValue("arrayFilters", out var value) && !value.IsBsonNull)
+        {
+            var filters = value as BsonArray ?? throw new ReplicaException(ErrorCode.TypeMismatch, $"'arrayFilters' must be an array, got {value.BsonType}");
+            foreach (var filter in filters)
+            {
+                if (filter is not BsonDocument { ElementCount: > 0 } document)
+                    throw new ReplicaException(ErrorCode.FailedToParse, $"each array filter must be a non-empty document, got {filter}");
+                var identifier = document.GetElement(0).Name.Split('.')[0];
+                throw new ReplicaException(ErrorCode.FailedToParse,
+                    $"the array filter for identifier '{identifier}' was not used in the update (positional $[<identifier>] updates are not supported)");
+            }
+        }
+        return Query.Update.Compile(update);
+    }
+
+    /// <summary>Logs <paramref name="changed"/> as the new version of <paramref name="original"/>, once it passes the document rules.</summary>
+    private void EmitUpdate(Run run, Namespace ns, BsonDocument original, BsonDocument changed, BsonDocument? retryReply = null)
+    {
+        CheckStorable(changed);
+        run.Emit(OpType.Update, ns.Full, changed, original["_id"], retryReply);
+    }
+
+    /// <summary>The document an upsert inserts when nothing matched, checked against the document rules and the <c>_id</c> index.</summary>
+    private BsonDocument UpsertDocument(Run run, Namespace ns, Filter filter, Query.Update update)
+    {
+        var document = WithIdFirst(update.ApplyUpsert(filter, run.Now));
+        CheckStorable(document);
+        EnsureNewId(run.Batch, ns, document["_id"]);
+        return document;
+    }
+
     private void CheckStorable(BsonDocument document)
     {
         DocumentRules.ValidateForStorage(document);
@@ -225,9 +261,10 @@ public sealed class WriteCommandExecutor(int maxDocumentBytes)
         public DateTime Now { get; } = now;
         public List<OplogEntry> Entries { get; } = [];
 
-        public void Emit(OpType op, string ns, BsonDocument o, BsonValue? o2)
+        /// <param name="retryReply">What a retry must be answered with, when the entry alone cannot say; kept only for a write with an id (nothing else is retried).</param>
+        public void Emit(OpType op, string ns, BsonDocument o, BsonValue? o2, BsonDocument? retryReply = null)
         {
-            var entry = new OplogEntry(nextOpTime(), new DateTimeOffset(Now).ToUnixTimeMilliseconds(), op, ns, o, o2, writeId);
+            var entry = new OplogEntry(nextOpTime(), new DateTimeOffset(Now).ToUnixTimeMilliseconds(), op, ns, o, o2, writeId, writeId is null ? null : retryReply);
             Batch.Apply(entry);
             Entries.Add(entry);
         }
