@@ -74,7 +74,7 @@ public sealed partial class ReplicaMember
                 if (_stepDownReplies.Remove(id, out var replyTo))
                     replyTo.Tell(error is { } code ? CommandReply.Error(code, message) : CommandReply.Success(new BsonDocument("info", message)));
                 break;
-            case ElectionNote { Message: var message, Detail: var detail }:
+            case LogLine { Message: var message, Detail: var detail }:
                 if (detail) _log.Debug(message);
                 else _log.Info(message);
                 break;
@@ -144,7 +144,7 @@ public sealed partial class ReplicaMember
     /// <summary>After each batch appended while catching up, and on the maintenance tick.</summary>
     private void CheckCatchUp()
     {
-        var step = _catchUp.Check(Config!, _peers.All, _durable.LastOpTime, DateTimeOffset.UtcNow, _tail.SyncSourceId);
+        var step = _catchUp.Check(Config!, _peers.All, _durable.LastOpTime, DateTimeOffset.UtcNow, _tailing.SyncSourceId);
         if (step.DoneBecause is { } done)
         {
             _log.Info("{0}; taking writes now", done);

@@ -29,7 +29,7 @@ public sealed partial class ReplicaMember
         _state == MemberState.Startup2 ? OpTime.Null : _store.AppliedOpTime,
         _state == MemberState.Startup2 ? OpTime.Null : _durable.LastOpTime,
         _commitPoint,
-        _tail.SyncSourceId,
+        _tailing.SyncSourceId,
         _electionDate?.ToUnixTimeMilliseconds() ?? 0,
         Config?.ToBson());
 
@@ -42,17 +42,8 @@ public sealed partial class ReplicaMember
             if (member.Host != _settings.Host)
                 MemberSelection(member.Host).Tell(new Heartbeat(report, now), Self);
         _peers.MarkSilentDown(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(config.Settings.HeartbeatTimeoutSecs), _startedAt);
-        if (_state == MemberState.Secondary)
-        {
-            MaintainSyncSource(config);
-            ConsiderTakeover();
-        }
-        // A RECOVERING member chooses a source after each pause (RetryRecoveryIfDue), and leaves one gone bad at once.
-        if (_state == MemberState.Recovering && _tail.SyncSourceId is not null)
-        {
-            MaintainSyncSource(config);
-            if (_tail.SourceId is null) ScheduleRecoveryRetry(null);
-        }
+        Replicate(_tailing.Heartbeat(TailView(), DateTimeOffset.UtcNow));
+        if (_state == MemberState.Secondary) ConsiderTakeover();
     }
 
     private void OnHeartbeat(Heartbeat heartbeat)
@@ -154,7 +145,7 @@ public sealed partial class ReplicaMember
             _elections.PrimaryConnectionLost(ElectionView(), DateTimeOffset.UtcNow);
             WakeForElections();
         }
-        MaintainSyncSource(config);
+        Replicate(_tailing.ChooseSource(TailView(), DateTimeOffset.UtcNow));
     }
 
     /// <summary>The other member at an Akka address, with this member's view of it.</summary>

@@ -91,14 +91,6 @@ public sealed partial class ReplicaMember
         {
             if (Sender.Equals(_initialSyncer)) InitialSyncAttemptFailed(failed.Reason);
         });
-        Command<OplogBatch>(batch =>
-        {
-            if (!_tail.Accept(batch)) return;
-            if (batch.AfterNotFound)
-                InitialSyncAttemptFailed($"the source's oplog no longer holds the begin point {_durable.LastOpTime}: it moved on while this member cloned");
-            else
-                OnFetchedBatch(batch);
-        });
         Command<Terminated>(terminated =>
         {
             if (terminated.ActorRef.Equals(_initialSyncer))
@@ -197,7 +189,7 @@ public sealed partial class ReplicaMember
         Persist(new OplogAppended([cloned.Begin]), appended =>
         {
             ApplyFetched(appended);
-            if (_state == MemberState.Startup2 && _tail.SourceId is null)
+            if (_state == MemberState.Startup2 && _tailing.SourceId is null)
                 StartFetcher(cloned.SourceId, "initial sync: applying the source's oplog up to the stop point");
         });
     }

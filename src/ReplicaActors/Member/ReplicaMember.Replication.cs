@@ -10,19 +10,18 @@ using ReplicaActors.Replication;
 namespace ReplicaActors.Member;
 
 /// <summary>
-/// Replication: a secondary tails its sync source (<see cref="OplogTail"/>: one fetch in flight, answered straight to
-/// this actor), journals and applies each batch, and reports its progress upstream; any data-bearing member serves fetches from its oplog
-/// window, or from its journal when they are older; the primary turns reported progress into the majority commit point.
+/// Replication: a secondary tails its sync source as the tailing flow decides (<see cref="Tailing"/>: choosing sources,
+/// one fetch in flight answered straight to this actor, rollback and recovery), journals and applies each batch, and
+/// reports its progress upstream; any data-bearing member serves fetches from its oplog window, or from its journal
+/// when they are older; the primary turns reported progress into the majority commit point.
 /// </summary>
 public sealed partial class ReplicaMember
 {
     private const string JournalReaderName = "journal-reader-";
     private readonly MemberPositions _positions = new();
     private readonly ParkedFetches<IActorRef> _parkedFetches = new();
-    private readonly OplogTail _tail = new();
-    private readonly RecoveryAttempts _recoveryAttempts;
+    private readonly Tailing _tailing;
     private OpTime _commitPoint = OpTime.Null;
-    private int? _forcedSyncSourceId;
     private int _journalReaderCount;
     private string? _infoMessage;
     private IActorRef? _delayedApplier;
@@ -72,45 +71,71 @@ public sealed partial class ReplicaMember
     /// <summary>Answers parked fetches that now have entries, and those whose wait is over (with none).</summary>
     private void AnswerParkedFetches() => _parkedFetches.AnswerDue(DateTimeOffset.UtcNow, AnswerFetch);
 
-    // ---- Tailing a sync source -------------------------------------------------------------------
+    // ---- Tailing a sync source, rollback and recovery ------------------------------------------
 
-    /// <param name="avoidSourceId">A source a failed recovery attempt used: another is preferred when there is one.</param>
-    private void MaintainSyncSource(ReplicaSetConfig config, int? avoidSourceId = null)
+    /// <summary>What the tailing flow reads of this member; only called with a config installed.</summary>
+    private TailView TailView() =>
+        new(Config!, Me?.Id ?? -1, _state, _durable.Term, _durable.LastOpTime, _commitPoint, _window, _peers, _catchUp.Running);
+
+    /// <summary>Carries out what the tailing flow (<see cref="Tailing"/>) decided, in order.</summary>
+    private void Replicate(IReadOnlyList<CoreEffect> effects)
     {
-        if (Me is not { } self) return;
-        var request = new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(), config.Settings.ChainingAllowed, HealthyPrimaryId(), _settings.SyncSource, _forcedSyncSourceId, avoidSourceId);
-        var step = SyncSourceSelector.Maintain(request, _tail.SyncSourceId);
-        if (step.Leave) StopFetcher(step.LeaveReason);
-        if (step.Next is not { } choice) return;
-        _forcedSyncSourceId = null;
-        // A RECOVERING member keeps the message that says why until it is SECONDARY again.
-        var recovering = _state == MemberState.Recovering;
-        if (choice.SourceId is not { } sourceId || config.FindById(sourceId) is null)
+        foreach (var effect in effects)
         {
-            if (!recovering) _infoMessage = $"no sync source: {choice.Reason}";
-            return;
+            switch (effect)
+            {
+                case Send { To: var to, Message: var message }:
+                    if (Config?.FindById(to) is { } member) MemberSelection(member.Host).Tell(message, Self);
+                    break;
+                // A RECOVERING member keeps the message that says why until it is SECONDARY again; STARTUP2 keeps its progress.
+                case NoSyncSource { Reason: var reason }:
+                    if (_state == MemberState.Secondary) _infoMessage = $"no sync source: {reason}";
+                    break;
+                case Following { SourceId: var sourceId, Reason: var reason }:
+                    if (_state == MemberState.Secondary) _infoMessage = null;
+                    _log.Info("syncing from {0}: {1}", Config?.FindById(sourceId)?.Host, reason);
+                    break;
+                case AppendFetched appended:
+                    AppendFetched(appended);
+                    break;
+                case CommitPointHeard { CommitPoint: var commitPoint }:
+                    LearnCommitPoint(commitPoint);
+                    break;
+                case RollbackStarted { Reason: var reason }:
+                    _log.Warning("rolling back: {0}", reason);
+                    AbandonCandidacy();
+                    Become(Rollback);
+                    break;
+                case RollBackTo { CommonPoint: var common, SourceId: var sourceId }:
+                    RollBackTo(common, sourceId);
+                    break;
+                case WentRecovering { Message: var message }:
+                    _log.Warning(message);
+                    _infoMessage = message;
+                    AbandonCandidacy();
+                    Become(Recovering);
+                    break;
+                case Rejoined:
+                    _infoMessage = null;
+                    BecomeSecondary();
+                    break;
+                case CatchUpSourceDiverged { SourceId: var sourceId }:
+                    _log.Info("catch-up source member {0}'s history left this member's; taking writes with what this primary has", sourceId);
+                    CompleteElection();
+                    break;
+                case InitialSyncSourceFailed { Reason: var reason }:
+                    InitialSyncAttemptFailed(reason);
+                    break;
+                case LogLine { Message: var message }:
+                    _log.Info(message);
+                    break;
+            }
         }
-        if (!recovering) _infoMessage = null;
-        StartFetcher(sourceId, choice.Reason);
     }
 
-    private void StartFetcher(int sourceId, string reason)
-    {
-        _tail.Follow(sourceId);
-        _log.Info("syncing from {0}: {1}", Config!.FindById(sourceId)!.Host, reason);
-        FetchNext();
-    }
+    private void StartFetcher(int sourceId, string reason) => Replicate(_tailing.Follow(TailView(), DateTimeOffset.UtcNow, sourceId, reason));
 
-    /// <summary>
-    /// Asks the sync source for what follows this member's newest entry. The source may hold the fetch up to its
-    /// await-data wait; unanswered within the heartbeat timeout beyond that, the source is given up (<see cref="CheckTailDeadline"/>).
-    /// </summary>
-    private void FetchNext()
-    {
-        if (_tail.SyncSourceId is not { } sourceId || Config?.FindById(sourceId) is not { } source) return;
-        var deadline = DateTimeOffset.UtcNow + Config.Settings.HeartbeatTimeout + _settings.FetchAwaitData;
-        MemberSelection(source.Host).Tell(_tail.Request(Me!.Id, _durable.LastOpTime, _durable.Term, deadline), Self);
-    }
+    private void StopFetcher(string reason) => Replicate(_tailing.Stop(reason));
 
     /// <summary>replSetSyncFrom: the next sync source is the one named (checked now), chosen at once; later choices are automatic again.</summary>
     private void SyncFrom(CommandRequest request)
@@ -122,45 +147,17 @@ public sealed partial class ReplicaMember
         var host = request.Command[0].AsString;
         SyncSourceSelector.ValidateSyncFrom(new SyncSourceRequest(config, self.Id, _durable.LastOpTime, OtherViews(),
             config.Settings.ChainingAllowed, HealthyPrimaryId(), _settings.SyncSource), host);
-        var previous = _tail.SyncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "";
-        _forcedSyncSourceId = config.FindByHost(host)!.Id;
-        MaintainSyncSource(config);
+        var previous = _tailing.SyncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "";
+        _tailing.Force(config.FindByHost(host)!.Id);
+        Replicate(_tailing.ChooseSource(TailView(), DateTimeOffset.UtcNow));
         Sender.Tell(CommandReply.Success(new MongoDB.Bson.BsonDocument { { "syncFromRequested", host }, { "prevSyncTarget", previous } }));
-    }
-
-    /// <summary>Stops tailing, or a rollback's probing: an answer to a request already sent is dropped when it comes.</summary>
-    private void StopFetcher(string reason)
-    {
-        if (_tail.SourceId is not { } sourceId) return;
-        if (!_tail.Probing) _log.Info("stopped syncing from member {0}: {1}", sourceId, reason);
-        _tail.Stop();
-    }
-
-    /// <summary>On the maintenance tick: a fetch or probe unanswered by its deadline gives its source up.</summary>
-    private void CheckTailDeadline(DateTimeOffset now)
-    {
-        if (!_tail.TimedOut(now) || _tail.SourceId is not { } sourceId) return;
-        if (_tail.Probing)
-        {
-            GoRecovering($"rollback abandoned: the sync source did not answer within {_settings.Recovery.RollbackProbeTimeout.TotalMilliseconds:0} ms", sourceId);
-            return;
-        }
-        var reason = $"no answer from the sync source within {(Config!.Settings.HeartbeatTimeout + _settings.FetchAwaitData).TotalMilliseconds:0} ms";
-        if (_state == MemberState.Startup2)
-        {
-            InitialSyncAttemptFailed(reason);
-            return;
-        }
-        StopFetcher(reason);
-        if (_state == MemberState.Recovering) ScheduleRecoveryRetry(sourceId);
     }
 
     /// <summary>An answer from a member this one asked: the next batch from its sync source, or a rollback probe's answer.</summary>
     private void OnOplogBatch(OplogBatch batch)
     {
-        if (!_tail.Accept(batch)) return;
-        if (_tail.Probing) OnRollbackProbeAnswer(batch);
-        else OnFetchedBatch(batch);
+        if (batch.SourceTerm > _durable.Term) UpdateTerm(batch.SourceTerm, "the sync source is in a newer term");
+        if (Config is not null) Replicate(_tailing.Batch(TailView(), batch, DateTimeOffset.UtcNow));
     }
 
     private void OnTerminated(Terminated terminated)
@@ -176,44 +173,14 @@ public sealed partial class ReplicaMember
         if (Me is { } self) MaintainDelayedApplier(self);
     }
 
-    /// <summary>The sync source's answer to the fetch in flight: journal and apply what is new, then fetch again.</summary>
-    private void OnFetchedBatch(OplogBatch batch)
+    /// <summary>New entries from the sync source: journaled, then applied, then the next fetch (if this tail still runs).</summary>
+    private void AppendFetched(AppendFetched fetched)
     {
-        if (batch.SourceTerm > _durable.Term) UpdateTerm(batch.SourceTerm, "the sync source is in a newer term");
-        var sourceId = batch.SourceId;
-        var verdict = OplogTail.Judge(batch, _durable.LastOpTime);
-        if (_catchUp.Running && verdict != TailVerdict.Append)
-        {
-            _log.Info("catch-up source member {0}'s history left this member's; taking writes with what this primary has", sourceId);
-            CompleteElection();
-            return;
-        }
-        switch (verdict)
-        {
-            case TailVerdict.FellOff:
-                GoRecovering(OplogTail.FellOffMessage(_durable.LastOpTime, batch.SourceOldest, Config?.FindById(sourceId)?.Host ?? $"member {sourceId}"), sourceId);
-                return;
-            case TailVerdict.Diverged:
-                StopFetcher("this member's history diverged from its sync source's");
-                StartRollback(sourceId, batch.SourceOldest);
-                return;
-        }
-        // A RECOVERING member's history is back on its source's: the source holds its newest entry.
-        if (_state == MemberState.Recovering && batch.Holds(_durable.LastOpTime)) Rejoined();
-        var entries = OplogTail.NewEntries(batch, _durable.LastOpTime);
-        if (entries.Count == 0)
-        {
-            LearnCommitPoint(batch.CommitPoint);
-            FetchNext();
-            return;
-        }
-        // The next fetch only once this batch is durable, and only if this tail still runs (not stopped, nor restarted meanwhile).
-        var run = _tail.Run;
-        PersistAsync(new OplogAppended(entries), appended =>
+        PersistAsync(new OplogAppended(fetched.Entries), appended =>
         {
             ApplyFetched(appended);
-            LearnCommitPoint(batch.CommitPoint);
-            if (_tail.Run == run) FetchNext();
+            LearnCommitPoint(fetched.CommitPoint);
+            if (Config is not null) Replicate(_tailing.FetchAfterAppend(TailView(), DateTimeOffset.UtcNow, fetched.Run));
         });
     }
 
@@ -234,44 +201,6 @@ public sealed partial class ReplicaMember
         else if (_state != MemberState.Startup2) ReportPositionUpstream();
         AnswerParkedFetches();
         if (_state == MemberState.Startup2) CompleteInitialSyncIfConsistent();
-    }
-
-    /// <summary>
-    /// RECOVERING: not readable, and trying again after a pause that grows with each failed attempt, preferring
-    /// another source than <paramref name="failedSourceId"/>, until the member is SECONDARY again. Its message
-    /// says why it left SECONDARY (and, when only a resync can help, says so).
-    /// </summary>
-    private void GoRecovering(string message, int? failedSourceId)
-    {
-        _log.Warning(message);
-        _infoMessage = message;
-        _rollback = null;
-        StopFetcher(message);
-        AbandonCandidacy();
-        Become(Recovering);
-        ScheduleRecoveryRetry(failedSourceId);
-    }
-
-    private void ScheduleRecoveryRetry(int? failedSourceId)
-    {
-        var delay = _recoveryAttempts.Failed(failedSourceId, DateTimeOffset.UtcNow);
-        _log.Info("recovery attempt {0} failed; trying again in {1} ms", _recoveryAttempts.Failures, delay.TotalMilliseconds);
-    }
-
-    /// <summary>On the maintenance tick: a RECOVERING member with no source, its pause over, chooses one again.</summary>
-    private void RetryRecoveryIfDue(DateTimeOffset now)
-    {
-        if (_state != MemberState.Recovering || _tail.SourceId is not null || !_recoveryAttempts.Due(now) || Config is not { } config) return;
-        MaintainSyncSource(config, _recoveryAttempts.AvoidSourceId);
-        if (_tail.SourceId is null) ScheduleRecoveryRetry(null);
-    }
-
-    /// <summary>Back to SECONDARY after a rollback or a RECOVERING spell: the next trouble starts its pauses afresh.</summary>
-    private void Rejoined()
-    {
-        _recoveryAttempts.Rejoined();
-        _infoMessage = null;
-        BecomeSecondary();
     }
 
     private void ApplyToStore(IReadOnlyList<OplogEntry> entries)
@@ -358,7 +287,7 @@ public sealed partial class ReplicaMember
 
     private void ReportPositionUpstream()
     {
-        if (_tail.SyncSourceId is not { } sourceId || Config?.FindById(sourceId) is not { } source) return;
+        if (_tailing.SyncSourceId is not { } sourceId || Config?.FindById(sourceId) is not { } source) return;
         MemberSelection(source.Host).Tell(new UpdatePosition(_positions.All), Self);
     }
 

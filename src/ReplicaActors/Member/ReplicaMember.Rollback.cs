@@ -13,61 +13,19 @@ namespace ReplicaActors.Member;
 /// Rollback: this member holds entries its sync source never got (it was primary, or followed one, when
 /// they were written). It finds the newest entry both have, undoes everything after it in the store,
 /// writes the undone documents to DBPATH/rollback/, and journals a marker that voids those entries.
-/// Never past the majority commit point: w:majority writes are never rolled back. A rollback that cannot
-/// finish sends the member RECOVERING, from where it tries again (another source, after a pause).
+/// Never past the majority commit point: w:majority writes are never rolled back. The search and the
+/// retries are the tailing flow's (<see cref="Tailing"/>): a rollback that cannot finish sends the member
+/// RECOVERING, from where it tries again (another source, after a pause).
 /// </summary>
 public sealed partial class ReplicaMember
 {
-    private RollbackRun? _rollback;
-
-    private void StartRollback(int sourceId, OpTime sourceOldest)
+    /// <summary>
+    /// The common point is found (<see cref="Tailing"/>): undo what follows it in the store, save the undone documents,
+    /// journal the rollback, and rejoin. A store that refuses (its undo history no longer reaches the common point)
+    /// changed nothing, and the member goes RECOVERING to try again.
+    /// </summary>
+    private void RollBackTo(OplogEntry common, int sourceId)
     {
-        // The commit point this member knows may belong to the new branch (learned by heartbeat): it
-        // bounds the undo below, not the search.
-        var run = RollbackRun.Start(sourceId, _window.From(sourceOldest));
-        _log.Warning("rolling back: this member's newest entry {0} is not in member {1}'s oplog; searching {2} entries from {3} for the common point",
-            _durable.LastOpTime, sourceId, run.Candidates.Count, sourceOldest);
-        AbandonCandidacy();
-        _tail.Probe(sourceId);
-        Become(Rollback);
-        ProbeNext(run);
-    }
-
-    private void ProbeNext(RollbackRun run)
-    {
-        _rollback = run;
-        if (run.NextProbe is not { } probed)
-        {
-            FinishRollback(run);
-            return;
-        }
-        if (Config?.FindById(run.SourceId) is not { } source)
-        {
-            GoRecovering("rollback abandoned: the sync source left the config", run.SourceId);
-            return;
-        }
-        // Unanswered by the deadline, the rollback is abandoned (CheckTailDeadline) and retried from RECOVERING.
-        var deadline = DateTimeOffset.UtcNow + _settings.Recovery.RollbackProbeTimeout;
-        MemberSelection(source.Host).Tell(_tail.Request(Me!.Id, probed, _durable.Term, deadline), Self);
-    }
-
-    /// <summary>The source's answer to the probe in flight (<see cref="OplogTail"/> dropped answers to earlier ones).</summary>
-    private void OnRollbackProbeAnswer(OplogBatch batch)
-    {
-        if (_state != MemberState.Rollback || _rollback is not { NextProbe: { } probed } run) return;
-        ProbeNext(run.Record(batch.Holds(probed)));
-    }
-
-    private void FinishRollback(RollbackRun run)
-    {
-        _rollback = null;
-        StopFetcher("the common point is found");
-        var verdict = run.Verdict(_commitPoint, _window.After(_commitPoint, 0) is not null);
-        if (verdict.CommonPoint is not { } common)
-        {
-            GoRecovering(verdict.Refusal!, run.SourceId);
-            return;
-        }
         IReadOnlyDictionary<Namespace, IReadOnlyList<BsonDocument>> undone;
         try
         {
@@ -75,8 +33,7 @@ public sealed partial class ReplicaMember
         }
         catch (ReplicaException e)
         {
-            // The store refused (its undo history no longer reaches the common point) and changed nothing.
-            GoRecovering(e.Message, run.SourceId);
+            Replicate(_tailing.RollbackFailed(DateTimeOffset.UtcNow, e.Message, sourceId));
             return;
         }
         var files = WriteRollbackFiles(undone);
@@ -89,7 +46,7 @@ public sealed partial class ReplicaMember
             LearnPosition(SelfPosition());
             _log.Warning("rolled back to {0}: {1} document(s) undone{2}", e.CommonPoint, undone.Values.Sum(d => d.Count),
                 files.Count > 0 ? "; saved in " + string.Join(", ", files) : "");
-            Rejoined();
+            Replicate(_tailing.Rejoin($"rolled back to {e.CommonPoint}"));
         });
     }
 

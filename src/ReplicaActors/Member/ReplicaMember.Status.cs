@@ -64,7 +64,7 @@ public sealed partial class ReplicaMember
             { "date", new BsonDateTime(now.UtcDateTime) },
             { "myState", (int)_state },
             { "term", _durable.Term },
-            { "syncSourceHost", _tail.SyncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "" },
+            { "syncSourceHost", _tailing.SyncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "" },
             { "heartbeatIntervalMillis", config.Settings.HeartbeatIntervalMillis },
             { "optimes", new BsonDocument
                 {
@@ -104,8 +104,8 @@ public sealed partial class ReplicaMember
             { "uptime", (long)(now - _startedAt).TotalSeconds },
             { "optime", applied.ToBson() },
             { "optimeDate", new BsonDateTime(applied.Date.UtcDateTime) },
-            { "syncSourceHost", _tail.SyncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "" },
-            { "syncSourceId", _tail.SyncSourceId ?? -1 },
+            { "syncSourceHost", _tailing.SyncSourceId is { } id ? config.FindById(id)?.Host ?? "" : "" },
+            { "syncSourceId", _tailing.SyncSourceId ?? -1 },
             // A note left from before an election (no sync source, say) says nothing about a primary.
             { "infoMessage", _state == MemberState.Primary ? "" : _infoMessage ?? "" },
             { "configVersion", config.Version },

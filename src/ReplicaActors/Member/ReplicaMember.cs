@@ -55,7 +55,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         _snapshotHistory = new SnapshotHistory(settings.SnapshotHistory);
         _recentWrites = new RecentWrites(settings.RecentWriteIds);
         _metrics = new MemberMetrics(settings.Host);
-        _recoveryAttempts = new RecoveryAttempts(settings.Recovery.Backoff);
+        _tailing = new Tailing(settings.Recovery.Backoff, settings.SyncSource, settings.FetchAwaitData, settings.Recovery.RollbackProbeTimeout);
         _elections = new Elections(_random, settings.PriorityTakeoverFreshness);
 
         Recover<SnapshotOffer>(RecoverSnapshot);
@@ -173,8 +173,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     {
         _metrics.Publish(CurrentMetrics());
         var now = DateTimeOffset.UtcNow;
-        CheckTailDeadline(now);
-        RetryRecoveryIfDue(now);
+        if (Config is not null) Replicate(_tailing.Tick(TailView(), now));
         AnswerParkedFetches();
         RetryReconfigsAwaitingCommitment();
         if (_elections.StepDownPending) OnElectionWake();

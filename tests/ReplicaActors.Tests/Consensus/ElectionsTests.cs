@@ -137,7 +137,7 @@ public class ElectionsTests
 
         var frozen = _elections.Tick(View(config), AfterTimeout(config));
         Assert.Empty(frozen.OfType<ElectionStarted>());
-        Assert.Contains(frozen.OfType<ElectionNote>(), n => n.Detail && n.Message.Contains("frozen"));
+        Assert.Contains(frozen.OfType<LogLine>(), n => n.Detail && n.Message.Contains("frozen"));
 
         var thawed = _elections.Tick(View(config), _elections.NextDue + TimeSpan.FromSeconds(1));
         Assert.Single(thawed.OfType<ElectionStarted>());
@@ -152,7 +152,7 @@ public class ElectionsTests
         Hear(config, 2, MemberState.Secondary, Mine);
 
         var scheduled = _elections.ConsiderTakeover(View(config), T0);
-        Assert.Single(scheduled.OfType<ElectionNote>());
+        Assert.Single(scheduled.OfType<LogLine>());
         var due = _elections.NextDue;
         Assert.Empty(_elections.Tick(View(config), due - TimeSpan.FromMilliseconds(1)).OfType<ElectionStarted>());
 
@@ -174,7 +174,7 @@ public class ElectionsTests
         var effects = _elections.Tick(View(config), due);
 
         Assert.Empty(effects.OfType<ElectionStarted>());
-        Assert.Contains(effects.OfType<ElectionNote>(), n => n.Message.Contains("no longer fresh enough"));
+        Assert.Contains(effects.OfType<LogLine>(), n => n.Message.Contains("no longer fresh enough"));
     }
 
     [Fact]

@@ -61,5 +61,8 @@ public sealed record ReadAnswered(long ReadId, IReadOnlyList<BsonValue> Seen, Op
 /// <summary>A rollback undid these entries of this member's oplog (their changes must be undone in the store).</summary>
 public sealed record RolledBackEntries(OpTime CommonPoint, IReadOnlyList<OplogEntry> Undone) : CoreEffect;
 
+/// <summary>Something a flow decided that is worth a log line (<paramref name="Detail"/>: only at debug level).</summary>
+public sealed record LogLine(string Message, bool Detail = false) : CoreEffect;
+
 /// <summary>The member's state changed, and why.</summary>
 public sealed record StateChanged(MemberState State, string Reason) : CoreEffect;

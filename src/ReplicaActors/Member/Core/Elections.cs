@@ -39,9 +39,6 @@ public sealed record StepDownRequest(long RequestId, long StepDownSecs, long Cat
 /// <summary>The answer to step-down request <paramref name="RequestId"/>: done (<paramref name="Error"/> null) or refused.</summary>
 public sealed record StepDownAnswered(long RequestId, ErrorCode? Error, string Message) : CoreEffect;
 
-/// <summary>Something the flow decided that is worth a log line (<paramref name="Detail"/>: only at debug level).</summary>
-public sealed record ElectionNote(string Message, bool Detail = false) : CoreEffect;
-
 /// <summary>
 /// A member's elections (protocol version 1), as one deterministic flow the member actor and <see cref="MemberCore"/>
 /// both run: when a secondary stands (no primary heard within the election timeout, a takeover, a handoff, a step-up),
@@ -342,7 +339,7 @@ public sealed class Elections
                 _priorityTakeoverFreshness);
     }
 
-    private void Note(string message, bool detail = false) => _effects.Add(new ElectionNote(message, detail));
+    private void Note(string message, bool detail = false) => _effects.Add(new LogLine(message, detail));
 
-    private List<CoreEffect> Done() => _effects.ToList();
+    private IReadOnlyList<CoreEffect> Done() => _effects.Count == 0 ? [] : _effects.ToList();
 }

@@ -19,8 +19,6 @@ public sealed class MemberCore
 {
     private readonly ReplicaSetConfig _config;
     private readonly int _selfId;
-    private readonly RecoverySettings _recovery;
-    private readonly SyncSourceLimits _syncSourceLimits;
     private readonly int _fetchBatchEntries;
     // The actor's in-memory window, unbounded here: the core holds its whole oplog in it, and serves fetches from it as the actor does.
     private readonly OplogWindow _log = new(long.MaxValue);
@@ -39,10 +37,8 @@ public sealed class MemberCore
     private DateTimeOffset _nextHeartbeat;
     private readonly MajorityWatch _majority = new();
     private readonly Elections _elections;
-    private readonly OplogTail _tail = new();
+    private readonly Tailing _tailing;
     private readonly CatchUp _catchUp = new();
-    private readonly RecoveryAttempts _recoveryAttempts;
-    private RollbackRun? _rollback;
 
     /// <param name="recovered">The journal's events, oldest first (empty for a new member).</param>
     public MemberCore(ReplicaSetConfig config, int selfId, int seed, RecoverySettings recovery, SyncSourceLimits syncSourceLimits, int fetchBatchEntries, TimeSpan awaitData,
@@ -51,9 +47,7 @@ public sealed class MemberCore
         _config = config;
         _selfId = selfId;
         _elections = new Elections(new Random(seed), priorityTakeoverFreshness);
-        _recovery = recovery;
-        _recoveryAttempts = new RecoveryAttempts(recovery.Backoff);
-        _syncSourceLimits = syncSourceLimits;
+        _tailing = new Tailing(recovery.Backoff, syncSourceLimits, awaitData, recovery.RollbackProbeTimeout);
         _fetchBatchEntries = fetchBatchEntries;
         _awaitData = awaitData;
         _startedAt = now;
@@ -110,25 +104,13 @@ public sealed class MemberCore
             _nextHeartbeat = now + _config.Settings.HeartbeatInterval;
             foreach (var peer in _peers.All.Select(p => p.Id).ToList()) Emit(new Send(peer, new Heartbeat(Report(), now.UtcTicks)));
             _peers.MarkSilentDown(now, _config.Settings.HeartbeatTimeout, _startedAt);
-            if (State == MemberState.Secondary)
-            {
-                MaintainSyncSource(now, avoid: null);
-                Elect(_elections.ConsiderTakeover(View(), now), now);
-            }
+            Tail(_tailing.Heartbeat(TailView(), now), now);
+            if (State == MemberState.Secondary) Elect(_elections.ConsiderTakeover(View(), now), now);
         }
         if (State == MemberState.Primary) StepDownIfMajorityLost(now);
         if (State == MemberState.Primary && _catchUp.Running) CheckCatchUp(now);
         Elect(_elections.Tick(View(), now), now);
-        if (_tail.TimedOut(now))
-        {
-            if (_tail.Probing) GoRecovering(now, "rollback abandoned: the sync source did not answer", _tail.SourceId);
-            else LoseSyncSource(now, "no answer from the sync source");
-        }
-        if (State == MemberState.Recovering && _tail.SourceId is null && _recoveryAttempts.Due(now))
-        {
-            MaintainSyncSource(now, _recoveryAttempts.AvoidSourceId);
-            if (_tail.SourceId is null) ScheduleRecoveryRetry(now, null);
-        }
+        Tail(_tailing.Tick(TailView(), now), now);
         AnswerParkedFetches(now);
     }
 
@@ -169,7 +151,7 @@ public sealed class MemberCore
     }
 
     private MemberReport Report() =>
-        new(_config.Name, _selfId, Term, State, _durable.LastOpTime, _durable.LastOpTime, _commitPoint, _tail.SyncSourceId, 0, null);
+        new(_config.Name, _selfId, Term, State, _durable.LastOpTime, _durable.LastOpTime, _commitPoint, _tailing.SyncSourceId, 0, null);
 
     /// <summary>The same reading of a report as the member actor's (<see cref="PeerTable"/>), less the config it may carry.</summary>
     private void OnReport(MemberReport report, DateTimeOffset now)
@@ -233,15 +215,14 @@ public sealed class MemberCore
     /// <summary>PRIMARY to the others at once; writable once caught up with any fresher member (<see cref="CatchUp"/>).</summary>
     private void BecomePrimary(DateTimeOffset now)
     {
-        StopFetching();
+        Tail(_tailing.Stop("this member won an election"), now);
         _peers.SetPrimary(_selfId);
         _majority.Reset();
         _positions.Clear();
         SetState(MemberState.Primary, $"elected in term {Term}");
         if (_catchUp.Start(_config, _peers.All, _durable.LastOpTime, now) is { } fresher)
         {
-            _tail.Follow(fresher);
-            Fetch(now);
+            Tail(_tailing.Follow(TailView(), now, fresher, "catch-up after election"), now);
             return;
         }
         TakeWrites(now);
@@ -249,20 +230,16 @@ public sealed class MemberCore
 
     private void CheckCatchUp(DateTimeOffset now)
     {
-        var step = _catchUp.Check(_config, _peers.All, _durable.LastOpTime, now, _tail.SyncSourceId);
+        var step = _catchUp.Check(_config, _peers.All, _durable.LastOpTime, now, _tailing.SyncSourceId);
         if (step.DoneBecause is not null) TakeWrites(now);
-        else if (step.Follow is { } fresher)
-        {
-            _tail.Follow(fresher);
-            Fetch(now);
-        }
+        else if (step.Follow is { } fresher) Tail(_tailing.Follow(TailView(), now, fresher, "catch-up after election: the member tailed before went silent"), now);
     }
 
     /// <summary>The new term's first entry follows everything this primary caught up with; client writes come after it.</summary>
     private void TakeWrites(DateTimeOffset now)
     {
         _catchUp.End();
-        StopFetching();
+        Tail(_tailing.Stop("this member is taking writes"), now);
         AppendOwn(now, new BsonDocument("msg", "new primary"), writeId: null);
     }
 
@@ -361,7 +338,7 @@ public sealed class MemberCore
     /// <summary>Positions travel up the sync-source chain to the primary.</summary>
     private void ReportPositionUpstream()
     {
-        if (_tail.SyncSourceId is { } source) Emit(new Send(source, new UpdatePosition(_positions.All)));
+        if (_tailing.SyncSourceId is { } source) Emit(new Send(source, new UpdatePosition(_positions.All)));
     }
 
     private void AnswerCommitted()
@@ -394,138 +371,68 @@ public sealed class MemberCore
     private void AnswerParkedFetches(DateTimeOffset now) =>
         _parkedFetches.AnswerDue(now, (fetch, from, answerEmpty) => AnswerFetch(from, fetch, answerEmpty));
 
-    private int IndexOf(OpTime opTime) => OplogSearch.IndexOf(_log.Entries, opTime);
+    // ---- Tailing a sync source, rollback and recovery ------------------------------------------
 
-    // ---- Tailing a sync source -------------------------------------------------------------------
-
-    private void MaintainSyncSource(DateTimeOffset now, int? avoid)
-    {
-        var request = new SyncSourceRequest(_config, _selfId, _durable.LastOpTime, OtherViews(), _config.Settings.ChainingAllowed, HealthyPrimaryId(), _syncSourceLimits, null, avoid);
-        var step = SyncSourceSelector.Maintain(request, _tail.SyncSourceId);
-        if (step.Leave) StopFetching();
-        if (step.Next?.SourceId is not { } sourceId) return;
-        _tail.Follow(sourceId);
-        Fetch(now);
-    }
-
-    private void Fetch(DateTimeOffset now)
-    {
-        if (_tail.SyncSourceId is not { } source) return;
-        Emit(new Send(source, _tail.Request(_selfId, _durable.LastOpTime, Term, now + _config.Settings.HeartbeatTimeout + _awaitData)));
-    }
-
-    private void StopFetching() => _tail.Stop();
-
-    private void LoseSyncSource(DateTimeOffset now, string reason)
-    {
-        var source = _tail.SyncSourceId;
-        StopFetching();
-        if (State == MemberState.Recovering) ScheduleRecoveryRetry(now, source);
-        InfoMessage ??= reason;
-    }
+    private TailView TailView() => new(_config, _selfId, State, Term, _durable.LastOpTime, _commitPoint, _log, _peers, _catchUp.Running);
 
     private void OnOplogBatch(int from, OplogBatch batch, DateTimeOffset now)
     {
         if (batch.SourceTerm > Term) UpdateTerm(batch.SourceTerm, now, "the sync source is in a newer term");
-        // Only the answer to the request in flight: a late or duplicated answer to an earlier one would start a second chain of fetches.
-        if (from != batch.SourceId || !_tail.Accept(batch)) return;
-        if (_tail.Probing)
-        {
-            var run = _rollback!;
-            ProbeNext(now, run.Record(batch.Holds(run.NextProbe!.Value)));
-            return;
-        }
-        var verdict = OplogTail.Judge(batch, _durable.LastOpTime);
-        // A fresher member whose history left this one's cannot be caught up with: take writes with what this primary has.
-        if (_catchUp.Running && verdict != TailVerdict.Append)
-        {
-            TakeWrites(now);
-            return;
-        }
-        switch (verdict)
-        {
-            case TailVerdict.FellOff:
-                GoRecovering(now, OplogTail.FellOffMessage(_durable.LastOpTime, batch.SourceOldest, $"member {from}"), from);
-                return;
-            case TailVerdict.Diverged:
-                StopFetching();
-                StartRollback(now, from, batch.SourceOldest);
-                return;
-        }
-        // A RECOVERING member's history is back on its source's: the source holds its newest entry.
-        if (State == MemberState.Recovering && batch.Holds(_durable.LastOpTime)) Rejoined("the sync source holds this member's newest entry");
-        var entries = OplogTail.NewEntries(batch, _durable.LastOpTime);
-        if (entries.Count > 0)
-        {
-            Record(new OplogAppended(entries));
-            LearnPosition(SelfPosition(), now);
-            if (!_catchUp.Running) ReportPositionUpstream();
-        }
-        LearnCommitPoint(batch.CommitPoint);
-        if (_catchUp.Running) CheckCatchUp(now);
-        Fetch(now);
+        if (from == batch.SourceId) Tail(_tailing.Batch(TailView(), batch, now), now);
     }
 
-    // ---- Rollback and recovery -------------------------------------------------------------------
-
-    private void StartRollback(DateTimeOffset now, int sourceId, OpTime sourceOldest)
+    /// <summary>Carries out what the tailing flow decided (<see cref="Tailing"/>), in order.</summary>
+    private void Tail(IReadOnlyList<CoreEffect> effects, DateTimeOffset now)
     {
-        var run = RollbackRun.Start(sourceId, _log.From(sourceOldest));
-        _elections.Abandon();
-        _tail.Probe(sourceId);
-        SetState(MemberState.Rollback, $"this member's newest entry {_durable.LastOpTime} is not in member {sourceId}'s oplog");
-        ProbeNext(now, run);
-    }
-
-    private void ProbeNext(DateTimeOffset now, RollbackRun run)
-    {
-        _rollback = run;
-        if (run.NextProbe is not { } probed)
-        {
-            FinishRollback(now, run);
-            return;
-        }
-        Emit(new Send(run.SourceId, _tail.Request(_selfId, probed, Term, now + _recovery.RollbackProbeTimeout)));
-    }
-
-    private void FinishRollback(DateTimeOffset now, RollbackRun run)
-    {
-        _rollback = null;
-        StopFetching();
-        var verdict = run.Verdict(_commitPoint, IndexOf(_commitPoint) >= 0);
-        if (verdict.CommonPoint is not { } common)
-        {
-            GoRecovering(now, verdict.Refusal!, run.SourceId);
-            return;
-        }
-        var undone = _log.After(common.OpTime, int.MaxValue)!;
-        Record(new RollbackApplied(common.OpTime, common.WallMillis));
-        _lastIssued = common.OpTime.Ts;
-        _positions.Forget(_selfId);
-        Emit(new RolledBackEntries(common.OpTime, undone));
-        Rejoined($"rolled back to {common.OpTime}");
-    }
-
-    private void GoRecovering(DateTimeOffset now, string reason, int? failedSourceId)
-    {
-        InfoMessage = reason;
-        StopFetching();
-        _elections.Abandon();
-        _rollback = null;
-        SetState(MemberState.Recovering, reason);
-        ScheduleRecoveryRetry(now, failedSourceId);
-    }
-
-    private void ScheduleRecoveryRetry(DateTimeOffset now, int? failedSourceId)
-    {
-        _recoveryAttempts.Failed(failedSourceId, now);
-    }
-
-    private void Rejoined(string reason)
-    {
-        _recoveryAttempts.Rejoined();
-        InfoMessage = null;
-        SetState(MemberState.Secondary, reason);
+        foreach (var effect in effects)
+            switch (effect)
+            {
+                case Send send:
+                    Emit(send);
+                    break;
+                case NoSyncSource { Reason: var reason } when State == MemberState.Secondary:
+                    InfoMessage = $"no sync source: {reason}";
+                    break;
+                case Following when State == MemberState.Secondary:
+                    InfoMessage = null;
+                    break;
+                case AppendFetched appended:
+                    Record(new OplogAppended(appended.Entries));
+                    LearnPosition(SelfPosition(), now);
+                    if (!_catchUp.Running) ReportPositionUpstream();
+                    LearnCommitPoint(appended.CommitPoint);
+                    if (_catchUp.Running) CheckCatchUp(now);
+                    Tail(_tailing.FetchAfterAppend(TailView(), now, appended.Run), now);
+                    break;
+                case CommitPointHeard { CommitPoint: var commitPoint }:
+                    LearnCommitPoint(commitPoint);
+                    if (_catchUp.Running) CheckCatchUp(now);
+                    break;
+                case RollbackStarted { Reason: var reason }:
+                    _elections.Abandon();
+                    SetState(MemberState.Rollback, reason);
+                    break;
+                case RollBackTo { CommonPoint: var common }:
+                    var undone = _log.After(common.OpTime, int.MaxValue)!;
+                    Record(new RollbackApplied(common.OpTime, common.WallMillis));
+                    _lastIssued = common.OpTime.Ts;
+                    _positions.Forget(_selfId);
+                    Emit(new RolledBackEntries(common.OpTime, undone));
+                    Tail(_tailing.Rejoin($"rolled back to {common.OpTime}"), now);
+                    break;
+                case WentRecovering { Message: var message }:
+                    InfoMessage = message;
+                    _elections.Abandon();
+                    SetState(MemberState.Recovering, message);
+                    break;
+                case Rejoined { Reason: var reason }:
+                    InfoMessage = null;
+                    SetState(MemberState.Secondary, reason);
+                    break;
+                case CatchUpSourceDiverged:
+                    TakeWrites(now);
+                    break;
+            }
     }
 
     // ---- Durable state ---------------------------------------------------------------------------
