@@ -41,7 +41,7 @@ internal sealed partial class ArrayFilters
             }
 
             var identifier = IdentifierOf(document);
-            if (!filters.TryAdd(identifier, Filter.Compile(document)))
+            if (!filters.TryAdd(identifier, Compile(document)))
             {
                 throw new ReplicaException(ErrorCode.FailedToParse, $"Found multiple array filters with the same top-level field name {identifier}");
             }
@@ -50,6 +50,21 @@ internal sealed partial class ArrayFilters
         return new ArrayFilters(filters);
     }
 
+    private static Filter Compile(BsonDocument filter)
+    {
+        try
+        {
+            return Filter.Compile(filter);
+        }
+        catch (ReplicaException e)
+        {
+            throw Parsing(e.Code, e.Message);
+        }
+    }
+
+    /// <summary>mongod's wording for a filter it could not read: the cause, after what was being parsed.</summary>
+    private static ReplicaException Parsing(ErrorCode code, string cause) => new(code, $"Error parsing array filter :: caused by :: {cause}");
+
     /// <summary>The one name every field of the filter starts with, looking into <c>$and</c>, <c>$or</c> and <c>$nor</c>.</summary>
     private static string IdentifierOf(BsonDocument filter)
     {
@@ -57,9 +72,8 @@ internal sealed partial class ArrayFilters
         return names switch
         {
             [] => throw new ReplicaException(ErrorCode.FailedToParse, $"Cannot use an expression without a top-level field name in arrayFilters: {filter}"),
-            [var first, var second, ..] => throw new ReplicaException(ErrorCode.FailedToParse,
-                $"Expected a single top-level field name in an array filter, found '{first}' and '{second}'"),
-            [var name] when !IdentifierPattern().IsMatch(name) => throw new ReplicaException(ErrorCode.BadValue,
+            [var first, var second, ..] => throw Parsing(ErrorCode.FailedToParse, $"Expected a single top-level field name, found '{first}' and '{second}'"),
+            [var name] when !IdentifierPattern().IsMatch(name) => throw Parsing(ErrorCode.BadValue,
                 $"The top-level field name must be an alphanumeric string beginning with a lowercase letter, found '{name}'"),
             [var name] => name,
         };

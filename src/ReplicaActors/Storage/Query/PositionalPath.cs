@@ -30,12 +30,12 @@ internal static class PositionalPath
 
         if (parts[0] == "$")
         {
-            throw new ReplicaException(ErrorCode.BadValue, $"Cannot have positional (i.e. '$') element in the first component in path '{path}'");
+            throw new ReplicaException(ErrorCode.BadValue, $"Cannot have positional (i.e. '$') element in the first position in path '{path}'");
         }
 
         if (IsArrayPart(parts[0]))
         {
-            throw new ReplicaException(ErrorCode.BadValue, $"Cannot have array filter identifier (i.e. '$[<id>]') element in the first component in path '{path}'");
+            throw new ReplicaException(ErrorCode.BadValue, $"Cannot have array filter identifier (i.e. '$[<id>]') element in the first position in path '{path}'");
         }
 
         foreach (var part in parts.Where(p => p.StartsWith('$') && p != "$"))
@@ -92,7 +92,7 @@ internal static class PositionalPath
         {
             BsonArray a => a,
             null => throw new ReplicaException(ErrorCode.BadValue, $"The path '{prefix}' must exist in the document in order to apply array updates."),
-            _ => throw new ReplicaException(ErrorCode.BadValue, $"Cannot apply array updates to non-array element {prefix}: {current}"),
+            _ => throw new ReplicaException(ErrorCode.BadValue, $"Cannot apply array updates to non-array element {taken[^1]}: {current} (at '{prefix}')"),
         };
         var identifier = part[2..^1];
         for (var i = 0; i < array.Count; i++)

@@ -119,9 +119,9 @@ public sealed class Update
             .SelectMany(o => PositionalPath.Expand(o.Path, original, matched, arrayFilters).Select(path => o with { Path = path }))
             .OrderBy(o => o.Path, PathOverlap.PartOrder)
             .ToList();
-        if (PathOverlap.FindAny(resolved.SelectMany(o => o.Paths)) is var (_, second))
+        if (PathOverlap.FindAny(resolved.SelectMany(o => o.Paths)) is var (at, _))
         {
-            throw new ReplicaException(ErrorCode.ConflictingUpdateOperators, $"Update created a conflict at '{second}'");
+            throw new ReplicaException(ErrorCode.ConflictingUpdateOperators, $"Update created a conflict at '{at}'");
         }
 
         return resolved;

@@ -53,7 +53,7 @@ internal static class UpdateParser
         "$addToSet" => new AddToSetOperation(path, EachOf(op, path, argument)),
         "$pull" => new PullOperation(op, path, PullCondition(argument)),
         "$pullAll" => new PullOperation(op, path, PullAllCondition(path, argument)),
-        "$pop" => new PopOperation(path, PopsFirst(path, argument)),
+        "$pop" => new PopOperation(path, PopsFirst(argument)),
         "$rename" => Rename(path, argument),
         _ when op.StartsWith('$') => throw new ReplicaException(ErrorCode.FailedToParse, $"unknown update operator: {op}"),
         _ => throw new ReplicaException(ErrorCode.FailedToParse, $"update mixes operators and plain fields: '{op}' is not an operator"),
@@ -148,9 +148,9 @@ internal static class UpdateParser
         : throw new ReplicaException(ErrorCode.BadValue, $"$pullAll for '{path}' needs an array argument, not a {argument.BsonType}");
 
     /// <summary><c>$pop: -1</c> removes the first element, <c>1</c> the last; nothing else is accepted.</summary>
-    private static bool PopsFirst(string path, BsonValue argument) => argument.IsNumeric && BsonNumbers.ToDouble(argument) is var d && d is 1 or -1
+    private static bool PopsFirst(BsonValue argument) => argument.IsNumeric && BsonNumbers.ToDouble(argument) is var d && d is 1 or -1
         ? d < 0
-        : throw new ReplicaException(ErrorCode.FailedToParse, $"$pop for '{path}' expects 1 or -1, found: {argument}");
+        : throw new ReplicaException(ErrorCode.FailedToParse, $"$pop expects 1 or -1, found: {argument}");
 
     private static RenameOperation Rename(string path, BsonValue argument)
     {
