@@ -250,6 +250,54 @@ public sealed class DriverAuthSpec(AuthThreeMemberSet set) : IClassFixture<AuthT
         Assert.Empty((await Run("{ usersInfo: ['managed', 'other'] }"))["users"].AsBsonArray);
     }
 
+    [Fact]
+    public async Task Roles_are_granted_and_revoked_and_a_new_login_carries_them()
+    {
+        var admin = (await set.RootAsync()).GetDatabase("admin");
+        Task<BsonDocument> Run(string command) => admin.RunCommandAsync<BsonDocument>(BsonDocument.Parse(command));
+        async Task<int> Refused(string command) => (await Assert.ThrowsAsync<MongoCommandException>(() => Run(command))).Code;
+        // A new appName per login: a connection keeps the roles it logged in with.
+        async Task<int?> InsertError(string appName)
+        {
+            var items = set.As("granted", "g-pass", $"&appName={appName}").GetDatabase("grants").GetCollection<BsonDocument>("items");
+            try
+            {
+                await items.WithWriteConcern(WriteConcern.WMajority).InsertOneAsync(new BsonDocument("by", appName));
+                return null;
+            }
+            catch (MongoCommandException e)
+            {
+                return e.Code;
+            }
+        }
+        async Task<BsonValue> Roles() => (await Run("{ usersInfo: 'granted' }"))["users"][0]["roles"];
+
+        await set.CreateUserAsync("granted", "g-pass", "[{ role: 'read', db: 'grants' }]");
+        var before = await InsertError("before-grant");
+        await Run("{ grantRolesToUser: 'granted', roles: [{ role: 'readWrite', db: 'grants' }], writeConcern: { w: 3 } }");
+        await Run("{ grantRolesToUser: 'granted', roles: [{ role: 'readWrite', db: 'grants' }, 'clusterMonitor'], writeConcern: { w: 3 } }");
+        var granted = await Roles();
+        var afterGrant = await InsertError("after-grant");
+        await Run("{ revokeRolesFromUser: 'granted', roles: [{ role: 'readWrite', db: 'grants' }, 'clusterMonitor', 'userAdmin'], writeConcern: { w: 3 } }");
+        var revoked = await Roles();
+        var afterRevoke = await InsertError("after-revoke");
+        var refusals = new[]
+        {
+            await Refused("{ grantRolesToUser: 'nobody', roles: ['read'] }"),
+            await Refused("{ grantRolesToUser: 'granted', roles: [] }"),
+            await Refused("{ revokeRolesFromUser: 'granted', roles: ['owner'] }"),
+        };
+
+        Assert.Equal((13, (int?)null, 13), (before, afterGrant, afterRevoke));
+        Assert.Equal(BsonArray.Create(new[]
+        {
+            BsonDocument.Parse("{ role: 'read', db: 'grants' }"), BsonDocument.Parse("{ role: 'readWrite', db: 'grants' }"),
+            BsonDocument.Parse("{ role: 'clusterMonitor', db: 'admin' }"),
+        }), granted);
+        Assert.Equal(new BsonArray { BsonDocument.Parse("{ role: 'read', db: 'grants' }") }, revoked);
+        Assert.Equal([11, 2, 31], refusals);
+    }
+
     private static MongoCommandException CommandError(Exception e) =>
         e as MongoCommandException ?? (e.InnerException is { } inner ? CommandError(inner) : throw new Xunit.Sdk.XunitException($"no command error in {e}"));
 }
