@@ -25,8 +25,7 @@ public static class LaunchAuth
         var known = File.Exists(passwordFile);
         var password = known ? (await File.ReadAllTextAsync(passwordFile)).Trim() : NewPassword();
         if (!known) SetCertificates.WritePrivate(passwordFile, password + "\n");
-        var authorities = new X509Certificate2Collection();
-        authorities.ImportFromPemFile(caFile);
+        var authorities = TlsConfig.LoadAuthorities(caFile, "the set's CA file");
         try
         {
             using var anonymous = Client(ConnectionString(hosts, setName, caFile, credentials: null), authorities);

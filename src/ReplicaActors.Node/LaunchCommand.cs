@@ -169,7 +169,7 @@ public static class LaunchCommand
             await Task.WhenAny(stop.Task, Task.WhenAll(processes.Select(p => p.WaitForExitAsync())));
             return 0;
         }
-        catch (Exception e) when (e is ReplicaException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ReplicaException or IOException or UnauthorizedAccessException or Akka.Configuration.ConfigurationException)
         {
             await Console.Error.WriteLineAsync($"launch failed: {e.Message}");
             return 1;

@@ -60,20 +60,23 @@ public static class TlsConfig
     }
 
     /// <summary>The CA certificates from <c>ca-file</c> (--tlsCAFile).</summary>
-    public static X509Certificate2Collection Authorities(Akka.Configuration.Config config)
+    public static X509Certificate2Collection Authorities(Akka.Configuration.Config config) =>
+        LoadAuthorities(RequiredFile(config, "ca-file", "--tlsCAFile"), $"{Section}.ca-file");
+
+    /// <summary>The CA certificates in the PEM file at <paramref name="path"/>; <paramref name="setting"/> names where the path came from in errors.</summary>
+    public static X509Certificate2Collection LoadAuthorities(string path, string setting)
     {
-        var path = RequiredFile(config, "ca-file", "--tlsCAFile");
         var authorities = new X509Certificate2Collection();
         try
         {
             authorities.ImportFromPemFile(path);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
-            throw new ConfigurationException($"{Section}.ca-file: {Path.GetFullPath(path)} is not a PEM certificate file: {e.Message}");
+            throw new ConfigurationException($"{setting}: {Path.GetFullPath(path)} is not a readable PEM certificate file: {e.Message}");
         }
         if (authorities.Count == 0)
-            throw new ConfigurationException($"{Section}.ca-file: {Path.GetFullPath(path)} holds no certificate");
+            throw new ConfigurationException($"{setting}: {Path.GetFullPath(path)} holds no certificate");
         return authorities;
     }
 

@@ -9,6 +9,7 @@ using MongoDB.Driver;
 using ReplicaActors.Protocol;
 using ReplicaActors.Security;
 using ReplicaActors.Server;
+using ReplicaActors.Cluster.Tests.Wire;
 using ReplicaActors.TestKit;
 using ReplicaActors.Wire;
 
@@ -55,6 +56,24 @@ public sealed class WireTlsSpec : IAsyncLifetime
         Assert.Contains("127.0.0.1", refused.Message);
         Assert.Equal(0, await PlaintextHelloReplyBytesAsync(host));
         Assert.Equal(1, await items.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
+    }
+
+    [Fact]
+    public async Task Under_requireTLS_rsctl_db_watch_reaches_the_wire_port_with_the_set_CA()
+    {
+        var host = await StartPrimaryAsync("requireTLS");
+        var items = Tls(host).GetDatabase("tls").GetCollection<BsonDocument>("watched").WithWriteConcern(WriteConcern.WMajority);
+        var before = (await Tls(host).GetDatabase("tls").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1)))["operationTime"].AsBsonTimestamp;
+        await using var secured = new RunningWatch([host, "db", "watch", "tls.watched", "--tlsCertificateKeyFile", KeyFile, "--tlsCAFile", CaFile,
+            "--startAtOperationTime", $"{before.Timestamp}:{before.Increment}"]);
+        await using var plain = new RunningWatch([host, "db", "watch", "tls.watched", "--timeout", "3"]);
+
+        await items.InsertOneAsync(new BsonDocument("_id", "seen"));
+
+        Assert.Equal("seen", (await secured.LinesAsync(1))[0]["documentKey"]["_id"].AsString);
+        var (plainExit, plainError) = await plain.ExitAsync();
+        Assert.Equal(Cli.ExitCodes.CommandFailed, plainExit);
+        Assert.Contains("could serve a change stream within 3 s", plainError);
     }
 
     [Fact]

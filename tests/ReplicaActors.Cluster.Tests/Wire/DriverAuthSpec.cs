@@ -298,6 +298,29 @@ public sealed class DriverAuthSpec(AuthThreeMemberSet set) : IClassFixture<AuthT
         Assert.Equal([11, 2, 31], refusals);
     }
 
+    [Fact]
+    public async Task Rsctl_db_watch_logs_in_with_username_and_password_and_without_a_user_is_Unauthorized()
+    {
+        var db = (await set.RootAsync()).GetDatabase("watched_auth");
+        var hosts = string.Join(",", set.ReplicaSet.Members.Select(m => m.Host));
+        var before = (await db.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1)))["operationTime"].AsBsonTimestamp;
+        string[] Watch(params string[] login) => [hosts, "db", "watch", "watched_auth.items", "--timeout", "10", .. login];
+        await using var root = new RunningWatch(Watch("--username", "root", "--password", AuthThreeMemberSet.RootPassword,
+            "--startAtOperationTime", $"{before.Timestamp}:{before.Increment}"));
+        await using var anonymous = new RunningWatch(Watch());
+        await using var wrongPassword = new RunningWatch(Watch("--username", "root", "--password", "not-it"));
+
+        await db.GetCollection<BsonDocument>("items").WithWriteConcern(WriteConcern.WMajority).InsertOneAsync(new BsonDocument("_id", 1));
+
+        Assert.Equal(1, (await root.LinesAsync(1))[0]["documentKey"]["_id"].ToInt32());
+        var (anonymousExit, anonymousError) = await anonymous.ExitAsync();
+        Assert.Equal(Cli.ExitCodes.CommandFailed, anonymousExit);
+        Assert.StartsWith("Error 13 (Unauthorized)", anonymousError);
+        var (wrongExit, wrongError) = await wrongPassword.ExitAsync();
+        Assert.Equal(Cli.ExitCodes.CommandFailed, wrongExit);
+        Assert.Equal("rsctl: logging in as root@admin failed: Error 18 (AuthenticationFailed): Authentication failed.", wrongError);
+    }
+
     private static MongoCommandException CommandError(Exception e) =>
         e as MongoCommandException ?? (e.InnerException is { } inner ? CommandError(inner) : throw new Xunit.Sdk.XunitException($"no command error in {e}"));
 }
