@@ -20,7 +20,8 @@ public sealed class WireTls
     private WireTls(X509Certificate2 certificate, bool acceptsPlaintext, TimeSpan handshakeTimeout)
     {
         Certificate = certificate;
-        _context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null);
+        // Offline: the chain is built from what is at hand, never fetched (a set's CA publishes no download location).
+        _context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
         AcceptsPlaintext = acceptsPlaintext;
         HandshakeTimeout = handshakeTimeout;
     }

@@ -58,6 +58,9 @@ public sealed class WireServer : IDisposable
         var tls = WireTls.From(system.Settings.Config);
         var address = BindAddress(bindIp);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // As mongod: a restarted member binds its port again at once, though connections it closed linger in TIME_WAIT.
+        // Only where SO_REUSEADDR means that (on Windows it would let two listeners share the port).
+        if (!OperatingSystem.IsWindows()) listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         try
         {
             listener.Bind(new IPEndPoint(address, port));

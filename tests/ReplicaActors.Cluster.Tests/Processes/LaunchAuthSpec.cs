@@ -24,10 +24,11 @@ public sealed class LaunchAuthSpec : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task One_command_gives_a_set_on_TLS_with_a_root_user_whose_printed_connection_string_works()
+    public async Task One_command_gives_a_set_on_TLS_with_a_root_user_whose_printed_connection_string_works_and_a_relaunch_keeps_it()
     {
         var port = FreePorts.ForConsecutiveMembers(3, FreePorts.DefaultOffset);
-        await LaunchAsync("--members", "3", "--port", port.ToString(), "--dbpath", _dbPath, "--profile", "fast", "--auth", "--demo-writes", "20");
+        string[] launch = ["--members", "3", "--port", port.ToString(), "--dbpath", _dbPath, "--profile", "fast", "--auth"];
+        await LaunchAsync([.. launch, "--demo-writes", "20"]);
         var connectionString = Printed("connect with any MongoDB driver or mongosh:  mongosh ").Trim('"');
         var url = new MongoUrl(connectionString);
         var caFile = Assert.Single(connectionString.Split('?')[1].Split('&'), o => o.StartsWith("tlsCAFile=", StringComparison.Ordinal))["tlsCAFile=".Length..];
@@ -57,6 +58,14 @@ public sealed class LaunchAuthSpec : IAsyncLifetime
         var (exitCode, output) = await RunPrintedRsctlAsync(Printed("try:  "));
         Assert.True(exitCode == 0, output);
         Assert.Contains("PRIMARY", output);
+
+        // The same command on the same dbpath: the users are there, so root keeps its password and the string works again.
+        await StopLauncherAsync();
+        _printed.Clear();
+        await LaunchAsync(launch);
+        var relaunched = Printed("connect with any MongoDB driver or mongosh:  mongosh ").Trim('"');
+        Assert.Equal(connectionString, relaunched);
+        Assert.Equal(1, await Client(relaunched, caFile).GetDatabase("launched").GetCollection<BsonDocument>("items").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
     }
 
     private static MongoClient Client(string connectionString, string caFile)
@@ -110,6 +119,12 @@ public sealed class LaunchAuthSpec : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await StopLauncherAsync();
+        try { Directory.Delete(_dbPath, recursive: true); } catch (IOException) { }
+    }
+
+    private async Task StopLauncherAsync()
+    {
         if (_launcher is { HasExited: false } launcher)
         {
             // SIGTERM, as Ctrl-C: the launcher stops its members before it exits.
@@ -124,6 +139,6 @@ public sealed class LaunchAuthSpec : IAsyncLifetime
             }
         }
         _launcher?.Dispose();
-        try { Directory.Delete(_dbPath, recursive: true); } catch (IOException) { }
+        _launcher = null;
     }
 }
