@@ -1,9 +1,12 @@
 using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
+using Akka.Configuration;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using ReplicaActors.Cli.Arguments;
 using ReplicaActors.Cli.Output;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 
 namespace ReplicaActors.Cli.Palettes;
 
@@ -129,6 +132,22 @@ public static class DbWatchCommand
             ConnectTimeout = timeout,
             ApplicationName = "rsctl",
         };
+        if (settings.WireCaFile is { } caFile)
+        {
+            X509Certificate2Collection authorities;
+            try
+            {
+                authorities = TlsConfig.LoadAuthorities(caFile, "--tlsCAFile");
+            }
+            catch (ConfigurationException e)
+            {
+                output.Error.WriteLine($"rsctl: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            clientSettings.UseTls = true;
+            clientSettings.SslSettings = new SslSettings { ServerCertificateValidationCallback = WireTls.TrustedBy(authorities) };
+        }
+        if (settings.Login is { } login) clientSettings.Credential = MongoCredential.CreateCredential(login.Source, login.User, login.Password);
         using var client = new MongoClient(clientSettings);
         var database = client.GetDatabase(request.Db);
         try
@@ -157,6 +176,13 @@ public static class DbWatchCommand
         catch (TimeoutException)
         {
             output.Error.WriteLine($"rsctl: no member of {string.Join(",", settings.Hosts)} could serve a change stream within {timeout.TotalSeconds:0.#} s (--timeout)");
+            return ExitCodes.CommandFailed;
+        }
+        catch (MongoAuthenticationException e)
+        {
+            // The driver's own message names only the mechanism; the server's reply says what was wrong.
+            var cause = e.InnerException is MongoCommandException server ? ReplyErrors.Describe(server.Result) : e.Message;
+            output.Error.WriteLine($"rsctl: logging in as {settings.Login} failed: {cause}");
             return ExitCodes.CommandFailed;
         }
         catch (MongoException e)

@@ -17,6 +17,7 @@ public sealed class WireServer : IDisposable
     private readonly CommandDispatcher _dispatcher;
     private readonly CursorRegistry _cursors;
     private readonly WireSettings _settings;
+    private readonly WireTls? _tls;
     private readonly ILoggingAdapter _log;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<int, Socket> _connections = new();
@@ -25,10 +26,11 @@ public sealed class WireServer : IDisposable
     private int _connectionIds;
     private int _requestIds;
 
-    private WireServer(Socket listener, IActorRef member, WireSettings settings, AuthSettings auth, ILoggingAdapter log)
+    private WireServer(Socket listener, IActorRef member, WireSettings settings, WireTls? tls, AuthSettings auth, ILoggingAdapter log)
     {
         _listener = listener;
         _settings = settings;
+        _tls = tls;
         _log = log;
         _cursors = new CursorRegistry(settings.DefaultBatchSize, settings.MaxBatchBytes, settings.CursorIdleTimeout);
         var channel = new MemberChannel(member, settings.CommandTimeout, settings.HelloTimeout);
@@ -53,8 +55,12 @@ public sealed class WireServer : IDisposable
     {
         var settings = WireSettings.From(system.Settings.Config);
         var auth = AuthSettings.From(system.Settings.Config);
+        var tls = WireTls.From(system.Settings.Config);
         var address = BindAddress(bindIp);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // As mongod: a restarted member binds its port again at once, though connections it closed linger in TIME_WAIT.
+        // Only where SO_REUSEADDR means that (on Windows it would let two listeners share the port).
+        if (!OperatingSystem.IsWindows()) listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         try
         {
             listener.Bind(new IPEndPoint(address, port));
@@ -65,10 +71,11 @@ public sealed class WireServer : IDisposable
             listener.Dispose();
             throw new IOException($"cannot listen for the MongoDB wire protocol on {bindIp}:{port}: {e.Message}", e);
         }
-        var server = new WireServer(listener, member, settings, auth, system.Log);
+        var server = new WireServer(listener, member, settings, tls, auth, system.Log);
         system.RegisterOnTermination(server.Dispose);
         _ = server.AcceptAsync();
-        system.Log.Info("MongoDB wire protocol listening on {0}:{1}, client authorization {2}", bindIp, server.Port, auth.Enabled ? "enabled" : "disabled");
+        system.Log.Info("MongoDB wire protocol listening on {0}:{1}, TLS {2}, client authorization {3}", bindIp, server.Port,
+            tls is null ? "off" : tls.AcceptsPlaintext ? "accepted (plaintext too)" : "required", auth.Enabled ? "enabled" : "disabled");
         return server;
     }
 
@@ -100,7 +107,7 @@ public sealed class WireServer : IDisposable
                 continue;
             }
             client.NoDelay = true;
-            var connection = new WireConnection(client, Interlocked.Increment(ref _connectionIds), _dispatcher, _settings,
+            var connection = new WireConnection(client, Interlocked.Increment(ref _connectionIds), _dispatcher, _settings, _tls,
                 () => Interlocked.Increment(ref _requestIds), _log);
             _connections[connection.Id] = client;
             _ = Task.Run(async () =>
