@@ -91,14 +91,14 @@ public sealed partial class ReplicaMember
         {
             if (Sender.Equals(_initialSyncer)) InitialSyncAttemptFailed(failed.Reason);
         });
-        Command<OplogBatch>(batch =>
+        Command<OplogBatch>(Received(batch =>
         {
             if (!_tail.Accept(batch)) return;
             if (batch.AfterNotFound)
                 InitialSyncAttemptFailed($"the source's oplog no longer holds the begin point {_durable.LastOpTime}: it moved on while this member cloned");
             else
                 OnFetchedBatch(batch);
-        });
+        }));
         Command<Terminated>(terminated =>
         {
             if (terminated.ActorRef.Equals(_initialSyncer))

@@ -22,4 +22,42 @@ public sealed partial class DriverSpec
         Assert.True(after["repl"]["isWritablePrimary"].AsBoolean);
         Assert.False(string.IsNullOrEmpty(after["repl"]["setName"].AsString));
     }
+
+    [Fact]
+    public async Task A_secondary_counts_the_entries_it_applied_in_opcountersRepl_and_metrics_repl_and_the_primary_does_not()
+    {
+        const int Inserts = 23;
+        var primary = await set.ReplicaSet.WaitForPrimaryAsync();
+        var secondary = set.ReplicaSet.Members.First(m => m.Host != primary.Host);
+        using var direct = new MongoClient($"mongodb://{secondary.Host}/?directConnection=true");
+        // w:3, so the secondary has applied everything before "before" and the inserts before "after".
+        var everyMember = _client.GetDatabase("driver").GetCollection<BsonDocument>("statusRepl").WithWriteConcern(new WriteConcern(3));
+        await everyMember.InsertOneAsync(new BsonDocument("barrier", true));
+        var secondaryBefore = await ServerStatusAsync(direct);
+        var primaryBefore = await ServerStatusAsync(_client);
+
+        await everyMember.InsertManyAsync(Enumerable.Range(0, Inserts).Select(i => new BsonDocument("n", i)));
+        await everyMember.UpdateManyAsync(Builders<BsonDocument>.Filter.Exists("n"), Builders<BsonDocument>.Update.Inc("n", 1));
+        var secondaryAfter = await ServerStatusAsync(direct);
+        var primaryAfter = await ServerStatusAsync(_client);
+
+        static long At(BsonDocument status, string path) => path.Split('.').Aggregate((BsonValue)status, (value, name) => value[name]).ToInt64();
+        static long Grew(BsonDocument before, BsonDocument after, string path) => At(after, path) - At(before, path);
+        Assert.Equal(Inserts, Grew(secondaryBefore, secondaryAfter, "opcountersRepl.insert"));
+        Assert.Equal(Inserts, Grew(secondaryBefore, secondaryAfter, "opcountersRepl.update"));
+        Assert.Equal(0, Grew(primaryBefore, primaryAfter, "opcountersRepl.insert"));
+        Assert.True(Grew(secondaryBefore, secondaryAfter, "metrics.repl.apply.ops") >= 2 * Inserts, secondaryAfter["metrics"].ToString());
+        Assert.True(Grew(secondaryBefore, secondaryAfter, "metrics.repl.apply.batches.num") >= 2, secondaryAfter["metrics"].ToString());
+        Assert.True(Grew(secondaryBefore, secondaryAfter, "metrics.repl.network.ops") >= 2 * Inserts, secondaryAfter["metrics"].ToString());
+        Assert.True(Grew(secondaryBefore, secondaryAfter, "metrics.repl.network.bytes") > 0, secondaryAfter["metrics"].ToString());
+        Assert.True(Grew(primaryBefore, primaryAfter, "metrics.repl.network.oplogGetMoresProcessed.num") > 0, primaryAfter["metrics"].ToString());
+        Assert.True(secondaryAfter["repl"]["secondary"].AsBoolean);
+        Assert.Equal(primary.Host, secondaryAfter["repl"]["primary"].AsString);
+        Assert.Equal(secondary.Host, secondaryAfter["host"].AsString);
+        Assert.IsType<BsonObjectId>(primaryAfter["repl"]["electionId"]);
+        Assert.True(primaryAfter["repl"]["lastWrite"].AsBsonDocument.Contains("majorityOpTime"), primaryAfter["repl"].ToString());
+    }
+
+    private static Task<BsonDocument> ServerStatusAsync(MongoClient client) =>
+        client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("serverStatus", 1));
 }

@@ -228,7 +228,7 @@ public sealed class WriteCommandExecutor(int maxDocumentBytes)
         public void Emit(OpType op, string ns, BsonDocument o, BsonValue? o2)
         {
             var entry = new OplogEntry(nextOpTime(), new DateTimeOffset(Now).ToUnixTimeMilliseconds(), op, ns, o, o2, writeId);
-            Batch.Apply(entry);
+            Batch.Write(entry);
             Entries.Add(entry);
         }
     }
