@@ -217,7 +217,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         var newest = applied.Values.DefaultIfEmpty(OpTime.Null).Max();
         var lag = applied.ToDictionary(a => a.Key, a => Math.Max(0, (double)newest.Ts.Seconds - a.Value.Ts.Seconds));
         var window = _journalOplog.Last.IsNull ? 0 : (double)_journalOplog.Last.Ts.Seconds - _journalOplog.First.Ts.Seconds;
-        return new MetricsSnapshot(_state, lag, window);
+        return new MetricsSnapshot(_state, lag, window, _syncRun?.Progress.Fraction);
     }
 
     // ---- Behaviors -------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using ReplicaActors.Cluster.Tests.Fixture;
+using ReplicaActors.TestKit;
 
 namespace ReplicaActors.Cluster.Tests.Wire;
 
@@ -56,6 +58,36 @@ public sealed partial class DriverSpec
         Assert.Equal(secondary.Host, secondaryAfter["host"].AsString);
         Assert.IsType<BsonObjectId>(primaryAfter["repl"]["electionId"]);
         Assert.True(primaryAfter["repl"]["lastWrite"].AsBsonDocument.Contains("majorityOpTime"), primaryAfter["repl"].ToString());
+    }
+
+    [Fact]
+    public async Task The_meter_shows_the_connections_and_cursors_open_on_a_member()
+    {
+        using var meter = new MeterReadings();
+        var primary = (await set.ReplicaSet.WaitForPrimaryAsync()).Host;
+        var docs = Collection<BsonDocument>("meterCursors");
+        await docs.InsertManyAsync(Enumerable.Range(0, 10).Select(i => new BsonDocument("n", i)));
+        var queryCursors = meter.Now("replicaactors.wire.cursors", primary, "query");
+        var changeStreams = meter.Now("replicaactors.wire.cursors", primary, "change_stream");
+
+        var cursor = await docs.Find(FilterDefinition<BsonDocument>.Empty, new FindOptions { BatchSize = 2 }).ToCursorAsync();
+        var stream = await docs.WatchAsync();
+        Assert.Equal(queryCursors + 1, meter.Now("replicaactors.wire.cursors", primary, "query"));
+        Assert.Equal(changeStreams + 1, meter.Now("replicaactors.wire.cursors", primary, "change_stream"));
+        cursor.Dispose();
+        stream.Dispose();
+        await Eventually.UntilAsync("the cursors are closed", ReplicationTimeout,
+            () => meter.Now("replicaactors.wire.cursors", primary, "query") == queryCursors && meter.Now("replicaactors.wire.cursors", primary, "change_stream") == changeStreams,
+            () => $"{meter.Now("replicaactors.wire.cursors", primary, "query")} query cursors, {meter.Now("replicaactors.wire.cursors", primary, "change_stream")} change streams");
+
+        var before = meter.Now("replicaactors.wire.connections", primary);
+        var direct = new MongoClient($"mongodb://{primary}/?directConnection=true");
+        await direct.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1));
+        var open = meter.Now("replicaactors.wire.connections", primary);
+        Assert.True(open > before, $"{open} connections with a new client, {before} before");
+        direct.Dispose();
+        await Eventually.UntilAsync("the new client's connections are closed", ReplicationTimeout,
+            () => meter.Now("replicaactors.wire.connections", primary) < open, () => $"{meter.Now("replicaactors.wire.connections", primary)} connections");
     }
 
     private static Task<BsonDocument> ServerStatusAsync(MongoClient client) =>
