@@ -32,13 +32,13 @@ internal static class ChangeStreamRun
         var ratios = new List<double>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var alone = await InsertLoad.MeasureDriverAsync("driver-insert", options with { Rounds = 1 }, collection);
+            var alone = await WithClientCores(() => InsertLoad.MeasureDriverAsync("driver-insert", options with { Rounds = 1 }, collection));
             Console.WriteLine(alone.ToJson());
             BsonDocument watched;
             long events;
             using (var watchers = await Watchers.OpenAsync(collection, options.Watchers))
             {
-                watched = await InsertLoad.MeasureDriverAsync($"driver-insert-{options.Watchers}-watchers", options with { Rounds = 1 }, collection);
+                watched = await WithClientCores(() => InsertLoad.MeasureDriverAsync($"driver-insert-{options.Watchers}-watchers", options with { Rounds = 1 }, collection));
                 events = watchers.Events;
             }
             watched["watcher_events"] = events;
@@ -56,6 +56,15 @@ internal static class ChangeStreamRun
             { "ops_per_s_with", new BsonArray(with.Select(v => Math.Round(v, 1))) },
             { "throughput_ratio_median", Math.Round(ratios[ratios.Count / 2], 3) },
         };
+    }
+
+    /// <summary>The load's result with the cores this process (writers, and watchers when open) used meanwhile, warmup included.</summary>
+    private static async Task<BsonDocument> WithClientCores(Func<Task<BsonDocument>> measure)
+    {
+        var cpu = new ServerCpu([Environment.ProcessId]);
+        var result = await measure();
+        result["client_cores"] = Math.Round(cpu.Cores(), 2);
+        return result;
     }
 
     private static async Task<BsonDocument> LatencyAsync(BenchOptions options)
