@@ -113,17 +113,8 @@ public static class DbWatchCommand
 
     private static async Task<int> WatchAsync(WatchRequest request, ClientSettings settings, CliOutput output, CancellationToken cancellationToken)
     {
-        var servers = new List<MongoServerAddress>();
-        foreach (var host in settings.Hosts)
-        {
-            if (!MongoServerAddress.TryParse(host, out var address))
-            {
-                output.Error.WriteLine($"rsctl: host '{host}' is not host:port");
-                return ExitCodes.Usage;
-            }
-            servers.Add(address);
-        }
         var timeout = settings.Options.ServerSelectionTimeout;
+<<<<<<< HEAD
         var clientSettings = new MongoClientSettings
         {
             Servers = servers,
@@ -148,6 +139,9 @@ public static class DbWatchCommand
             clientSettings.SslSettings = new SslSettings { ServerCertificateValidationCallback = WireTls.TrustedBy(authorities) };
         }
         if (settings.Login is { } login) clientSettings.Credential = MongoCredential.CreateCredential(login.Source, login.User, login.Password);
+=======
+        if (WireClients.ForHosts(settings, output) is not { } clientSettings) return ExitCodes.Usage;
+>>>>>>> obs
         using var client = new MongoClient(clientSettings);
         var database = client.GetDatabase(request.Db);
         try
@@ -168,8 +162,9 @@ public static class DbWatchCommand
             // Ctrl-C is how a watch ends.
             return ExitCodes.Ok;
         }
-        catch (MongoCommandException e)
+        catch (Exception e) when (WireClients.IsFailure(e))
         {
+<<<<<<< HEAD
             output.Error.WriteLine(ReplyErrors.Describe(e.Result));
             return ExitCodes.CommandFailed;
         }
@@ -189,6 +184,9 @@ public static class DbWatchCommand
         {
             output.Error.WriteLine($"rsctl: watching {request.Target} failed: {e.Message}");
             return ExitCodes.CommandFailed;
+=======
+            return WireClients.Report(output, e, $"no member of {string.Join(",", settings.Hosts)} could serve a change stream", $"watching {request.Target}", timeout);
+>>>>>>> obs
         }
     }
 }

@@ -23,10 +23,11 @@ public sealed class WireServer : IDisposable
     private readonly ConcurrentDictionary<int, Socket> _connections = new();
     private readonly Timer _sweep;
     private readonly TopologyWatch _topology;
+    private readonly WireMetrics _metrics;
     private int _connectionIds;
     private int _requestIds;
 
-    private WireServer(Socket listener, IActorRef member, WireSettings settings, WireTls? tls, AuthSettings auth, ILoggingAdapter log)
+    private WireServer(Socket listener, IActorRef member, string host, WireSettings settings, WireTls? tls, AuthSettings auth, ILoggingAdapter log)
     {
         _listener = listener;
         _settings = settings;
@@ -38,6 +39,7 @@ public sealed class WireServer : IDisposable
         var changeStreams = new ChangeStreamCommands(channel, settings);
         var status = new ServerStatus(channel, () => _connections.Count, () => Volatile.Read(ref _connectionIds), settings.MaxConnections);
         _dispatcher = new CommandDispatcher(channel, _cursors, changeStreams, _topology, status, settings, new UserStore(channel), auth);
+        _metrics = new WireMetrics(host, () => _connections.Count, () => _cursors.Count, () => changeStreams.Count);
         _sweep = new Timer(_ =>
         {
             var now = DateTime.UtcNow;
@@ -49,9 +51,12 @@ public sealed class WireServer : IDisposable
     /// <summary>The port it listens on.</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
-    /// <summary>Listens on <paramref name="bindIp"/>:<paramref name="port"/> for the member actor <paramref name="member"/>, until the system terminates.</summary>
+    /// <summary>
+    /// Listens on <paramref name="bindIp"/>:<paramref name="port"/> for the member actor <paramref name="member"/>, until the
+    /// system terminates. <paramref name="host"/>, the member's name in the config, tags its metrics.
+    /// </summary>
     /// <exception cref="IOException">The address cannot be bound (another process has the port, say).</exception>
-    public static WireServer Start(ActorSystem system, IActorRef member, string bindIp, int port)
+    public static WireServer Start(ActorSystem system, IActorRef member, string host, string bindIp, int port)
     {
         var settings = WireSettings.From(system.Settings.Config);
         var auth = AuthSettings.From(system.Settings.Config);
@@ -71,7 +76,7 @@ public sealed class WireServer : IDisposable
             listener.Dispose();
             throw new IOException($"cannot listen for the MongoDB wire protocol on {bindIp}:{port}: {e.Message}", e);
         }
-        var server = new WireServer(listener, member, settings, tls, auth, system.Log);
+        var server = new WireServer(listener, member, host, settings, tls, auth, system.Log);
         system.RegisterOnTermination(server.Dispose);
         _ = server.AcceptAsync();
         system.Log.Info("MongoDB wire protocol listening on {0}:{1}, TLS {2}, client authorization {3}", bindIp, server.Port,
@@ -135,6 +140,7 @@ public sealed class WireServer : IDisposable
         _stopping.Cancel();
         _sweep.Dispose();
         _topology.Dispose();
+        _metrics.Dispose();
         _listener.Dispose();
         foreach (var connection in _connections.Values) connection.Dispose();
     }
