@@ -1,12 +1,9 @@
 using System.CommandLine;
-using System.Security.Cryptography.X509Certificates;
-using Akka.Configuration;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using ReplicaActors.Cli.Arguments;
 using ReplicaActors.Cli.Output;
 using ReplicaActors.Protocol;
-using ReplicaActors.Security;
 
 namespace ReplicaActors.Cli.Palettes;
 
@@ -114,34 +111,7 @@ public static class DbWatchCommand
     private static async Task<int> WatchAsync(WatchRequest request, ClientSettings settings, CliOutput output, CancellationToken cancellationToken)
     {
         var timeout = settings.Options.ServerSelectionTimeout;
-<<<<<<< HEAD
-        var clientSettings = new MongoClientSettings
-        {
-            Servers = servers,
-            DirectConnection = settings.Options.Direct,
-            ServerSelectionTimeout = timeout,
-            ConnectTimeout = timeout,
-            ApplicationName = "rsctl",
-        };
-        if (settings.WireCaFile is { } caFile)
-        {
-            X509Certificate2Collection authorities;
-            try
-            {
-                authorities = TlsConfig.LoadAuthorities(caFile, "--tlsCAFile");
-            }
-            catch (ConfigurationException e)
-            {
-                output.Error.WriteLine($"rsctl: {e.Message}");
-                return ExitCodes.Usage;
-            }
-            clientSettings.UseTls = true;
-            clientSettings.SslSettings = new SslSettings { ServerCertificateValidationCallback = WireTls.TrustedBy(authorities) };
-        }
-        if (settings.Login is { } login) clientSettings.Credential = MongoCredential.CreateCredential(login.Source, login.User, login.Password);
-=======
         if (WireClients.ForHosts(settings, output) is not { } clientSettings) return ExitCodes.Usage;
->>>>>>> obs
         using var client = new MongoClient(clientSettings);
         var database = client.GetDatabase(request.Db);
         try
@@ -164,29 +134,7 @@ public static class DbWatchCommand
         }
         catch (Exception e) when (WireClients.IsFailure(e))
         {
-<<<<<<< HEAD
-            output.Error.WriteLine(ReplyErrors.Describe(e.Result));
-            return ExitCodes.CommandFailed;
-        }
-        catch (TimeoutException)
-        {
-            output.Error.WriteLine($"rsctl: no member of {string.Join(",", settings.Hosts)} could serve a change stream within {timeout.TotalSeconds:0.#} s (--timeout)");
-            return ExitCodes.CommandFailed;
-        }
-        catch (MongoAuthenticationException e)
-        {
-            // The driver's own message names only the mechanism; the server's reply says what was wrong.
-            var cause = e.InnerException is MongoCommandException server ? ReplyErrors.Describe(server.Result) : e.Message;
-            output.Error.WriteLine($"rsctl: logging in as {settings.Login} failed: {cause}");
-            return ExitCodes.CommandFailed;
-        }
-        catch (MongoException e)
-        {
-            output.Error.WriteLine($"rsctl: watching {request.Target} failed: {e.Message}");
-            return ExitCodes.CommandFailed;
-=======
-            return WireClients.Report(output, e, $"no member of {string.Join(",", settings.Hosts)} could serve a change stream", $"watching {request.Target}", timeout);
->>>>>>> obs
+            return WireClients.Report(output, e, $"no member of {string.Join(",", settings.Hosts)} could serve a change stream", $"watching {request.Target}", timeout, settings.Login);
         }
     }
 }

@@ -43,7 +43,7 @@ public static class MetricsCommand
         }
         catch (Exception e) when (WireClients.IsFailure(e))
         {
-            return WireClients.Report(output, e, NoneAnswered(settings), "reading the set's status", timeout);
+            return WireClients.Report(output, e, NoneAnswered(settings), "reading the set's status", timeout, settings.Login);
         }
     }
 
@@ -55,7 +55,7 @@ public static class MetricsCommand
         }
         catch (Exception e) when (WireClients.IsFailure(e))
         {
-            return new Spectre.Console.Text(WireClients.Describe(e, NoneAnswered(settings), "reading the set's status", settings.Options.ServerSelectionTimeout));
+            return new Spectre.Console.Text(WireClients.Describe(e, NoneAnswered(settings), "reading the set's status", settings.Options.ServerSelectionTimeout, settings.Login));
         }
     }
 
@@ -65,12 +65,13 @@ public static class MetricsCommand
         var hosts = settings.Options.Direct
             ? [settings.Hosts[0]]
             : ReplyFields.Documents(await ReplStatusAsync(seed, cancellationToken), "members").Select(m => m.GetValue("name", "").ToString()!).ToList();
-        return await Task.WhenAll(hosts.Select(host => ReadMemberAsync(host, settings.Options.ServerSelectionTimeout, cancellationToken)));
+        return await Task.WhenAll(hosts.Select(host => ReadMemberAsync(host, settings, cancellationToken)));
     }
 
-    private static async Task<MemberReading> ReadMemberAsync(string host, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<MemberReading> ReadMemberAsync(string host, ClientSettings settings, CancellationToken cancellationToken)
     {
-        using var client = new MongoClient(WireClients.Settings([host], direct: true, timeout));
+        var timeout = settings.Options.ServerSelectionTimeout;
+        using var client = new MongoClient(WireClients.ForMember(settings, host));
         try
         {
             var serverStatus = await client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("serverStatus", 1), cancellationToken: cancellationToken);
@@ -78,7 +79,7 @@ public static class MetricsCommand
         }
         catch (Exception e) when (WireClients.IsFailure(e))
         {
-            return new MemberReading(host, null, null, WireClients.Describe(e, "no answer", "reading it", timeout));
+            return new MemberReading(host, null, null, WireClients.Describe(e, "no answer", "reading it", timeout, settings.Login));
         }
     }
 

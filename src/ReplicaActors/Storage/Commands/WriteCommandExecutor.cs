@@ -250,13 +250,8 @@ public sealed partial class WriteCommandExecutor(int maxDocumentBytes)
         /// <param name="retryReply">What a retry must be answered with, when the entry alone cannot say; kept only for a write with an id (nothing else is retried).</param>
         public void Emit(OpType op, string ns, BsonDocument o, BsonValue? o2, BsonDocument? retryReply = null)
         {
-<<<<<<< HEAD
             var entry = new OplogEntry(nextOpTime(), new DateTimeOffset(Now).ToUnixTimeMilliseconds(), op, ns, o, o2, writeId, writeId is null ? null : retryReply);
-            Batch.Apply(entry);
-=======
-            var entry = new OplogEntry(nextOpTime(), new DateTimeOffset(Now).ToUnixTimeMilliseconds(), op, ns, o, o2, writeId);
             Batch.Write(entry);
->>>>>>> obs
             Entries.Add(entry);
         }
     }
