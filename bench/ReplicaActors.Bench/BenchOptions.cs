@@ -1,7 +1,7 @@
 namespace ReplicaActors.Bench;
 
 /// <summary>Command-line options shared by the bench modes; Pids lines up with Hosts (member i runs host i).</summary>
-internal sealed record BenchOptions(string[] Hosts, int[] Pids, int Clients, int Seconds, int WarmupSeconds, string W, int Trials, string? PidFile, int Rate, int Rounds, string? T0File)
+internal sealed record BenchOptions(string[] Hosts, int[] Pids, int Clients, int Seconds, int WarmupSeconds, string W, int Trials, string? PidFile, int Rate, int Rounds, string? T0File, int Watchers)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -17,6 +17,7 @@ internal sealed record BenchOptions(string[] Hosts, int[] Pids, int Clients, int
             Get("--w", "majority"), int.Parse(Get("--trials", "5")),
             Get("--pid-file", "") is { Length: > 0 } pidFile ? pidFile : null, int.Parse(Get("--rate", "1000")),
             int.Parse(Get("--rounds", "1")),
-            Get("--t0-file", "") is { Length: > 0 } t0File ? t0File : null);
+            Get("--t0-file", "") is { Length: > 0 } t0File ? t0File : null,
+            int.Parse(Get("--watchers", "100")));
     }
 }

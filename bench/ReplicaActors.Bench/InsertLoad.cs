@@ -21,14 +21,21 @@ internal static class InsertLoad
         return MeasureAsync("insert", options, (c, n) => InsertAsync(client, collection, c, n, writeConcern));
     }
 
-    public static Task<BsonDocument> RunDriverAsync(BenchOptions options)
+    public static Task<BsonDocument> RunDriverAsync(BenchOptions options) =>
+        MeasureDriverAsync("driver-insert", options, DriverCollection(options, $"driver_{DateTime.UtcNow:HHmmss}", extraConnections: 0));
+
+    /// <summary>A collection in <c>bench</c> through MongoDB.Driver with the options' write concern, its pool sized for the clients and <paramref name="extraConnections"/> more.</summary>
+    public static IMongoCollection<BsonDocument> DriverCollection(BenchOptions options, string name, int extraConnections)
     {
         var settings = MongoClientSettings.FromConnectionString($"mongodb://{string.Join(",", options.Hosts)}/");
-        settings.MaxConnectionPoolSize = Math.Max(settings.MaxConnectionPoolSize, options.Clients);
+        settings.MaxConnectionPoolSize = Math.Max(settings.MaxConnectionPoolSize, options.Clients + extraConnections);
         var concern = options.W == "majority" ? WriteConcern.WMajority : new WriteConcern(int.Parse(options.W));
-        var collection = new MongoClient(settings).GetDatabase("bench").GetCollection<BsonDocument>($"driver_{DateTime.UtcNow:HHmmss}").WithWriteConcern(concern);
-        return MeasureAsync("driver-insert", options, (c, n) => collection.InsertOneAsync(Inserts.Document(c, n)));
+        return new MongoClient(settings).GetDatabase("bench").GetCollection<BsonDocument>(name).WithWriteConcern(concern);
     }
+
+    /// <summary>The closed-loop insert load through MongoDB.Driver on <paramref name="collection"/>, measured as <see cref="MeasureAsync"/> does.</summary>
+    public static Task<BsonDocument> MeasureDriverAsync(string mode, BenchOptions options, IMongoCollection<BsonDocument> collection) =>
+        MeasureAsync(mode, options, (c, n) => collection.InsertOneAsync(Inserts.Document(c, n)));
 
     /// <summary>
     /// After the warmup, <c>--rounds</c> measured rounds of <c>--seconds</c> each, back to back; each round's result

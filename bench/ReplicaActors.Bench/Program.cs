@@ -10,9 +10,11 @@ using ReplicaActors.Client;
 //   first-write --hosts h1,h2,h3 --t0-file F (start it before the set; F gets the set's start time in Unix ms)
 //   initial-sync --hosts h1,h2,h3 --docs 100000 --doc-bytes 1024 --new-member h4 -- dotnet ReplicaActors.Node.dll --replSet rs0 --port P4 --dbpath D4
 //   lag      --hosts h1,h2,h3 --rate 1000 --seconds 10 --warmup 2
-if (args.Length == 0 || args[0] is not ("insert" or "driver-insert" or "failover" or "new-primary-insert" or "first-write" or "initial-sync" or "lag"))
+//   change-streams --hosts h1,h2,h3 --pids p1,p2,p3 --clients 16 --watchers 100 --seconds 5 --warmup 1 --rounds 3
+//            (event latency after a w:majority ack, then driver-insert ops/s without and with N watchers; one line per step, the summary last)
+if (args.Length == 0 || args[0] is not ("insert" or "driver-insert" or "failover" or "new-primary-insert" or "first-write" or "initial-sync" or "lag" or "change-streams"))
 {
-    await Console.Error.WriteLineAsync("usage: ReplicaActors.Bench insert|driver-insert|failover|new-primary-insert|first-write|initial-sync|lag --hosts h1,h2,h3 [options]");
+    await Console.Error.WriteLineAsync("usage: ReplicaActors.Bench insert|driver-insert|failover|new-primary-insert|first-write|initial-sync|lag|change-streams --hosts h1,h2,h3 [options]");
     return 2;
 }
 var options = BenchOptions.Parse(args);
@@ -32,6 +34,7 @@ BsonDocument result = args[0] switch
 {
     "insert" => await InsertLoad.RunAsync(client, options),
     "driver-insert" => await InsertLoad.RunDriverAsync(options),
+    "change-streams" => await ChangeStreamRun.RunAsync(options),
     "initial-sync" => await InitialSyncRun.RunAsync(client, transport, args),
     "lag" => await LagProbe.RunAsync(client, transport, options),
     "new-primary-insert" => await FailoverTrials.RunNewPrimaryLoadAsync(client, transport, options),

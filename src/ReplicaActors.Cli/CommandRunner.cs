@@ -41,7 +41,7 @@ public sealed class CommandRunner(GlobalOptions globals, Func<Akka.Configuration
             await using var transport = transportFactory(settings.Transport);
             await using var client = new ReplicaSetClient(settings.Hosts, transport, settings.Options);
             if (!json && cli.Live is { } live && live.Interval(parseResult) is { } interval)
-                return await WatchAsync(client, request, readPreference, live, interval, cancellationToken);
+                return await LiveRedraw.RunAsync(output.Console, token => FrameAsync(client, request, readPreference, live, token), interval, cancellationToken);
             reply = (await client.RunCommandAsync(request, readPreference, cancellationToken)).Body;
             if (cli.Then is { } then && ReplyErrors.CommandError(reply) is null)
             {
@@ -92,29 +92,7 @@ public sealed class CommandRunner(GlobalOptions globals, Func<Akka.Configuration
             return await run(request, settings, output, cancellationToken);
         });
 
-    /// <summary>Redraws the reply every interval until Ctrl-C; a failed fetch shows its error in place of the frame and watching goes on.</summary>
-    private async Task<int> WatchAsync(
-        IReplicaSetClient client, CommandRequest request, ReadPreference? readPreference, LiveView live, TimeSpan interval, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await output.Console.Live(new Text("")).StartAsync(async context =>
-            {
-                while (true)
-                {
-                    context.UpdateTarget(await FrameAsync(client, request, readPreference, live, cancellationToken));
-                    context.Refresh();
-                    await Task.Delay(interval, cancellationToken);
-                }
-            });
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Ctrl-C is how a watch ends.
-        }
-        return ExitCodes.Ok;
-    }
-
+    /// <summary>One frame of a live view: the reply, or its error in place of it.</summary>
     private static async Task<IRenderable> FrameAsync(
         IReplicaSetClient client, CommandRequest request, ReadPreference? readPreference, LiveView live, CancellationToken cancellationToken)
     {

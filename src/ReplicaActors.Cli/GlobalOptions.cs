@@ -42,8 +42,31 @@ public sealed class GlobalOptions
 
     public Option<string> TlsCAFile { get; } = new("--tlsCAFile")
     {
-        Description = "PEM file with the set's CA certificate, which the members' certificates must be signed by (launch --tls writes DBPATH/tls/ca.pem)",
+        Description = "PEM file with the set's CA certificate, which the members' certificates must be signed by; db watch then reaches the wire port over TLS (launch --tls writes DBPATH/tls/ca.pem)",
         HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public Option<string> Username { get; } = new("--username")
+    {
+        Description = "User to log in as (SCRAM-SHA-256) where rsctl speaks the MongoDB wire protocol, as db watch does, to members started with --auth. "
+            + "The other commands go over member remoting, which the client certificate opens",
+        HelpName = "USER",
+        Recursive = true,
+    };
+
+    public Option<string> Password { get; } = new("--password")
+    {
+        Description = "The password of --username (launch --auth writes root's to DBPATH/root-password)",
+        HelpName = "PASSWORD",
+        Recursive = true,
+    };
+
+    public Option<string> AuthenticationDatabase { get; } = new("--authenticationDatabase")
+    {
+        Description = "Database --username is defined on",
+        HelpName = "DB",
+        DefaultValueFactory = _ => "admin",
         Recursive = true,
     };
 
@@ -63,6 +86,9 @@ public sealed class GlobalOptions
         root.Add(Timeout);
         root.Add(TlsCertificateKeyFile);
         root.Add(TlsCAFile);
+        root.Add(Username);
+        root.Add(Password);
+        root.Add(AuthenticationDatabase);
     }
 
     public ClientSettings Settings(ParseResult parseResult)
@@ -78,8 +104,20 @@ public sealed class GlobalOptions
             CommandTimeout = timeout,
             ServerSelectionTimeout = timeout,
         };
-        return new ClientSettings(hosts, options, TransportSettings(parseResult.GetValue(TlsCertificateKeyFile), parseResult.GetValue(TlsCAFile)));
+        var caFile = parseResult.GetValue(TlsCAFile);
+        return new ClientSettings(hosts, options, TransportSettings(parseResult.GetValue(TlsCertificateKeyFile), caFile),
+            caFile is null ? null : Path.GetFullPath(caFile),
+            Login(parseResult.GetValue(Username), parseResult.GetValue(Password), parseResult.GetRequiredValue(AuthenticationDatabase)));
     }
+
+    private static WireLogin? Login(string? user, string? password, string source) => (user, password) switch
+    {
+        (null, null) => null,
+        ({ Length: > 0 }, not null) when source.Length > 0 => new WireLogin(user, password, source),
+        (null, _) => throw new ReplicaException(ErrorCode.BadValue, "--password needs --username, the user it belongs to"),
+        (_, null) => throw new ReplicaException(ErrorCode.BadValue, $"--username {user} needs --password"),
+        _ => throw new ReplicaException(ErrorCode.BadValue, "--username and --authenticationDatabase must not be empty"),
+    };
 
     private static Akka.Configuration.Config? TransportSettings(string? certificateKeyFile, string? caFile)
     {

@@ -17,6 +17,7 @@ public static class Rsctl
         globals.AddTo(root);
         root.Add(RsPalette.Create(runner));
         root.Add(DbPalette.Create(runner));
+        root.Add(MetricsCommand.Create(runner, globals));
         return root;
     }
 

@@ -45,19 +45,24 @@ public static class LaunchCommand
         var demoWrites = new Option<int>("--demo-writes") { Description = "After initiating, insert, update and read back this many documents through the primary", DefaultValueFactory = _ => 0 };
         var tls = new Option<bool>("--tls")
         {
-            Description = "Create a set CA and a certificate per member under DBPATH/tls (kept for the next launch) and require mutual TLS "
-                + "on every member's Akka remoting: only holders of a certificate from that CA can join, vote or send commands there. "
-                + "The MongoDB wire port stays plaintext and unauthenticated (no users yet)",
+            Description = "Create a set CA and a certificate per member under DBPATH/tls (kept for the next launch) and require TLS "
+                + "everywhere: mutual TLS on every member's Akka remoting (only holders of a certificate from that CA can join, vote or "
+                + "send commands there) and TLS on the MongoDB wire port (clients need the CA, no certificate). No users: see --auth",
+        };
+        var auth = new Option<bool>("--auth")
+        {
+            Description = "A secure set in one command: everything --tls does, and client authorization on every member with a first "
+                + "user, root, whose generated password goes to DBPATH/root-password (0600); prints a connection string with both",
         };
 
         var command = new Command("launch", "Start a local replica set: N member processes on consecutive ports, initiated and ready")
         {
-            members, arbiter, port, dbpath, replSet, profile, metricsPort, demoWrites, tls,
+            members, arbiter, port, dbpath, replSet, profile, metricsPort, demoWrites, tls, auth,
         };
         command.SetAction(async (parse, ct) =>
         {
             var options = new LaunchOptions(parse.GetValue(members), parse.GetValue(arbiter), parse.GetValue(port),
-                parse.GetValue(dbpath)!, parse.GetValue(replSet)!, parse.GetValue(profile), parse.GetValue(metricsPort), parse.GetValue(demoWrites), parse.GetValue(tls));
+                parse.GetValue(dbpath)!, parse.GetValue(replSet)!, parse.GetValue(profile), parse.GetValue(metricsPort), parse.GetValue(demoWrites), parse.GetValue(tls), parse.GetValue(auth));
             if (options.Members is < 1 or > 50)
             {
                 await Console.Error.WriteLineAsync($"--members must be 1..50, got {options.Members}");
@@ -73,9 +78,12 @@ public static class LaunchCommand
         return command;
     }
 
-    private sealed record LaunchOptions(int Members, bool Arbiter, int Port, string DbPath, string ReplSet, string? Profile, int? MetricsPort, int DemoWrites, bool Tls)
+    private sealed record LaunchOptions(int Members, bool Arbiter, int Port, string DbPath, string ReplSet, string? Profile, int? MetricsPort, int DemoWrites, bool Tls, bool Auth)
     {
         public int Total => Members + (Arbiter ? 1 : 0);
+
+        /// <summary>TLS on remoting and the wire port: with --tls, and with --auth, whose passwords must not cross in plaintext.</summary>
+        public bool Secure => Tls || Auth;
 
         /// <summary>Every launched member binds loopback (the member's default bind-ip).</summary>
         public const string BindIp = "127.0.0.1";
@@ -93,10 +101,14 @@ public static class LaunchCommand
 
         public string ClientKeyFile => Path.Combine(TlsFolder, "client.pem");
 
-        /// <summary>mongod's TLS flags for member <paramref name="index"/>; none without --tls.</summary>
-        public string[] TlsFlags(int index) => Tls
-            ? ["--tlsMode", "requireTLS", "--tlsCertificateKeyFile", MemberKeyFile(index), "--tlsCAFile", CaFile, "--clusterAuthMode", "x509"]
-            : [];
+        public string PasswordFile => Path.Combine(Path.GetFullPath(DbPath), "root-password");
+
+        /// <summary>mongod's TLS and auth flags for member <paramref name="index"/>; none without --tls or --auth.</summary>
+        public string[] SecurityFlags(int index) =>
+        [
+            .. Secure ? ["--tlsMode", "requireTLS", "--tlsCertificateKeyFile", MemberKeyFile(index), "--tlsCAFile", CaFile, "--clusterAuthMode", "x509"] : Array.Empty<string>(),
+            .. Auth ? ["--auth"] : Array.Empty<string>(),
+        ];
     }
 
     private static async Task<int> RunAsync(LaunchOptions options)
@@ -108,7 +120,7 @@ public static class LaunchCommand
         AkkaCommandTransport transport;
         try
         {
-            transport = options.Tls ? new AkkaCommandTransport(clientOverrides: LaunchTls.Prepare(options.ReplSet, options.Total, options.Host, options.CaFile, options.MemberKeyFile, options.ClientKeyFile)) : new AkkaCommandTransport();
+            transport = options.Secure ? new AkkaCommandTransport(clientOverrides: LaunchTls.Prepare(options.ReplSet, options.Total, options.Host, options.CaFile, options.MemberKeyFile, options.ClientKeyFile)) : new AkkaCommandTransport();
         }
         catch (Exception e) when (e is Akka.Configuration.ConfigurationException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
@@ -129,14 +141,20 @@ public static class LaunchCommand
             for (var i = 0; i < options.Total; i++)
                 Console.WriteLine($"  member {i}  {options.Host(i)}  pid {processes[i].Id}  dbpath {MemberPath(options, i)}"
                     + (options.MetricsPortOf(i) is { } metrics ? $"  metrics {MetricsEndpoint.UrlFor(LaunchOptions.BindIp, metrics)}" : ""));
-            var hosts = string.Join(",", Enumerable.Range(0, options.Total).Select(options.Host));
-            Console.WriteLine($"connect with any MongoDB driver or mongosh:  mongosh \"mongodb://{hosts}/?replicaSet={options.ReplSet}\"");
-            if (options.Tls)
+            var hostList = Enumerable.Range(0, options.Total).Select(options.Host).ToList();
+            var hosts = string.Join(",", hostList);
+            var connectionString = options.Auth ? await LaunchAuth.EnsureRootAsync(hostList, options.ReplSet, options.CaFile, options.PasswordFile)
+                : options.Tls ? LaunchAuth.ConnectionString(hostList, options.ReplSet, options.CaFile, credentials: null)
+                : $"mongodb://{hosts}/?replicaSet={options.ReplSet}";
+            Console.WriteLine($"connect with any MongoDB driver or mongosh:  mongosh \"{connectionString}\"");
+            if (options.Secure)
             {
-                Console.WriteLine($"member remoting requires mutual TLS; CA {options.CaFile}, member certificates {Path.Combine(options.TlsFolder, "mN.pem")}, a client certificate {options.ClientKeyFile}");
-                Console.WriteLine($"restart member 0 by hand:  {NodeCommand()} --replSet {options.ReplSet} --port {options.Port} --dbpath {MemberPath(options, 0)} {string.Join(" ", options.TlsFlags(0))}");
+                Console.WriteLine(options.Auth
+                    ? $"clients log in: user {LaunchAuth.RootUser} (roles: root), password in {options.PasswordFile}; createUser as root adds more"
+                    : "the wire port requires TLS but no login: --auth adds users");
+                Console.WriteLine($"TLS on the wire port and mutual TLS on member remoting; CA {options.CaFile}, member certificates {Path.Combine(options.TlsFolder, "mN.pem")}, a client certificate {options.ClientKeyFile}");
+                Console.WriteLine($"restart member 0 by hand:  {NodeCommand()} --replSet {options.ReplSet} --port {options.Port} --dbpath {MemberPath(options, 0)} {string.Join(" ", options.SecurityFlags(0))}");
                 Console.WriteLine($"try:  {RsctlCommand()} {hosts} rs status --tlsCertificateKeyFile {options.ClientKeyFile} --tlsCAFile {options.CaFile}");
-                Console.WriteLine("the MongoDB wire port above is plaintext and open: TLS and users on it are not built yet");
             }
             else
             {
@@ -151,7 +169,7 @@ public static class LaunchCommand
             await Task.WhenAny(stop.Task, Task.WhenAll(processes.Select(p => p.WaitForExitAsync())));
             return 0;
         }
-        catch (ReplicaException e)
+        catch (Exception e) when (e is ReplicaException or IOException or UnauthorizedAccessException or Akka.Configuration.ConfigurationException)
         {
             await Console.Error.WriteLineAsync($"launch failed: {e.Message}");
             return 1;
@@ -181,7 +199,7 @@ public static class LaunchCommand
             if (Environment.GetEnvironmentVariable(name) is null) info.Environment[name] = value;
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             info.ArgumentList.Add(typeof(LaunchCommand).Assembly.Location);
-        foreach (var arg in new[] { "--replSet", options.ReplSet, "--port", (options.Port + index).ToString(), "--dbpath", MemberPath(options, index) }.Concat(options.TlsFlags(index)))
+        foreach (var arg in new[] { "--replSet", options.ReplSet, "--port", (options.Port + index).ToString(), "--dbpath", MemberPath(options, index) }.Concat(options.SecurityFlags(index)))
             info.ArgumentList.Add(arg);
         if (options.MetricsPortOf(index) is { } metrics)
         {

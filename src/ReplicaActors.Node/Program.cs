@@ -20,8 +20,8 @@ public static class Program
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve the ReplicaActors meter for Prometheus at http://BIND_IP:PORT/metrics (0: none, the default)" };
         var configFiles = new Option<FileInfo[]>("--config") { Description = "HOCON file(s) overriding the defaults; later files win", AllowMultipleArgumentsPerToken = true };
         var profile = new Option<string?>("--profile") { Description = "A profile from the hocon/ folder: 'mongodb' (default timings) or 'fast'" };
-        var tlsMode = new Option<string?>("--tlsMode") { Description = "disabled (default) or requireTLS: mutual TLS on member-to-member and rsctl remoting (not the wire port)" };
-        var tlsKeyFile = new Option<string?>("--tlsCertificateKeyFile") { Description = "PEM file with this member's certificate and private key" };
+        var tlsMode = new Option<string?>("--tlsMode") { Description = "disabled (default), allowTLS, preferTLS or requireTLS: mutual TLS on remoting (members, rsctl) under preferTLS and requireTLS; TLS on the wire port, which under requireTLS refuses plaintext clients" };
+        var tlsKeyFile = new Option<string?>("--tlsCertificateKeyFile") { Description = "PEM file with this member's certificate and private key, shown on remoting and the wire port" };
         var tlsCaFile = new Option<string?>("--tlsCAFile") { Description = "PEM file with the set's CA: peers must show a certificate it signed" };
         var auth = new Option<bool>("--auth") { Description = "Clients must authenticate (SCRAM-SHA-256) on the wire port; a loopback client may create the first user (or replica-actors.security.authorization = enabled)" };
         var clusterAuthMode = new Option<string?>("--clusterAuthMode") { Description = "How members authenticate each other: x509, the only mode (in effect with --tlsMode requireTLS)" };

@@ -26,6 +26,21 @@ public static class FreePorts
         throw new InvalidOperationException($"found no free loopback port whose remoting port (+{offset}) is free too in {Attempts} attempts");
     }
 
+    /// <summary>
+    /// The first of <paramref name="count"/> consecutive loopback wire ports that are free with their remoting ports:
+    /// what <c>launch --port</c> takes, since member N listens on the first plus N.
+    /// </summary>
+    public static int ForConsecutiveMembers(int count, int offset)
+    {
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var first = ForMember(offset);
+            var rest = Enumerable.Range(first + 1, count - 1);
+            if (rest.All(port => RemotingEndpoint.Fits(port, offset) && IsFree(port) && IsFree(RemotingEndpoint.PortFor(port, offset)))) return first;
+        }
+        throw new InvalidOperationException($"found no {count} consecutive free loopback ports whose remoting ports (+{offset}) are free too in {Attempts} attempts");
+    }
+
     private static bool IsFree(int port)
     {
         try

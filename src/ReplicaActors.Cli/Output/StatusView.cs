@@ -57,11 +57,24 @@ public static class StatusView
         if (!reply.TryGetValue("oplog", out var value) || value is not BsonDocument oplog) return null;
         var line = $"oplog {Number(oplog, "sizeBytes")?.ToString(CultureInfo.InvariantCulture) ?? "?"} of {Number(oplog, "capBytes")?.ToString(CultureInfo.InvariantCulture) ?? "?"} bytes";
         if (oplog.TryGetValue("firstOpTime", out var first) && oplog.TryGetValue("lastOpTime", out var last))
+        {
+            if (OplogWindowSeconds(oplog) is { } window) line += $", window {Duration(window)}";
             line += $", entries {FormatOptime(first)} to {FormatOptime(last)}";
+        }
         if (oplog.TryGetValue("truncatedThrough", out var truncated) && truncated is BsonDocument t && t.GetValue("t", -1).ToInt64() >= 0)
             line += $", truncated through {FormatOptime(truncated)}";
         return line;
     }
+
+    /// <summary>The time between the oldest and the newest entry of a member's oplog (replSetGetStatus's <c>oplog</c>), in seconds.</summary>
+    public static long? OplogWindowSeconds(BsonDocument oplog) =>
+        oplog.TryGetValue("firstOpTime", out var first) && oplog.TryGetValue("lastOpTime", out var last)
+        && Seconds(first) is { } from && Seconds(last) is { } to
+            ? Math.Max(0, to - from)
+            : null;
+
+    internal static long? Seconds(BsonValue optime) =>
+        optime is BsonDocument d && d.TryGetValue("ts", out var ts) && ts.IsBsonTimestamp && ts.AsBsonTimestamp.Timestamp > 0 ? ts.AsBsonTimestamp.Timestamp : null;
 
     private static string Summary(BsonDocument reply)
     {
@@ -87,7 +100,7 @@ public static class StatusView
         : "";
 
     /// <summary>MongoDB's member state numbers, for servers that send only the number.</summary>
-    private static string StateName(BsonValue state) => state.IsNumeric
+    internal static string StateName(BsonValue state) => state.IsNumeric
         ? state.ToInt32() switch
         {
             0 => "STARTUP",
@@ -155,7 +168,7 @@ public static class StatusView
 
     private static string Instant(DateTime at) => at.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static string Duration(long seconds)
+    internal static string Duration(long seconds)
     {
         var span = TimeSpan.FromSeconds(seconds);
         return span.TotalDays >= 1 ? $"{(int)span.TotalDays}d {span.Hours}h"

@@ -110,25 +110,8 @@ public static class DbWatchCommand
 
     private static async Task<int> WatchAsync(WatchRequest request, ClientSettings settings, CliOutput output, CancellationToken cancellationToken)
     {
-        var servers = new List<MongoServerAddress>();
-        foreach (var host in settings.Hosts)
-        {
-            if (!MongoServerAddress.TryParse(host, out var address))
-            {
-                output.Error.WriteLine($"rsctl: host '{host}' is not host:port");
-                return ExitCodes.Usage;
-            }
-            servers.Add(address);
-        }
         var timeout = settings.Options.ServerSelectionTimeout;
-        var clientSettings = new MongoClientSettings
-        {
-            Servers = servers,
-            DirectConnection = settings.Options.Direct,
-            ServerSelectionTimeout = timeout,
-            ConnectTimeout = timeout,
-            ApplicationName = "rsctl",
-        };
+        if (WireClients.ForHosts(settings, output) is not { } clientSettings) return ExitCodes.Usage;
         using var client = new MongoClient(clientSettings);
         var database = client.GetDatabase(request.Db);
         try
@@ -149,20 +132,9 @@ public static class DbWatchCommand
             // Ctrl-C is how a watch ends.
             return ExitCodes.Ok;
         }
-        catch (MongoCommandException e)
+        catch (Exception e) when (WireClients.IsFailure(e))
         {
-            output.Error.WriteLine(ReplyErrors.Describe(e.Result));
-            return ExitCodes.CommandFailed;
-        }
-        catch (TimeoutException)
-        {
-            output.Error.WriteLine($"rsctl: no member of {string.Join(",", settings.Hosts)} could serve a change stream within {timeout.TotalSeconds:0.#} s (--timeout)");
-            return ExitCodes.CommandFailed;
-        }
-        catch (MongoException e)
-        {
-            output.Error.WriteLine($"rsctl: watching {request.Target} failed: {e.Message}");
-            return ExitCodes.CommandFailed;
+            return WireClients.Report(output, e, $"no member of {string.Join(",", settings.Hosts)} could serve a change stream", $"watching {request.Target}", timeout, settings.Login);
         }
     }
 }

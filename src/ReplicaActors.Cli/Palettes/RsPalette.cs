@@ -34,25 +34,14 @@ public static class RsPalette
 
     private static Command Status(CommandRunner runner)
     {
-        var watch = new Option<bool>("--watch") { Description = "Redraw the table until Ctrl-C" };
-        var interval = new Option<int>("--interval")
-        {
-            Description = "Seconds between redraws with --watch",
-            HelpName = "SECS",
-            DefaultValueFactory = _ => 2,
-        };
-        interval.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() <= 0) result.AddError("--interval must be a positive number of seconds");
-        });
-        var command = new Command("status", "Show every member's state, optime, lag and heartbeat") { watch, interval };
+        var watch = new WatchOptions();
+        var command = new Command("status", "Show every member's state, optime, lag and heartbeat, and the oplog's size and window");
+        watch.AddTo(command);
         runner.Bind(command, new CliCommand(
             _ => new CommandRequest(Admin, new BsonDocument(CommandCatalog.ReplSetGetStatus, 1)),
             (_, reply, output) => StatusView.Render(reply, output.Console))
         {
-            Live = new LiveView(
-                parseResult => parseResult.GetValue(watch) ? TimeSpan.FromSeconds(parseResult.GetValue(interval)) : null,
-                StatusView.Frame),
+            Live = new LiveView(watch.Interval, StatusView.Frame),
         });
         return command;
     }

@@ -32,6 +32,9 @@ public sealed partial class ReplicaMember
                 case CommandCatalog.ReplSetGetStatus:
                     Sender.Tell(CommandReply.Success(Status()));
                     break;
+                case CommandCatalog.ServerStatus:
+                    Sender.Tell(CommandReply.Success(ServerStatus()));
+                    break;
                 case CommandCatalog.ReplSetGetConfig:
                     Sender.Tell(CommandReply.Success(new BsonDocument("config", (Config ?? throw NotYetInitialized()).ToBson())));
                     break;

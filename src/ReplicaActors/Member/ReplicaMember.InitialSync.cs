@@ -84,7 +84,9 @@ public sealed partial class ReplicaMember
         Command<InitialSyncRetry>(_ => StartInitialSyncAttempt());
         Command<InitialSyncProgressed>(progressed =>
         {
-            if (Sender.Equals(_initialSyncer) && _syncRun is { } run) _syncRun = run with { Progress = progressed.Progress };
+            if (!Sender.Equals(_initialSyncer) || _syncRun is not { } run) return;
+            _metrics.InitialSyncCopied(run.Progress, progressed.Progress);
+            _syncRun = run with { Progress = progressed.Progress };
         });
         Command<InitialSyncCloned>(OnInitialSyncCloned);
         Command<InitialSyncFailed>(failed =>
@@ -182,6 +184,7 @@ public sealed partial class ReplicaMember
     {
         if (!Sender.Equals(_initialSyncer) || _syncRun is not { } run) return;
         StopInitialSyncer();
+        _metrics.InitialSyncCopied(run.Progress, cloned.Progress);
         _syncRun = run with { Phase = "applying oplog", Progress = cloned.Progress, Stop = cloned.Stop };
         _log.Info("initial sync cloned {0} documents ({1} bytes) in {2} collection(s); applying the oplog from {3} to {4}",
             cloned.Progress.DocumentsCopied, cloned.Progress.BytesCopied, cloned.Progress.CollectionsCloned, cloned.Begin.OpTime, cloned.Stop);

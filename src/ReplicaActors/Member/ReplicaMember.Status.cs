@@ -46,12 +46,48 @@ public sealed partial class ReplicaMember
             {
                 { "opTime", _durable.LastOpTime.ToBson() },
                 { "lastWriteDate", new BsonDateTime(_durable.LastWallMillis) },
+                { "majorityOpTime", _commitPoint.ToBson() },
+                { "majorityWriteDate", new BsonDateTime(_commitPoint.Date.UtcDateTime) },
             });
         }
         reply.Add("maxBsonObjectSize", MaxBsonObjectSize);
         reply.Add("maxWriteBatchSize", 100_000);
         reply.Add("localTime", new BsonDateTime(DateTime.UtcNow));
         return reply;
+    }
+
+    /// <summary>
+    /// The member's part of serverStatus, in mongod's sections: its replica-set view (<c>repl</c>: its hello, less the
+    /// handshake's limits), the oplog entries it applied as a secondary (<c>opcountersRepl</c>) and its replication
+    /// traffic (<c>metrics.repl</c>). The wire layer adds what belongs to the process: connections, client opcounters, memory.
+    /// </summary>
+    private BsonDocument ServerStatus()
+    {
+        var uptime = DateTimeOffset.UtcNow - _startedAt;
+        var applied = _store.Applied;
+        var repl = Hello();
+        foreach (var handshakeOnly in new[] { "maxBsonObjectSize", "maxWriteBatchSize", "localTime" }) repl.Remove(handshakeOnly);
+        return new BsonDocument
+        {
+            { "host", _settings.Host },
+            { "uptime", Math.Floor(uptime.TotalSeconds) },
+            { "uptimeMillis", (long)uptime.TotalMilliseconds },
+            { "localTime", new BsonDateTime(DateTime.UtcNow) },
+            {
+                // Replication applies no queries or getMores: mongod reports 0 for them too.
+                "opcountersRepl", new BsonDocument
+                {
+                    { "insert", applied.Inserts },
+                    { "query", 0L },
+                    { "update", applied.Updates },
+                    { "delete", applied.Deletes },
+                    { "getmore", 0L },
+                    { "command", applied.Commands },
+                }
+            },
+            { "repl", repl },
+            { "metrics", new BsonDocument("repl", _traffic.ToBson(applied)) },
+        };
     }
 
     private BsonDocument Status()

@@ -42,6 +42,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private OpTime _pruneTo = OpTime.Null;
     private readonly SnapshotHistory _snapshotHistory;
     private readonly MemberMetrics _metrics;
+    private readonly ReplicationTraffic _traffic = new();
     private string? _stopReason;
 
     public ReplicaMember(MemberSettings settings, DocumentStore store)
@@ -200,6 +201,13 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         handle(request);
     };
 
+    /// <summary>Counts every answer to this member's fetches and probes before it is handled.</summary>
+    private Action<OplogBatch> Received(Action<OplogBatch> handle) => batch =>
+    {
+        _traffic.Received(batch);
+        handle(batch);
+    };
+
     /// <summary>Lag per data-bearing member (this one included, by host) behind the newest applied entry this member knows of, and the oplog window.</summary>
     private MetricsSnapshot CurrentMetrics()
     {
@@ -211,7 +219,7 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         var newest = applied.Values.DefaultIfEmpty(OpTime.Null).Max();
         var lag = applied.ToDictionary(a => a.Key, a => Math.Max(0, (double)newest.Ts.Seconds - a.Value.Ts.Seconds));
         var window = _journalOplog.Last.IsNull ? 0 : (double)_journalOplog.Last.Ts.Seconds - _journalOplog.First.Ts.Seconds;
-        return new MetricsSnapshot(_state, lag, window);
+        return new MetricsSnapshot(_state, lag, window, _syncRun?.Progress.Fraction);
     }
 
     // ---- Behaviors -------------------------------------------------------------------------------
@@ -318,11 +326,19 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
         Command<Heartbeat>(OnHeartbeat);
         Command<HeartbeatReply>(OnHeartbeatReply);
         Command<RequestVote>(OnRequestVote);
-        Command<FetchOplog>(OnFetchOplog);
+        Command<FetchOplog>(fetch =>
+        {
+            _traffic.Served(fetch);
+            OnFetchOplog(fetch);
+        });
         Command<JournalOplogRead>(OnJournalOplogRead);
-        Command<OplogBatch>(OnOplogBatch);
+        Command<OplogBatch>(Received(OnOplogBatch));
         Command<Terminated>(OnTerminated);
-        Command<UpdatePosition>(OnUpdatePosition);
+        Command<UpdatePosition>(update =>
+        {
+            _traffic.Received(update);
+            OnUpdatePosition(update);
+        });
         Command<WriteConcernTimeout>(OnWriteConcernTimeout);
         Command<ClusterEvent.UnreachableMember>(OnUnreachable);
         Command<Akka.Remote.DisassociatedEvent>(OnDisassociated);

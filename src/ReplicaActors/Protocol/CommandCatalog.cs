@@ -47,6 +47,7 @@ public static class CommandCatalog
     public const string IsMasterLowercase = "ismaster";
 
     public const string Ping = "ping";
+    public const string ServerStatus = "serverStatus";
     public const string ReplSetGetStatus = "replSetGetStatus";
     public const string ReplSetGetConfig = "replSetGetConfig";
     public const string ReplSetInitiate = "replSetInitiate";
@@ -79,6 +80,7 @@ public static class CommandCatalog
         [IsMaster] = CommandKind.Admin,
         [IsMasterLowercase] = CommandKind.Admin,
         [Ping] = CommandKind.Admin,
+        [ServerStatus] = CommandKind.Admin,
         [ReplSetGetStatus] = CommandKind.Admin,
         [ReplSetGetConfig] = CommandKind.Admin,
         [ReplSetInitiate] = CommandKind.Admin,

@@ -74,7 +74,7 @@ public static class Admission
     private static readonly HashSet<string> ClusterAdmin =
         ["replSetInitiate", "replSetReconfig", "replSetStepDown", "replSetFreeze", "replSetStepUp", "replSetSyncFrom", "resync", "killAllSessions"];
 
-    private static readonly HashSet<string> UserAdmin = ["createUser", "updateUser", "dropUser", "usersInfo"];
+    private static readonly HashSet<string> UserAdmin = ["createUser", "updateUser", "dropUser", "usersInfo", "grantRolesToUser", "revokeRolesFromUser"];
 
     /// <summary>Null if the command may run, else the refusal (Unauthorized, naming the command).</summary>
     /// <param name="roles">The authenticated user's roles; null when the connection has not authenticated.</param>
@@ -92,14 +92,15 @@ public static class Admission
     }
 
     /// <summary>
-    /// Null if a user holding <paramref name="granter"/> may give <paramref name="grants"/> (in createUser or updateUser),
-    /// else the refusal: a role on a database needs user administration there, as mongod's grantRole action does.
+    /// Null if a user holding <paramref name="granter"/> may give or take away <paramref name="grants"/> (createUser,
+    /// updateUser, grantRolesToUser, revokeRolesFromUser), else the refusal: a role on a database needs user
+    /// administration there, as mongod's grantRole and revokeRole actions do.
     /// </summary>
     public static ReplicaException? GrantRefusal(IReadOnlyList<RoleGrant> granter, IEnumerable<RoleGrant> grants)
     {
         var refused = grants.FirstOrDefault(grant => !granter.Contains(new RoleGrant("root", "admin")) && !granter.Contains(new RoleGrant("userAdminAnyDatabase", "admin"))
                                                      && !granter.Contains(new RoleGrant("userAdmin", grant.Db)));
-        return refused is null ? null : new ReplicaException(ErrorCode.Unauthorized, $"not authorized to grant role {refused.Role}@{refused.Db}: it needs userAdmin on {refused.Db}");
+        return refused is null ? null : new ReplicaException(ErrorCode.Unauthorized, $"not authorized to grant or revoke role {refused.Role}@{refused.Db}: it needs userAdmin on {refused.Db}");
     }
 
     private static bool Allows(string command, string db, string? collection, IReadOnlyList<RoleGrant> roles)

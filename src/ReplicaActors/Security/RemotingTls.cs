@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Akka.Configuration;
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
 
@@ -12,8 +10,6 @@ namespace ReplicaActors.Security;
 /// </summary>
 public sealed class RemotingTls
 {
-    private const string Section = "replica-actors.tls";
-
     private RemotingTls(X509Certificate2 certificate, X509Certificate2Collection authorities)
     {
         Certificate = certificate;
@@ -29,31 +25,16 @@ public sealed class RemotingTls
     /// <summary>What turns TLS on in Akka's transport; its addresses become <c>akka.ssl.tcp://</c>.</summary>
     public const string EnableSsl = "akka.remote.dot-netty.tcp.enable-ssl = on";
 
-    /// <summary>Whether <c>replica-actors.tls.mode</c> asks for TLS; every value other than the supported two is an error.</summary>
-    public static bool IsRequired(Akka.Configuration.Config config)
-    {
-        var authMode = config.GetString($"{Section}.cluster-auth-mode");
-        if (authMode != "x509")
-            throw new ConfigurationException($"{Section}.cluster-auth-mode (--clusterAuthMode) '{authMode}' is not supported: members authenticate with x509 certificates only");
-        var mode = config.GetString($"{Section}.mode");
-        return mode switch
-        {
-            "disabled" => false,
-            "requireTLS" => true,
-            "allowTLS" or "preferTLS" => throw new ConfigurationException(
-                $"{Section}.mode (--tlsMode) '{mode}' is not supported: Akka remoting is either all TLS or none; use requireTLS or disabled"),
-            _ => throw new ConfigurationException($"{Section}.mode (--tlsMode) must be disabled or requireTLS, not '{mode}'"),
-        };
-    }
+    /// <summary>
+    /// Whether remoting runs TLS: under requireTLS and preferTLS, where members dial each other with TLS. Akka remoting
+    /// is all TLS or none, so under preferTLS it accepts TLS peers only; allowTLS leaves it plaintext, as mongod's
+    /// allowTLS does between members.
+    /// </summary>
+    public static bool IsRequired(Akka.Configuration.Config config) => TlsConfig.Mode(config) is TlsMode.PreferTls or TlsMode.RequireTls;
 
-    /// <summary>The TLS settings <paramref name="config"/> asks for, with their files loaded; null when TLS is off.</summary>
-    public static RemotingTls? From(Akka.Configuration.Config config)
-    {
-        if (!IsRequired(config)) return null;
-        var keyFile = RequiredFile(config, "certificate-key-file", "--tlsCertificateKeyFile");
-        var caFile = RequiredFile(config, "ca-file", "--tlsCAFile");
-        return new RemotingTls(LoadCertificateAndKey(keyFile), LoadAuthorities(caFile));
-    }
+    /// <summary>The TLS settings <paramref name="config"/> asks for on remoting, with their files loaded; null when remoting is plaintext.</summary>
+    public static RemotingTls? From(Akka.Configuration.Config config) =>
+        IsRequired(config) ? new RemotingTls(TlsConfig.CertificateAndKey(config), TlsConfig.Authorities(config)) : null;
 
     /// <summary>
     /// Akka's TLS setup: mutual authentication, and a peer is judged by the set's CA alone (not the machine's store,
@@ -90,46 +71,5 @@ public sealed class RemotingTls
         }
         problem = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
         return false;
-    }
-
-    private static string RequiredFile(Akka.Configuration.Config config, string key, string flag)
-    {
-        var path = config.GetString($"{Section}.{key}");
-        if (string.IsNullOrEmpty(path))
-            throw new ConfigurationException($"{Section}.mode is requireTLS but {Section}.{key} ({flag}) is not set");
-        if (!File.Exists(path))
-            throw new ConfigurationException($"{Section}.{key} ({flag}): file {Path.GetFullPath(path)} does not exist");
-        return path;
-    }
-
-    private static X509Certificate2 LoadCertificateAndKey(string path)
-    {
-        try
-        {
-            var certificate = X509Certificate2.CreateFromPemFile(path);
-            if (!certificate.HasPrivateKey)
-                throw new ConfigurationException($"{Section}.certificate-key-file: {Path.GetFullPath(path)} holds no private key");
-            return certificate;
-        }
-        catch (CryptographicException e)
-        {
-            throw new ConfigurationException($"{Section}.certificate-key-file: {Path.GetFullPath(path)} must hold a PEM certificate and its private key: {e.Message}");
-        }
-    }
-
-    private static X509Certificate2Collection LoadAuthorities(string path)
-    {
-        var authorities = new X509Certificate2Collection();
-        try
-        {
-            authorities.ImportFromPemFile(path);
-        }
-        catch (CryptographicException e)
-        {
-            throw new ConfigurationException($"{Section}.ca-file: {Path.GetFullPath(path)} is not a PEM certificate file: {e.Message}");
-        }
-        if (authorities.Count == 0)
-            throw new ConfigurationException($"{Section}.ca-file: {Path.GetFullPath(path)} holds no certificate");
-        return authorities;
     }
 }

@@ -77,7 +77,7 @@ public sealed class MemberHost : IAsyncDisposable
                     ReplicaMember.Props(settings, store), "replica", settings.RestartBackoff.Min, settings.RestartBackoff.Max, 0.2, maxNrOfRetries: -1)
                 .WithReplyWhileStopped(WhileRestarting)),
             MemberAddressing.MemberActorName);
-        WireServer.Start(system, member, settings.BindIp, settings.Port);
+        WireServer.Start(system, member, settings.Host, settings.BindIp, settings.Port);
         return member;
     }
 

@@ -98,10 +98,13 @@ public sealed class DocumentStore : IDisposable
         }
     }
 
+    /// <summary>The oplog entries applied through batches since the store was opened, as a secondary applies them.</summary>
+    public AppliedOps Applied { get; } = new();
+
     public StoreBatch BeginBatch()
     {
         EnsureNoBatch("begin a batch");
-        return openBatch = new StoreBatch(writer, () => openBatch = null);
+        return openBatch = new StoreBatch(writer, Applied, () => openBatch = null);
     }
 
     /// <summary>Deletes the versions at or before <paramref name="upTo"/> (the majority commit point): no majority read or rollback goes back that far.</summary>

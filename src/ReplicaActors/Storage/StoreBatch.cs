@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using MongoDB.Bson;
 using ReplicaActors.Protocol;
@@ -14,13 +15,17 @@ public sealed class StoreBatch : IDisposable
     private readonly SqlSession sql;
     private readonly StoreChanges changes;
     private readonly Action onClose;
+    private readonly AppliedOps applied;
+    private readonly AppliedOps.Tally tally = new();
+    private readonly long started = Stopwatch.GetTimestamp();
     private int savepoints;
 
-    internal StoreBatch(SqliteConnection connection, Action onClose)
+    internal StoreBatch(SqliteConnection connection, AppliedOps applied, Action onClose)
     {
         Transaction = connection.BeginTransaction();
         sql = new SqlSession(connection, Transaction);
         changes = new StoreChanges(sql);
+        this.applied = applied;
         this.onClose = onClose;
     }
 
@@ -31,8 +36,20 @@ public sealed class StoreBatch : IDisposable
     /// <summary>The newest entry applied in this batch so far; null before the first.</summary>
     internal OpTime? NewestApplied { get; private set; }
 
-    /// <summary>Applies one entry, all or nothing: if it throws, the batch is as it was before the call.</summary>
+    /// <summary>
+    /// Applies one entry from the oplog, as a secondary does, all or nothing: if it throws, the batch is as it was before
+    /// the call. Counted in the store's <see cref="AppliedOps"/> when the batch commits.
+    /// </summary>
     public void Apply(OplogEntry entry)
+    {
+        Change(entry);
+        tally.Add(entry.Op);
+    }
+
+    /// <summary>Makes the change of an entry a write on this member just produced (a primary's own write: not counted as applied).</summary>
+    internal void Write(OplogEntry entry) => Change(entry);
+
+    private void Change(OplogEntry entry)
     {
         using var scope = Savepoint();
         switch (entry.Op)
@@ -78,6 +95,7 @@ public sealed class StoreBatch : IDisposable
         if (NewestApplied is { } newest)
             MetaTable.Write(sql, MetaTable.Applied, OpTime.Max(MetaTable.Read(sql, MetaTable.Applied), newest));
         Transaction.Commit();
+        applied.Committed(tally, Stopwatch.GetElapsedTime(started));
         Close();
     }
 

@@ -30,6 +30,14 @@ public sealed class ChangeStreamCommands(MemberChannel member, WireSettings sett
     }
 
     /// <summary>The stream with this cursor id, if one is open here.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock) return _streams.Count;
+        }
+    }
+
     public ChangeStreamCursor? Find(long id)
     {
         lock (_lock) return _streams.GetValueOrDefault(id);

@@ -1,16 +1,17 @@
 using System.Diagnostics;
 using MongoDB.Bson;
+using ReplicaActors.Protocol;
 
 namespace ReplicaActors.Wire;
 
 /// <summary>
-/// <c>serverStatus</c> as mongosh's <c>db.serverStatus()</c> and monitoring tools read it: host, version, uptime,
-/// connections, operation counters (counted here, as mongod counts them: documents inserted, statements updated and
-/// deleted, finds, getMores, and every other command), memory, and the member's replica-set view (its hello).
+/// <c>serverStatus</c> as mongosh's <c>db.serverStatus()</c> and monitoring tools read it: the member's sections (host,
+/// uptime, <c>repl</c>, <c>opcountersRepl</c>, <c>metrics.repl</c>) and this process's: version, connections, operation
+/// counters (counted here, as mongod counts them: documents inserted, statements updated and deleted, finds, getMores,
+/// and every other command) and memory.
 /// </summary>
-public sealed class ServerStatus(MemberChannel member, Func<int> openConnections, Func<long> connectionsCreated, int maxConnections)
+public sealed class ServerStatus(MemberChannel channel, Func<int> openConnections, Func<long> connectionsCreated, int maxConnections)
 {
-    private readonly long _started = Stopwatch.GetTimestamp();
     private long _insert, _query, _update, _delete, _getMore, _command;
 
     public void Count(WireRequest request)
@@ -40,20 +41,19 @@ public sealed class ServerStatus(MemberChannel member, Func<int> openConnections
 
     public async Task<BsonDocument> RunAsync(CancellationToken cancellationToken)
     {
-        var hello = await member.AskForItselfAsync("admin", new BsonDocument("hello", 1), cancellationToken).ConfigureAwait(false);
-        var uptime = Stopwatch.GetElapsedTime(_started);
+        var member = new CommandReply(await channel.AskForItselfAsync("admin", new BsonDocument("serverStatus", 1), cancellationToken).ConfigureAwait(false)).EnsureOk();
         using var process = Process.GetCurrentProcess();
         var open = openConnections();
         return new BsonDocument
         {
-            { "host", hello.GetValue("me", BsonNull.Value) },
+            { "host", member["host"] },
             { "version", ServerCommands.Version },
             { "process", "replicaactors" },
             { "pid", (long)Environment.ProcessId },
-            { "uptime", Math.Floor(uptime.TotalSeconds) },
-            { "uptimeMillis", (long)uptime.TotalMilliseconds },
-            { "uptimeEstimate", (long)uptime.TotalSeconds },
-            { "localTime", DateTime.UtcNow },
+            { "uptime", member["uptime"] },
+            { "uptimeMillis", member["uptimeMillis"] },
+            { "uptimeEstimate", (long)member["uptime"].ToDouble() },
+            { "localTime", member["localTime"] },
             { "connections", new BsonDocument { { "current", open }, { "available", Math.Max(0, maxConnections - open) }, { "totalCreated", connectionsCreated() } } },
             {
                 "opcounters", new BsonDocument
@@ -66,8 +66,10 @@ public sealed class ServerStatus(MemberChannel member, Func<int> openConnections
                     { "command", Interlocked.Read(ref _command) },
                 }
             },
+            { "opcountersRepl", member["opcountersRepl"] },
             { "mem", new BsonDocument { { "bits", 64 }, { "resident", process.WorkingSet64 >> 20 }, { "virtual", process.VirtualMemorySize64 >> 20 } } },
-            { "repl", Repl(hello) },
+            { "repl", Repl(member["repl"].AsBsonDocument) },
+            { "metrics", member["metrics"] },
             { "ok", 1.0 },
         };
     }
@@ -75,12 +77,15 @@ public sealed class ServerStatus(MemberChannel member, Func<int> openConnections
     private static long Statements(BsonDocument command, string field) =>
         command.TryGetValue(field, out var statements) && statements is BsonArray array ? array.Count : 1;
 
-    /// <summary>mongod's <c>repl</c> section: the member's hello, less what only the handshake needs.</summary>
-    private static BsonDocument Repl(BsonDocument hello)
+    /// <summary>mongod's <c>repl</c> section: the member's, with its term as the electionId drivers know (as hello shows it).</summary>
+    private static BsonDocument Repl(BsonDocument member)
     {
-        var repl = new BsonDocument();
-        foreach (var name in new[] { "topologyVersion", "hosts", "passives", "arbiters", "setName", "setVersion", "isWritablePrimary", "secondary", "arbiterOnly", "primary", "me", "electionId", "lastWrite" })
-            if (hello.TryGetValue(name, out var value)) repl[name] = value;
+        var repl = new BsonDocument(member);
+        if (repl.TryGetValue("electionTerm", out var term) && term.IsNumeric)
+        {
+            repl.Remove("electionTerm");
+            repl["electionId"] = HelloDocument.ElectionId(term.ToInt64());
+        }
         return repl;
     }
 }

@@ -5,7 +5,7 @@ using ReplicaActors.Security;
 namespace ReplicaActors.Wire;
 
 /// <summary>
-/// createUser, updateUser, dropUser and usersInfo on the users of the database they run on, stored as mongod stores
+/// createUser, updateUser, dropUser, usersInfo, grantRolesToUser and revokeRolesFromUser on the users of the database they run on, stored as mongod stores
 /// them (<see cref="UserStore"/>). A password is turned into its SCRAM-SHA-256 credential at once and never kept,
 /// logged or echoed; usersInfo shows credentials only with showCredentials, and then only the SCRAM fields.
 /// </summary>
@@ -14,7 +14,7 @@ public sealed class UserCommands(UserStore users, AuthSettings settings)
     /// <summary>mongod's default for user management: the change is majority-committed before the reply.</summary>
     private static readonly BsonDocument MajorityWriteConcern = new("w", "majority");
 
-    public static bool Serves(string name) => name is "createUser" or "updateUser" or "dropUser" or "usersInfo";
+    public static bool Serves(string name) => name is "createUser" or "updateUser" or "dropUser" or "usersInfo" or "grantRolesToUser" or "revokeRolesFromUser";
 
     /// <param name="session">Who asks: with authorization on, the roles it may grant are checked against its own.</param>
     public Task<BsonDocument> RunAsync(WireRequest request, ClientSession session, CancellationToken cancellationToken) => request.Name switch
@@ -22,6 +22,8 @@ public sealed class UserCommands(UserStore users, AuthSettings settings)
         "createUser" => CreateAsync(request, session, cancellationToken),
         "updateUser" => UpdateAsync(request, session, cancellationToken),
         "dropUser" => DropAsync(request, cancellationToken),
+        "grantRolesToUser" => ChangeRolesAsync(request, session, grant: true, cancellationToken),
+        "revokeRolesFromUser" => ChangeRolesAsync(request, session, grant: false, cancellationToken),
         _ => InfoAsync(request, cancellationToken),
     };
 
@@ -69,7 +71,30 @@ public sealed class UserCommands(UserStore users, AuthSettings settings)
         }
         if (command.TryGetValue("roles", out var rolesValue)) set["roles"] = new BsonArray(Roles(rolesValue, db, session).Select(r => r.ToBson()));
         if (set.ElementCount == 0) throw new ReplicaException(ErrorCode.BadValue, "updateUser: give 'pwd', 'roles' or both: there is nothing to update");
-        var update = new BsonDocument { { "q", new BsonDocument("_id", UserStore.Id(db, user)) }, { "u", new BsonDocument("$set", set) } };
+        return await ChangeUserAsync(db, user, new BsonDocument("$set", set), command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Adds roles the user lacks, or removes those it has, in one update of its document ($addToSet, $pull), so two
+    /// changes at once both take effect; a role it already has (or lacks) is no error, as in mongod.
+    /// </summary>
+    private Task<BsonDocument> ChangeRolesAsync(WireRequest request, ClientSession session, bool grant, CancellationToken cancellationToken)
+    {
+        var (db, command) = (request.Db, request.Command);
+        var user = UserName(command);
+        if (!command.TryGetValue("roles", out var rolesValue) || rolesValue is not BsonArray { Count: > 0 })
+            throw new ReplicaException(ErrorCode.BadValue, $"{request.Name} needs 'roles', a non-empty array of the roles to {(grant ? "grant" : "revoke")}");
+        var roles = new BsonArray(Roles(rolesValue, db, session).Select(r => r.ToBson()));
+        var change = grant
+            ? new BsonDocument("$addToSet", new BsonDocument("roles", new BsonDocument("$each", roles)))
+            : new BsonDocument("$pull", new BsonDocument("roles", new BsonDocument("$in", roles)));
+        return ChangeUserAsync(db, user, change, command, cancellationToken);
+    }
+
+    /// <summary>Applies <paramref name="change"/> (update operators) to the user's document; a user that does not exist is UserNotFound.</summary>
+    private async Task<BsonDocument> ChangeUserAsync(string db, string user, BsonDocument change, BsonDocument command, CancellationToken cancellationToken)
+    {
+        var update = new BsonDocument { { "q", new BsonDocument("_id", UserStore.Id(db, user)) }, { "u", change } };
         var matched = await users.WriteAsync(new BsonDocument { { "update", UserStore.Collection }, { "updates", new BsonArray { update } } }, WriteConcern(command), cancellationToken)
             .ConfigureAwait(false);
         return matched == 0 ? throw NotFound(user, db) : CommandReply.Success(new BsonDocument()).Body;

@@ -1,8 +1,11 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Akka.Event;
 using MongoDB.Bson;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 
 namespace ReplicaActors.Wire;
 
@@ -10,8 +13,9 @@ namespace ReplicaActors.Wire;
 /// One client connection: read a message, answer it, read the next (the protocol has one request in flight per
 /// connection). Whatever a client sends, the worst outcome is this connection closing: a framing it cannot trust
 /// (a bad length, an unknown opcode or section kind) closes it, anything else unreadable gets an error reply.
+/// With <paramref name="tls"/>, a client that opens with a TLS handshake is served over TLS.
 /// </summary>
-internal sealed class WireConnection(Socket socket, int id, CommandDispatcher dispatcher, WireSettings settings, Func<int> nextRequestId, ILoggingAdapter log)
+internal sealed class WireConnection(Socket socket, int id, CommandDispatcher dispatcher, WireSettings settings, WireTls? tls, Func<int> nextRequestId, ILoggingAdapter log)
 {
     private const int OpQueryUnsupported = 5739101;
 
@@ -28,10 +32,12 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
 
     public async Task ServeAsync(CancellationToken cancellationToken)
     {
-        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        await using var network = new NetworkStream(socket, ownsSocket: true);
         var headerBytes = new byte[MessageHeader.Size];
         try
         {
+            await using var stream = tls is null ? network : await OpenAsync(network, tls, cancellationToken).ConfigureAwait(false);
+            if (stream is null) return;
             while (!cancellationToken.IsCancellationRequested)
             {
                 if (await stream.ReadAtLeastAsync(headerBytes, MessageHeader.Size, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) < MessageHeader.Size)
@@ -68,6 +74,51 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The client went away, or the member is stopping.
+        }
+    }
+
+    /// <summary>
+    /// Reads a new connection's first bytes to tell a TLS client from a plaintext one: a TLS client gets the
+    /// handshake, a plaintext one is served as it is when the mode accepts plaintext and closed when it requires TLS.
+    /// </summary>
+    /// <returns>The stream to serve, or null when the connection is to be closed.</returns>
+    private async Task<Stream?> OpenAsync(NetworkStream network, WireTls tls, CancellationToken cancellationToken)
+    {
+        using var opening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        opening.CancelAfter(tls.HandshakeTimeout);
+        var first = new byte[WireTls.SniffLength];
+        try
+        {
+            if (await network.ReadAtLeastAsync(first, first.Length, throwOnEndOfStream: false, opening.Token).ConfigureAwait(false) < first.Length)
+                return null;
+            var replayed = new PrefixedStream(network, first);
+            if (!WireTls.IsClientHello(first))
+            {
+                if (tls.AcceptsPlaintext) return replayed;
+                log.Info("wire connection {0} from {1} closed: it did not open with a TLS handshake, and replica-actors.tls.mode is requireTLS", id, socket.RemoteEndPoint);
+                return null;
+            }
+            var secured = new SslStream(replayed, leaveInnerStreamOpen: false);
+            try
+            {
+                await secured.AuthenticateAsServerAsync(tls.ServerOptions(), opening.Token).ConfigureAwait(false);
+                return secured;
+            }
+            catch
+            {
+                await secured.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            log.Info("wire connection {0} from {1} closed: no TLS handshake or first message within replica-actors.tls.handshake-timeout ({2})", id, socket.RemoteEndPoint, tls.HandshakeTimeout);
+            return null;
+        }
+        catch (AuthenticationException e)
+        {
+            log.Info("wire connection {0} from {1} closed: the TLS handshake failed: {2}", id, socket.RemoteEndPoint, e.Message);
+            return null;
         }
     }
 

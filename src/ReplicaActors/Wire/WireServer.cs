@@ -17,18 +17,21 @@ public sealed class WireServer : IDisposable
     private readonly CommandDispatcher _dispatcher;
     private readonly CursorRegistry _cursors;
     private readonly WireSettings _settings;
+    private readonly WireTls? _tls;
     private readonly ILoggingAdapter _log;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<int, Socket> _connections = new();
     private readonly Timer _sweep;
     private readonly TopologyWatch _topology;
+    private readonly WireMetrics _metrics;
     private int _connectionIds;
     private int _requestIds;
 
-    private WireServer(Socket listener, IActorRef member, WireSettings settings, AuthSettings auth, ILoggingAdapter log)
+    private WireServer(Socket listener, IActorRef member, string host, WireSettings settings, WireTls? tls, AuthSettings auth, ILoggingAdapter log)
     {
         _listener = listener;
         _settings = settings;
+        _tls = tls;
         _log = log;
         _cursors = new CursorRegistry(settings.DefaultBatchSize, settings.MaxBatchBytes, settings.CursorIdleTimeout);
         var channel = new MemberChannel(member, settings.CommandTimeout, settings.HelloTimeout);
@@ -36,6 +39,7 @@ public sealed class WireServer : IDisposable
         var changeStreams = new ChangeStreamCommands(channel, settings);
         var status = new ServerStatus(channel, () => _connections.Count, () => Volatile.Read(ref _connectionIds), settings.MaxConnections);
         _dispatcher = new CommandDispatcher(channel, _cursors, changeStreams, _topology, status, settings, new UserStore(channel), auth);
+        _metrics = new WireMetrics(host, () => _connections.Count, () => _cursors.Count, () => changeStreams.Count);
         _sweep = new Timer(_ =>
         {
             var now = DateTime.UtcNow;
@@ -47,14 +51,21 @@ public sealed class WireServer : IDisposable
     /// <summary>The port it listens on.</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
-    /// <summary>Listens on <paramref name="bindIp"/>:<paramref name="port"/> for the member actor <paramref name="member"/>, until the system terminates.</summary>
+    /// <summary>
+    /// Listens on <paramref name="bindIp"/>:<paramref name="port"/> for the member actor <paramref name="member"/>, until the
+    /// system terminates. <paramref name="host"/>, the member's name in the config, tags its metrics.
+    /// </summary>
     /// <exception cref="IOException">The address cannot be bound (another process has the port, say).</exception>
-    public static WireServer Start(ActorSystem system, IActorRef member, string bindIp, int port)
+    public static WireServer Start(ActorSystem system, IActorRef member, string host, string bindIp, int port)
     {
         var settings = WireSettings.From(system.Settings.Config);
         var auth = AuthSettings.From(system.Settings.Config);
+        var tls = WireTls.From(system.Settings.Config);
         var address = BindAddress(bindIp);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // As mongod: a restarted member binds its port again at once, though connections it closed linger in TIME_WAIT.
+        // Only where SO_REUSEADDR means that (on Windows it would let two listeners share the port).
+        if (!OperatingSystem.IsWindows()) listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         try
         {
             listener.Bind(new IPEndPoint(address, port));
@@ -65,10 +76,11 @@ public sealed class WireServer : IDisposable
             listener.Dispose();
             throw new IOException($"cannot listen for the MongoDB wire protocol on {bindIp}:{port}: {e.Message}", e);
         }
-        var server = new WireServer(listener, member, settings, auth, system.Log);
+        var server = new WireServer(listener, member, host, settings, tls, auth, system.Log);
         system.RegisterOnTermination(server.Dispose);
         _ = server.AcceptAsync();
-        system.Log.Info("MongoDB wire protocol listening on {0}:{1}, client authorization {2}", bindIp, server.Port, auth.Enabled ? "enabled" : "disabled");
+        system.Log.Info("MongoDB wire protocol listening on {0}:{1}, TLS {2}, client authorization {3}", bindIp, server.Port,
+            tls is null ? "off" : tls.AcceptsPlaintext ? "accepted (plaintext too)" : "required", auth.Enabled ? "enabled" : "disabled");
         return server;
     }
 
@@ -100,7 +112,7 @@ public sealed class WireServer : IDisposable
                 continue;
             }
             client.NoDelay = true;
-            var connection = new WireConnection(client, Interlocked.Increment(ref _connectionIds), _dispatcher, _settings,
+            var connection = new WireConnection(client, Interlocked.Increment(ref _connectionIds), _dispatcher, _settings, _tls,
                 () => Interlocked.Increment(ref _requestIds), _log);
             _connections[connection.Id] = client;
             _ = Task.Run(async () =>
@@ -128,6 +140,7 @@ public sealed class WireServer : IDisposable
         _stopping.Cancel();
         _sweep.Dispose();
         _topology.Dispose();
+        _metrics.Dispose();
         _listener.Dispose();
         foreach (var connection in _connections.Values) connection.Dispose();
     }

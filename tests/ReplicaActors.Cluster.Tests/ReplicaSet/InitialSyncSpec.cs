@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using ReplicaActors.Cluster.Tests.Fixture;
 using ReplicaActors.Protocol;
 using ReplicaActors.TestKit;
 using Xunit.Abstractions;
@@ -48,6 +49,20 @@ public sealed class InitialSyncSpec(ITestOutputHelper output) : ReplicaSetSpec(o
         var status = (await ReplicaSet.SendAsync(added, "admin", "{ replSetGetStatus: 1 }")).EnsureOk();
         Assert.False(status["optimes"]["durableOpTime"]["ts"].IsBsonNull);
         Assert.False(status.Contains("initialSyncStatus"));
+    }
+
+    [Fact]
+    public async Task The_meter_counts_the_documents_and_collections_an_added_member_cloned()
+    {
+        using var meter = new MeterReadings();
+        await InitialSyncData.LoadAsync(ReplicaSet, 300, 200);
+
+        var added = await ReplicaSet.AddMemberAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(500, meter.Total("replicaactors.initial_sync.documents", added.Host));
+        Assert.True(meter.Total("replicaactors.initial_sync.collections", added.Host) >= 3, "shop.orders, crm.people and crm.empty");
+        await Eventually.UntilAsync("the progress gauge goes once the sync is over", Timeouts.Replication,
+            () => meter.Now("replicaactors.initial_sync.progress", added.Host) < 0, () => $"{meter.Now("replicaactors.initial_sync.progress", added.Host)}");
     }
 
     [Fact]

@@ -250,6 +250,77 @@ public sealed class DriverAuthSpec(AuthThreeMemberSet set) : IClassFixture<AuthT
         Assert.Empty((await Run("{ usersInfo: ['managed', 'other'] }"))["users"].AsBsonArray);
     }
 
+    [Fact]
+    public async Task Roles_are_granted_and_revoked_and_a_new_login_carries_them()
+    {
+        var admin = (await set.RootAsync()).GetDatabase("admin");
+        Task<BsonDocument> Run(string command) => admin.RunCommandAsync<BsonDocument>(BsonDocument.Parse(command));
+        async Task<int> Refused(string command) => (await Assert.ThrowsAsync<MongoCommandException>(() => Run(command))).Code;
+        // A new appName per login: a connection keeps the roles it logged in with.
+        async Task<int?> InsertError(string appName)
+        {
+            var items = set.As("granted", "g-pass", $"&appName={appName}").GetDatabase("grants").GetCollection<BsonDocument>("items");
+            try
+            {
+                await items.WithWriteConcern(WriteConcern.WMajority).InsertOneAsync(new BsonDocument("by", appName));
+                return null;
+            }
+            catch (MongoCommandException e)
+            {
+                return e.Code;
+            }
+        }
+        async Task<BsonValue> Roles() => (await Run("{ usersInfo: 'granted' }"))["users"][0]["roles"];
+
+        await set.CreateUserAsync("granted", "g-pass", "[{ role: 'read', db: 'grants' }]");
+        var before = await InsertError("before-grant");
+        await Run("{ grantRolesToUser: 'granted', roles: [{ role: 'readWrite', db: 'grants' }], writeConcern: { w: 3 } }");
+        await Run("{ grantRolesToUser: 'granted', roles: [{ role: 'readWrite', db: 'grants' }, 'clusterMonitor'], writeConcern: { w: 3 } }");
+        var granted = await Roles();
+        var afterGrant = await InsertError("after-grant");
+        await Run("{ revokeRolesFromUser: 'granted', roles: [{ role: 'readWrite', db: 'grants' }, 'clusterMonitor', 'userAdmin'], writeConcern: { w: 3 } }");
+        var revoked = await Roles();
+        var afterRevoke = await InsertError("after-revoke");
+        var refusals = new[]
+        {
+            await Refused("{ grantRolesToUser: 'nobody', roles: ['read'] }"),
+            await Refused("{ grantRolesToUser: 'granted', roles: [] }"),
+            await Refused("{ revokeRolesFromUser: 'granted', roles: ['owner'] }"),
+        };
+
+        Assert.Equal((13, (int?)null, 13), (before, afterGrant, afterRevoke));
+        Assert.Equal(BsonArray.Create(new[]
+        {
+            BsonDocument.Parse("{ role: 'read', db: 'grants' }"), BsonDocument.Parse("{ role: 'readWrite', db: 'grants' }"),
+            BsonDocument.Parse("{ role: 'clusterMonitor', db: 'admin' }"),
+        }), granted);
+        Assert.Equal(new BsonArray { BsonDocument.Parse("{ role: 'read', db: 'grants' }") }, revoked);
+        Assert.Equal([11, 2, 31], refusals);
+    }
+
+    [Fact]
+    public async Task Rsctl_db_watch_logs_in_with_username_and_password_and_without_a_user_is_Unauthorized()
+    {
+        var db = (await set.RootAsync()).GetDatabase("watched_auth");
+        var hosts = string.Join(",", set.ReplicaSet.Members.Select(m => m.Host));
+        var before = (await db.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1)))["operationTime"].AsBsonTimestamp;
+        string[] Watch(params string[] login) => [hosts, "db", "watch", "watched_auth.items", "--timeout", "10", .. login];
+        await using var root = new RunningWatch(Watch("--username", "root", "--password", AuthThreeMemberSet.RootPassword,
+            "--startAtOperationTime", $"{before.Timestamp}:{before.Increment}"));
+        await using var anonymous = new RunningWatch(Watch());
+        await using var wrongPassword = new RunningWatch(Watch("--username", "root", "--password", "not-it"));
+
+        await db.GetCollection<BsonDocument>("items").WithWriteConcern(WriteConcern.WMajority).InsertOneAsync(new BsonDocument("_id", 1));
+
+        Assert.Equal(1, (await root.LinesAsync(1))[0]["documentKey"]["_id"].ToInt32());
+        var (anonymousExit, anonymousError) = await anonymous.ExitAsync();
+        Assert.Equal(Cli.ExitCodes.CommandFailed, anonymousExit);
+        Assert.StartsWith("Error 13 (Unauthorized)", anonymousError);
+        var (wrongExit, wrongError) = await wrongPassword.ExitAsync();
+        Assert.Equal(Cli.ExitCodes.CommandFailed, wrongExit);
+        Assert.Equal("rsctl: logging in as root@admin failed: Error 18 (AuthenticationFailed): Authentication failed.", wrongError);
+    }
+
     private static MongoCommandException CommandError(Exception e) =>
         e as MongoCommandException ?? (e.InnerException is { } inner ? CommandError(inner) : throw new Xunit.Sdk.XunitException($"no command error in {e}"));
 }

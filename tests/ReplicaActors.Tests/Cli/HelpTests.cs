@@ -3,15 +3,16 @@ namespace ReplicaActors.Tests.Cli;
 public class HelpTests
 {
     [Fact]
-    public async Task Root_help_lists_the_palettes_with_descriptions()
+    public async Task Root_help_lists_the_palettes_and_metrics_with_descriptions()
     {
         var transport = new FakeTransport();
 
         var run = await RsctlRun.Of(transport, "--help");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("rs  Replica set: roles, members, configuration", run.Out);
-        Assert.Contains("db  Data: documents, indexes, databases and collections", run.Out);
+        Assert.Matches(@"\brs +Replica set: roles, members, configuration", run.Out);
+        Assert.Matches(@"\bdb +Data: documents, indexes, databases and collections", run.Out);
+        Assert.Matches(@"\bmetrics +Show each member's state, lag, oplog window", run.Out);
         Assert.Empty(transport.Sent);
     }
 

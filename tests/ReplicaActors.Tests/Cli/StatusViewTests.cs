@@ -41,7 +41,7 @@ public class StatusViewTests
     }
 
     [Fact]
-    public async Task The_oplog_line_shows_its_size_against_the_cap_and_how_far_it_was_truncated()
+    public async Task The_oplog_line_shows_its_size_against_the_cap_its_window_and_how_far_it_was_truncated()
     {
         var reply = BsonDocument.Parse(Status);
         reply["oplog"] = BsonDocument.Parse("""
@@ -52,7 +52,7 @@ public class StatusViewTests
 
         var rows = await Rows(reply.ToJson());
 
-        Assert.Equal("oplog 3900 of 4096 bytes, entries 990:1 (term 3) to 1000:4 (term 3), truncated through 989:7 (term 3)", rows[1].Trim());
+        Assert.Equal("oplog 3900 of 4096 bytes, window 10s, entries 990:1 (term 3) to 1000:4 (term 3), truncated through 989:7 (term 3)", rows[1].Trim());
     }
 
     [Fact]

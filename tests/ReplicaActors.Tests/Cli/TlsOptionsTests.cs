@@ -41,3 +41,22 @@ public class TlsOptionsTests
         Assert.Equal("rsctl: TLS needs both --tlsCertificateKeyFile and --tlsCAFile", run.Error.Trim());
     }
 }
+
+/// <summary>rsctl's login flags, for the commands that speak the wire protocol: user and password together, or neither.</summary>
+public class LoginOptionsTests
+{
+    [Theory]
+    [InlineData("--password", "secret", "rsctl: --password needs --username, the user it belongs to")]
+    [InlineData("--username", "root", "rsctl: --username root needs --password")]
+    public async Task A_user_without_a_password_or_the_reverse_is_a_usage_error(string flag, string value, string expected)
+    {
+        var run = await RsctlRun.Of(new FakeTransport(), "h1", "db", "watch", "shop.items", flag, value);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal(expected, run.Error.Trim());
+    }
+
+    [Fact]
+    public void A_login_prints_as_its_user_never_its_password() =>
+        Assert.Equal("app@shop", new WireLogin("app", "secret", "shop").ToString());
+}

@@ -55,12 +55,9 @@ public sealed class SetCertificatesTests : IDisposable
     [Fact]
     public void PEM_files_written_for_a_member_load_back_as_its_TLS_settings_and_are_private()
     {
-        using var ca = SetCertificates.CreateAuthority("rs0", Now, TimeSpan.FromDays(10));
-        using var member = SetCertificates.Issue(ca, "member 0 of rs0", ["127.0.0.1"], Now, TimeSpan.FromDays(5));
-        var keyFile = Path.Combine(_folder, "m0.pem");
-        var caFile = Path.Combine(_folder, "ca.pem");
-        SetCertificates.WritePrivate(keyFile, SetCertificates.CertificateAndKeyPem(member));
-        File.WriteAllText(caFile, SetCertificates.CertificatePem(ca));
+        var (ca, member, keyFile, caFile) = WriteMemberFiles();
+        using var _ = ca;
+        using var __ = member;
 
         var tls = RemotingTls.From(Tls("requireTLS", keyFile, caFile))!;
 
@@ -76,11 +73,40 @@ public sealed class SetCertificatesTests : IDisposable
     public void TLS_is_off_by_default()
     {
         Assert.Null(RemotingTls.From(ReferenceConfig.Value));
+        Assert.Null(WireTls.From(ReferenceConfig.Value));
     }
 
     [Theory]
-    [InlineData("preferTLS", "", "", "x509", "'preferTLS' is not supported")]
-    [InlineData("sslOnly", "", "", "x509", "must be disabled or requireTLS, not 'sslOnly'")]
+    [InlineData("disabled", false, false, null)]
+    [InlineData("allowTLS", false, true, true)]
+    [InlineData("preferTLS", true, true, true)]
+    [InlineData("requireTLS", true, true, false)]
+    public void Each_mode_sets_remoting_TLS_and_what_the_wire_port_accepts(string mode, bool remoting, bool wire, bool? wireAcceptsPlaintext)
+    {
+        var (ca, member, keyFile, caFile) = WriteMemberFiles();
+        using var _ = ca;
+        using var __ = member;
+
+        var config = Tls(mode, keyFile, caFile);
+
+        Assert.Equal(remoting, RemotingTls.From(config) is not null);
+        var wireTls = WireTls.From(config);
+        Assert.Equal(wire, wireTls is not null);
+        Assert.Equal(wireAcceptsPlaintext, wireTls?.AcceptsPlaintext);
+        Assert.Equal(member.Thumbprint, wireTls?.Certificate.Thumbprint ?? member.Thumbprint);
+    }
+
+    [Fact]
+    public void The_wire_port_needs_only_the_certificate_under_allowTLS_and_names_a_missing_one()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => WireTls.From(Tls("allowTLS", "", "")));
+
+        Assert.Contains("mode is allowTLS but replica-actors.tls.certificate-key-file (--tlsCertificateKeyFile) is not set", error.Message);
+    }
+
+    [Theory]
+    [InlineData("preferTLS", "", "ca.pem", "x509", "mode is preferTLS but replica-actors.tls.certificate-key-file (--tlsCertificateKeyFile) is not set")]
+    [InlineData("sslOnly", "", "", "x509", "must be disabled, allowTLS, preferTLS or requireTLS, not 'sslOnly'")]
     [InlineData("requireTLS", "", "ca.pem", "x509", "certificate-key-file (--tlsCertificateKeyFile) is not set")]
     [InlineData("requireTLS", "missing.pem", "ca.pem", "x509", "missing.pem does not exist")]
     [InlineData("requireTLS", "ca.pem", "ca.pem", "x509", "must hold a PEM certificate and its private key")]
@@ -95,6 +121,18 @@ public sealed class SetCertificatesTests : IDisposable
 
         var error = Assert.Throws<ConfigurationException>(() => RemotingTls.From(Tls(mode, InFolder(keyFile), InFolder(caFile), authMode)));
         Assert.Contains(expected, error.Message);
+    }
+
+    /// <summary>A set CA and a member certificate it signed, written as the member's key file and CA file.</summary>
+    private (X509Certificate2 Ca, X509Certificate2 Member, string KeyFile, string CaFile) WriteMemberFiles()
+    {
+        var ca = SetCertificates.CreateAuthority("rs0", Now, TimeSpan.FromDays(10));
+        var member = SetCertificates.Issue(ca, "member 0 of rs0", ["127.0.0.1"], Now, TimeSpan.FromDays(5));
+        var keyFile = Path.Combine(_folder, "m0.pem");
+        var caFile = Path.Combine(_folder, "ca.pem");
+        SetCertificates.WritePrivate(keyFile, SetCertificates.CertificateAndKeyPem(member));
+        File.WriteAllText(caFile, SetCertificates.CertificatePem(ca));
+        return (ca, member, keyFile, caFile);
     }
 
     private static Akka.Configuration.Config Tls(string mode, string keyFile, string caFile, string authMode = "x509") =>

@@ -20,7 +20,7 @@ public class UpdateErrorTests
     [InlineData("{$push: {x: 1}, $pull: {x: 2}}", ErrorCode.ConflictingUpdateOperators, "'x'")]
     [InlineData("{$inc: {a: 'one'}}", ErrorCode.TypeMismatch, "'a'")]
     [InlineData("{$mul: {a: null}}", ErrorCode.TypeMismatch, "'a'")]
-    [InlineData("{$set: {'a.$.b': 1}}", ErrorCode.BadValue, "a.$.b")]
+    [InlineData("{$set: {'a.$b.c': 1}}", ErrorCode.BadValue, "a.$b.c")]
     [InlineData("{$set: {'a..b': 1}}", ErrorCode.BadValue, "a..b")]
     [InlineData("{$set: {a: {$bad: 1}}}", ErrorCode.BadValue, "$bad")]
     [InlineData("{$push: {a: {$each: 1}}}", ErrorCode.BadValue, "$each")]

@@ -6,26 +6,10 @@ using static ReplicaActors.Tests.Storage.Ops;
 namespace ReplicaActors.Tests.Storage;
 
 /// <summary>findAndModify as the primary runs it: one write in the open batch, choosing, changing and answering in one step.</summary>
-public sealed class FindAndModifyTests : StoreSpec
+public sealed class FindAndModifyTests : WriteCommandSpec
 {
-    private static readonly Namespace Items = Namespace.Parse("shop.items");
-    private readonly WriteCommandExecutor _writer = new(16 * 1024 * 1024);
-    private uint _clock;
-
     public FindAndModifyTests() =>
         store.ApplyAll(Insert(1, Items.Full, Doc("{ _id: 1, q: 5, tag: 'x' }")), Insert(2, Items.Full, Doc("{ _id: 2, q: 3, tag: 'x' }")));
-
-    /// <summary>The commands run one after another in one batch, as the primary runs a batch of writes.</summary>
-    private List<WriteOutcome> Run(params string[] commands)
-    {
-        _clock = Math.Max(_clock, 10);
-        using var batch = store.BeginBatch();
-        var outcomes = commands.Select(c => _writer.Execute(new CommandRequest("shop", Doc(c)), batch, () => At(++_clock), DateTime.UtcNow)).ToList();
-        batch.Commit();
-        return outcomes;
-    }
-
-    private BsonDocument? Stored(int id) => store.Reader.FindById(Items, id);
 
     [Fact]
     public void Calls_in_one_batch_each_return_the_version_their_own_increment_changed()

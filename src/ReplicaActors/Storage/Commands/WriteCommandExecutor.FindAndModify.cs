@@ -44,7 +44,7 @@ public sealed partial class WriteCommandExecutor
             run.Emit(OpType.Delete, ns.Full, new BsonDocument("_id", original["_id"]), null, removed);
             return removed;
         }
-        var changed = update!.Apply(original, run.Now);
+        var changed = update!.Apply(original, run.Now, filter);
         var updated = FindAndModifyReply(Projected(returnNew ? changed : original, projection), new BsonDocument { { "n", 1 }, { "updatedExisting", true } });
         if (!changed.Equals(original)) EmitUpdate(run, ns, original, changed, updated);
         return updated;

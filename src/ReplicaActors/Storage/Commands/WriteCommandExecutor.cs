@@ -95,7 +95,7 @@ public sealed partial class WriteCommandExecutor(int maxDocumentBytes)
                 foreach (var original in Matching(run.Batch, ns, filter, multi ? long.MaxValue : 1))
                 {
                     n++;
-                    var changed = update.Apply(original, run.Now);
+                    var changed = update.Apply(original, run.Now, filter);
                     if (changed.Equals(original)) continue;
                     EmitUpdate(run, ns, original, changed);
                     nModified++;
@@ -192,26 +192,12 @@ public sealed partial class WriteCommandExecutor(int maxDocumentBytes)
         return result;
     }
 
-    /// <summary>
-    /// The update of a statement (or a findAndModify), with its <c>arrayFilters</c> checked: each filter names an
-    /// identifier the update must use in a <c>$[identifier]</c> path. No update path can yet (positional updates are refused
-    /// when parsed), so any filter is one MongoDB would refuse as unused, and is refused here, never silently ignored.
-    /// </summary>
+    /// <summary>The update of a statement (or a findAndModify) with its <c>arrayFilters</c>, which its <c>$[identifier]</c> paths use.</summary>
     private static Query.Update CompileUpdate(BsonDocument update, BsonDocument holder)
     {
-        if (holder.TryGetValue("arrayFilters", out var value) && !value.IsBsonNull)
-        {
-            var filters = value as BsonArray ?? throw new ReplicaException(ErrorCode.TypeMismatch, $"'arrayFilters' must be an array, got {value.BsonType}");
-            foreach (var filter in filters)
-            {
-                if (filter is not BsonDocument { ElementCount: > 0 } document)
-                    throw new ReplicaException(ErrorCode.FailedToParse, $"each array filter must be a non-empty document, got {filter}");
-                var identifier = document.GetElement(0).Name.Split('.')[0];
-                throw new ReplicaException(ErrorCode.FailedToParse,
-                    $"the array filter for identifier '{identifier}' was not used in the update (positional $[<identifier>] updates are not supported)");
-            }
-        }
-        return Query.Update.Compile(update);
+        if (!holder.TryGetValue("arrayFilters", out var value) || value.IsBsonNull) return Query.Update.Compile(update);
+        var filters = value as BsonArray ?? throw new ReplicaException(ErrorCode.TypeMismatch, $"'arrayFilters' must be an array, got {value.BsonType}");
+        return Query.Update.Compile(update, filters);
     }
 
     /// <summary>Logs <paramref name="changed"/> as the new version of <paramref name="original"/>, once it passes the document rules.</summary>
@@ -265,7 +251,7 @@ public sealed partial class WriteCommandExecutor(int maxDocumentBytes)
         public void Emit(OpType op, string ns, BsonDocument o, BsonValue? o2, BsonDocument? retryReply = null)
         {
             var entry = new OplogEntry(nextOpTime(), new DateTimeOffset(Now).ToUnixTimeMilliseconds(), op, ns, o, o2, writeId, writeId is null ? null : retryReply);
-            Batch.Apply(entry);
+            Batch.Write(entry);
             Entries.Add(entry);
         }
     }

@@ -27,13 +27,20 @@ public static class FieldPath
     /// yields itself and each of its elements (how most query operators see arrays). Branches that end
     /// without the field yield a missing (null) entry; the result is never empty.
     /// </summary>
-    public static IReadOnlyList<BsonValue?> Resolve(BsonDocument document, string path, bool expandLeafArrays)
+    public static IReadOnlyList<BsonValue?> Resolve(BsonDocument document, string path, bool expandLeafArrays) =>
+        Reach(document, path, expandLeafArrays).Select(r => r.Value).ToList();
+
+    /// <summary>
+    /// <see cref="Resolve"/> with, for each value, its index in the outermost array the path went through
+    /// (or, when that is the leaf array, the element's own index): what the positional <c>$</c> update reads.
+    /// </summary>
+    internal static IReadOnlyList<Reached> Reach(BsonDocument document, string path, bool expandLeafArrays)
     {
-        var found = new List<BsonValue?>();
-        Walk(document, Split(path), 0, expandLeafArrays, found);
+        var found = new List<Reached>();
+        Walk(document, Split(path), 0, null, expandLeafArrays, found);
         if (found.Count == 0)
         {
-            found.Add(null);
+            found.Add(new Reached(null, null));
         }
 
         return found;
@@ -69,14 +76,14 @@ public static class FieldPath
         return part.Length > 0 && part.All(char.IsAsciiDigit) && int.TryParse(part, out index);
     }
 
-    private static void Walk(BsonValue value, string[] parts, int at, bool expand, List<BsonValue?> found)
+    private static void Walk(BsonValue value, string[] parts, int at, int? offset, bool expand, List<Reached> found)
     {
         if (at == parts.Length)
         {
-            found.Add(value);
+            found.Add(new Reached(value, offset));
             if (expand && value is BsonArray leaf)
             {
-                found.AddRange(leaf);
+                found.AddRange(leaf.Select((element, i) => new Reached(element, offset ?? i)));
             }
 
             return;
@@ -87,11 +94,11 @@ public static class FieldPath
             case BsonDocument document:
                 if (document.TryGetValue(parts[at], out var child))
                 {
-                    Walk(child, parts, at + 1, expand, found);
+                    Walk(child, parts, at + 1, offset, expand, found);
                 }
                 else
                 {
-                    found.Add(null);
+                    found.Add(new Reached(null, offset));
                 }
 
                 break;
@@ -99,16 +106,22 @@ public static class FieldPath
                 var isIndex = TryIndex(parts[at], out var index);
                 if (isIndex && index < array.Count)
                 {
-                    Walk(array[index], parts, at + 1, expand, found);
+                    Walk(array[index], parts, at + 1, offset, expand, found);
                 }
 
                 // A numeric step reads document elements only where they really hold that field name.
-                foreach (var element in array.OfType<BsonDocument>().Where(e => !isIndex || e.Contains(parts[at])))
+                for (var i = 0; i < array.Count; i++)
                 {
-                    Walk(element, parts, at, expand, found);
+                    if (array[i] is BsonDocument element && (!isIndex || element.Contains(parts[at])))
+                    {
+                        Walk(element, parts, at, offset ?? i, expand, found);
+                    }
                 }
 
                 break;
         }
     }
 }
+
+/// <summary>A value a path reached (null when missing), and the array position the positional <c>$</c> would take from it.</summary>
+internal readonly record struct Reached(BsonValue? Value, int? ArrayOffset);

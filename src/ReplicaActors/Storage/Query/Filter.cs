@@ -29,7 +29,17 @@ public sealed class Filter
     public static Filter Compile(BsonDocument filter) =>
         new(FilterCompiler.Compile(filter), EqualitiesOf(filter).ToList());
 
-    public bool Matches(BsonDocument document) => condition.Matches(document);
+    public bool Matches(BsonDocument document) => condition.Matches(document, null);
+
+    /// <summary>
+    /// The array position a match of <paramref name="document"/> went through, which the positional <c>$</c> update
+    /// takes; null when the document does not match or matched through no array.
+    /// </summary>
+    public int? PositionalIndex(BsonDocument document)
+    {
+        var details = new MatchDetails();
+        return condition.Matches(document, details) ? details.ArrayIndex : null;
+    }
 
     private static IEnumerable<(string Path, BsonValue Value)> EqualitiesOf(BsonDocument filter)
     {

@@ -154,8 +154,7 @@ internal static class FilterCompiler
             throw new ReplicaException(ErrorCode.BadValue, "$elemMatch needs a document");
         }
 
-        var matches = ElementCondition(spec);
-        return new AnyValue(v => v is BsonArray a && a.Any(matches), ExpandLeafArrays: false);
+        return new ElemMatchValue(ElementCondition(spec));
     }
 
     /// <summary>
@@ -167,11 +166,11 @@ internal static class FilterCompiler
         if (IsOperatorDocument(spec) && !Logical.Contains(spec.GetElement(0).Name))
         {
             var condition = CompileOperators(spec);
-            return e => condition.Matches(PathValues.Single(e));
+            return e => condition.Matches(PathValues.Single(e), null);
         }
 
         var filter = Compile(spec);
-        return e => e is BsonDocument d && filter.Matches(d);
+        return e => e is BsonDocument d && filter.Matches(d, null);
     }
 
     private static IValueCondition All(BsonValue argument)

@@ -9,53 +9,54 @@ namespace ReplicaActors.Storage.Query;
 /// </summary>
 public sealed class Update
 {
-    private static readonly IComparer<string> PathOrder = Comparer<string>.Create((a, b) =>
-        FieldPath.Split(a).Zip(FieldPath.Split(b), string.CompareOrdinal).FirstOrDefault(c => c != 0) is var byPart and not 0
-            ? byPart
-            : a.Count(c => c == '.').CompareTo(b.Count(c => c == '.')));
-
     private readonly BsonDocument? replacement;
     private readonly IReadOnlyList<UpdateOperation> operations;
+    private readonly ArrayFilters arrayFilters;
+    private readonly bool isPositional;
+    private readonly bool readsMatchedPosition;
 
-    private Update(BsonDocument? replacement, IReadOnlyList<UpdateOperation> operations)
+    private Update(BsonDocument? replacement, IReadOnlyList<UpdateOperation> operations, ArrayFilters arrayFilters)
     {
         this.replacement = replacement;
         this.operations = operations;
+        this.arrayFilters = arrayFilters;
+        isPositional = operations.Any(o => PositionalPath.IsPositional(o.Path));
+        readsMatchedPosition = operations.Any(o => PositionalPath.HasMatchedPart(o.Path));
     }
 
     public bool IsReplacement => replacement is not null;
 
-    public static Update Compile(BsonDocument update)
+    /// <param name="arrayFilters">The statement's <c>arrayFilters</c>: each must be used by a <c>$[identifier]</c> path.</param>
+    public static Update Compile(BsonDocument update, BsonArray? arrayFilters = null)
     {
         if (update.ElementCount == 0)
         {
             throw new ReplicaException(ErrorCode.FailedToParse, "update document is empty");
         }
 
-        if (update.GetElement(0).Name.StartsWith('$'))
-        {
+        var filters = ArrayFilters.Compile(arrayFilters);
+        var compiled = update.GetElement(0).Name.StartsWith('$')
             // MongoDB applies operators in path order, which is also the order new fields are created in.
-            var ordered = UpdateParser.Parse(update).OrderBy(o => o.Path, PathOrder).ToList();
-            return new Update(null, ordered);
-        }
-
-        if (update.Names.FirstOrDefault(n => n.StartsWith('$')) is { } op)
+            ? new Update(null, UpdateParser.Parse(update, filters).OrderBy(o => o.Path, PathOverlap.PartOrder).ToList(), filters)
+            : new Update(Replacement(update), [], filters);
+        var used = compiled.operations.SelectMany(o => PositionalPath.Identifiers(o.Path)).ToHashSet();
+        if (filters.Identifiers.FirstOrDefault(id => !used.Contains(id)) is { } unused)
         {
-            throw new ReplicaException(ErrorCode.FailedToParse, $"replacement document mixes plain fields and the operator {op}");
+            throw new ReplicaException(ErrorCode.FailedToParse, $"The array filter for identifier '{unused}' was not used in the update {update}");
         }
 
-        DocumentRules.ValidateForStorage(update);
-        return new Update(update.DeepClone().AsBsonDocument, []);
+        return compiled;
     }
 
-    public BsonDocument Apply(BsonDocument original, DateTime now)
+    /// <param name="query">The filter that selected <paramref name="original"/>: where a positional <c>$</c> takes its array position.</param>
+    public BsonDocument Apply(BsonDocument original, DateTime now, Filter? query = null)
     {
         if (replacement is not null)
         {
             return Replace(original.GetValue("_id", null), replacement);
         }
 
-        return ApplyOperations(original, new UpdateContext(now, IsInsert: false));
+        return ApplyOperations(original, new UpdateContext(now, IsInsert: false), query);
     }
 
     /// <summary>
@@ -76,13 +77,25 @@ public sealed class Update
             DocumentWriter.Write(seed, path, value.DeepClone());
         }
 
-        return IdFirst(ApplyOperations(seed, new UpdateContext(now, IsInsert: true)));
+        // No stored document matched, so a positional $ has no position to take and is refused, as mongod refuses it.
+        return IdFirst(ApplyOperations(seed, new UpdateContext(now, IsInsert: true), query: null));
     }
 
-    private BsonDocument ApplyOperations(BsonDocument original, UpdateContext context)
+    private static BsonDocument Replacement(BsonDocument update)
+    {
+        if (update.Names.FirstOrDefault(n => n.StartsWith('$')) is { } op)
+        {
+            throw new ReplicaException(ErrorCode.FailedToParse, $"replacement document mixes plain fields and the operator {op}");
+        }
+
+        DocumentRules.ValidateForStorage(update);
+        return update.DeepClone().AsBsonDocument;
+    }
+
+    private BsonDocument ApplyOperations(BsonDocument original, UpdateContext context, Filter? query)
     {
         var result = original.DeepClone().AsBsonDocument;
-        foreach (var operation in operations)
+        foreach (var operation in isPositional ? Resolved(original, query) : operations)
         {
             operation.Apply(result, context);
         }
@@ -93,6 +106,25 @@ public sealed class Update
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The operations with their positional paths made concrete for this document, each once per path it stands for,
+    /// in path order; two that reach the same place (<c>a.$[i]</c> and <c>a.$[j]</c> on one element) are refused.
+    /// </summary>
+    private List<UpdateOperation> Resolved(BsonDocument original, Filter? query)
+    {
+        var matched = readsMatchedPosition ? query?.PositionalIndex(original) : null;
+        var resolved = operations
+            .SelectMany(o => PositionalPath.Expand(o.Path, original, matched, arrayFilters).Select(path => o with { Path = path }))
+            .OrderBy(o => o.Path, PathOverlap.PartOrder)
+            .ToList();
+        if (PathOverlap.FindAny(resolved.SelectMany(o => o.Paths)) is var (at, _))
+        {
+            throw new ReplicaException(ErrorCode.ConflictingUpdateOperators, $"Update created a conflict at '{at}'");
+        }
+
+        return resolved;
     }
 
     private static BsonDocument Replace(BsonValue? id, BsonDocument replacement)

@@ -132,8 +132,8 @@ internal sealed record AddToSetOperation(string Path, IReadOnlyList<BsonValue> E
     }
 }
 
-/// <summary><c>$pull</c>: removes every element the condition accepts; a missing field is left missing.</summary>
-internal sealed record PullOperation(string Path, Func<BsonValue, bool> Removes) : UpdateOperation("$pull", Path)
+/// <summary><c>$pull</c> and <c>$pullAll</c>: remove every element the condition accepts; a missing field is left missing.</summary>
+internal sealed record PullOperation(string Operator, string Path, Func<BsonValue, bool> Removes) : UpdateOperation(Operator, Path)
 {
     public override void Apply(BsonDocument target, UpdateContext context)
     {
@@ -143,6 +143,24 @@ internal sealed record PullOperation(string Path, Func<BsonValue, bool> Removes)
                 return;
             case BsonArray array:
                 DocumentWriter.Write(target, Path, new BsonArray(array.Where(e => !Removes(e))));
+                return;
+            case var current:
+                throw Mismatch(current, "an array");
+        }
+    }
+}
+
+/// <summary><c>$pop</c>: removes the first or the last element; a missing field or an empty array is left as it is.</summary>
+internal sealed record PopOperation(string Path, bool First) : UpdateOperation("$pop", Path)
+{
+    public override void Apply(BsonDocument target, UpdateContext context)
+    {
+        switch (DocumentWriter.Read(target, Path))
+        {
+            case null or BsonArray { Count: 0 }:
+                return;
+            case BsonArray array:
+                DocumentWriter.Write(target, Path, new BsonArray(First ? array.Skip(1) : array.Take(array.Count - 1)));
                 return;
             case var current:
                 throw Mismatch(current, "an array");

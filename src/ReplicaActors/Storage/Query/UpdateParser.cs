@@ -8,7 +8,7 @@ internal static class UpdateParser
 {
     private static readonly HashSet<string> PushModifiers = ["$each", "$position", "$slice", "$sort"];
 
-    public static IReadOnlyList<UpdateOperation> Parse(BsonDocument update)
+    public static IReadOnlyList<UpdateOperation> Parse(BsonDocument update, ArrayFilters filters)
     {
         var operations = new List<UpdateOperation>();
         foreach (var group in update)
@@ -23,7 +23,12 @@ internal static class UpdateParser
 
             foreach (var field in fields)
             {
-                ValidatePath(group.Name, field.Name);
+                if (group.Name == "$rename" && PositionalPath.IsPositional(field.Name))
+                {
+                    throw new ReplicaException(ErrorCode.BadValue, $"The source field for $rename may not be dynamic: {field.Name}");
+                }
+
+                PositionalPath.Validate(group.Name, field.Name, filters);
                 operations.Add(Parse(group.Name, field.Name, field.Value));
             }
         }
@@ -46,19 +51,13 @@ internal static class UpdateParser
         "$currentDate" => new CurrentDateOperation(path, IsTimestampRequest(path, argument)),
         "$push" => Push(path, argument),
         "$addToSet" => new AddToSetOperation(path, EachOf(op, path, argument)),
-        "$pull" => new PullOperation(path, PullCondition(argument)),
+        "$pull" => new PullOperation(op, path, PullCondition(argument)),
+        "$pullAll" => new PullOperation(op, path, PullAllCondition(path, argument)),
+        "$pop" => new PopOperation(path, PopsFirst(argument)),
         "$rename" => Rename(path, argument),
         _ when op.StartsWith('$') => throw new ReplicaException(ErrorCode.FailedToParse, $"unknown update operator: {op}"),
         _ => throw new ReplicaException(ErrorCode.FailedToParse, $"update mixes operators and plain fields: '{op}' is not an operator"),
     };
-
-    private static void ValidatePath(string op, string path)
-    {
-        if (FieldPath.Split(path).FirstOrDefault(p => p.StartsWith('$')) is { } part)
-        {
-            throw new ReplicaException(ErrorCode.BadValue, $"{op} path '{path}' has a $-prefixed part '{part}' (positional updates are not supported)");
-        }
-    }
 
     private static BsonValue Storable(string op, string path, BsonValue value)
     {
@@ -143,6 +142,16 @@ internal static class UpdateParser
         _ => e => BsonOrder.Equal(e, argument),
     };
 
+    /// <summary><c>$pullAll</c> removes the elements equal to any of the listed values.</summary>
+    private static Func<BsonValue, bool> PullAllCondition(string path, BsonValue argument) => argument is BsonArray values
+        ? e => values.Any(v => BsonOrder.Equal(e, v))
+        : throw new ReplicaException(ErrorCode.BadValue, $"$pullAll for '{path}' needs an array argument, not a {argument.BsonType}");
+
+    /// <summary><c>$pop: -1</c> removes the first element, <c>1</c> the last; nothing else is accepted.</summary>
+    private static bool PopsFirst(BsonValue argument) => argument.IsNumeric && BsonNumbers.ToDouble(argument) is var d && d is 1 or -1
+        ? d < 0
+        : throw new ReplicaException(ErrorCode.FailedToParse, $"$pop expects 1 or -1, found: {argument}");
+
     private static RenameOperation Rename(string path, BsonValue argument)
     {
         if (argument is not BsonString { Value: var to })
@@ -150,7 +159,12 @@ internal static class UpdateParser
             throw new ReplicaException(ErrorCode.BadValue, $"$rename target for '{path}' must be a string, not {argument}");
         }
 
-        ValidatePath("$rename", to);
+        if (PositionalPath.IsPositional(to))
+        {
+            throw new ReplicaException(ErrorCode.BadValue, $"The destination field for $rename may not be dynamic: {to}");
+        }
+
+        PositionalPath.Validate("$rename", to, ArrayFilters.None);
         return new RenameOperation(path, to);
     }
 }
