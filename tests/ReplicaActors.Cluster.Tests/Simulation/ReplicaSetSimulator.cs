@@ -14,8 +14,8 @@ namespace ReplicaActors.Cluster.Tests.Simulation;
 /// election to a caught-up secondary); members of equal or different priorities (so priority takeovers run); partitions (one member cut off, a minority/majority split, a bridge member that sees
 /// both sides, one-way cuts, slow links whose messages outlast an election round); crashes and restarts from the persisted journal, between steps or part way through one
 /// (losing the journal write not yet on disk and everything after it); pauses; clock skew between members.
-/// A client writes through whichever member is primary and reads from any member at local, majority and linearizable
-/// read concern. The invariants are checked after every step and every answer; after the faults heal, the set must
+/// A client writes through whichever member is primary, at w:1 and w:majority, retries writes (the same write id, to
+/// whichever member is primary then), and reads from any member at local, majority and linearizable read concern. The invariants are checked after every step and every answer; after the faults heal, the set must
 /// settle on one primary with every other member SECONDARY and equal oplogs.
 /// </summary>
 public sealed class ReplicaSetSimulator
@@ -23,9 +23,10 @@ public sealed class ReplicaSetSimulator
     private static readonly DateTimeOffset Epoch = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>A member's settings as reference.conf has them (recovery backoff, sync-source limits).</summary>
-    private static readonly MemberSettings Defaults =
-        MemberSettings.From(ConfigurationFactory.ParseString("replica-actors.member.replSet = sim").WithFallback(ReferenceConfig.Value));
+    /// <summary>A member's settings as reference.conf has them (recovery backoff, sync-source limits), with small fetch batches and waits.</summary>
+    private static readonly MemberSettings Settings =
+        MemberSettings.From(ConfigurationFactory.ParseString("replica-actors.member.replSet = sim").WithFallback(ReferenceConfig.Value))
+            with { FetchBatchEntries = 50, FetchAwaitData = TimeSpan.FromMilliseconds(500) };
 
     /// <summary>Far above what a run takes (about 20,000 steps per simulated member-minute): more means messages breed messages.</summary>
     private const long MaxCoreSteps = 500_000;
@@ -56,6 +57,10 @@ public sealed class ReplicaSetSimulator
     private TimeSpan _now;
     private long _sequence;
     private int _writes;
+    // Every write id issued, in order, and whether it asked for w:majority (a retry keeps its first write concern).
+    private readonly List<BsonValue> _issued = [];
+    private readonly Dictionary<BsonValue, bool> _majority = new();
+    private int _w1Acknowledged;
     private long _stepDowns;
     private double _loss;
     private double _duplication;
@@ -74,6 +79,9 @@ public sealed class ReplicaSetSimulator
         public TimeSpan DownUntil { get; set; }
         public TimeSpan PausedUntil { get; set; }
         public OpTime LastCommitPoint { get; set; } = OpTime.Null;
+
+        /// <summary>The write ids in its oplog: a write must never be applied twice, however often it is retried.</summary>
+        public HashSet<BsonValue> WriteIds { get; set; } = [];
 
         /// <summary>Set when the member is to die in the middle of its next step that writes to its journal, down for this long.</summary>
         public TimeSpan? CrashDuringStep { get; set; }
@@ -106,6 +114,9 @@ public sealed class ReplicaSetSimulator
     public long StepsTaken => _members.Sum(m => m.Steps);
 
     public int AcknowledgedWrites => _acknowledged.Count;
+
+    /// <summary>Writes acknowledged at w:1 (which a rollback may undo).</summary>
+    public int W1Acknowledged => _w1Acknowledged;
 
     /// <summary>Reads answered without error, each checked against the history.</summary>
     public int ReadsAnswered => _readsAnswered;
@@ -264,8 +275,8 @@ public sealed class ReplicaSetSimulator
 
     private void Start(SimMember member)
     {
-        member.Core = new MemberCore(_config, member.Id, _random.Next(), Defaults.Recovery, Defaults.SyncSource, fetchBatchEntries: 50,
-            awaitData: TimeSpan.FromMilliseconds(500), Defaults.PriorityTakeoverFreshness, member.Journal, MemberNow(member));
+        member.Core = new MemberCore(_config, member.Id, _random.Next(), Settings, member.Journal, MemberNow(member));
+        member.WriteIds = member.Core.Log.Where(e => e.WriteId is not null).Select(e => e.WriteId!).ToHashSet();
         member.LastCommitPoint = OpTime.Null;
     }
 
@@ -277,9 +288,18 @@ public sealed class ReplicaSetSimulator
     {
         var target = _members[_random.Next(_members.Length)];
         if (target.Core is not { State: MemberState.Primary }) return;
+        // A quarter of the writes retry a recent one (lost answer, refusal, timeout): it must not be applied twice.
+        if (_issued.Count > 0 && _random.Next(4) == 0)
+        {
+            var retried = _issued[_issued.Count - 1 - _random.Next(Math.Min(_issued.Count, 50))];
+            RunStep(target, new ClientWrite(retried, _majority[retried]));
+            return;
+        }
         var writeId = new BsonString($"w{++_writes}");
         _writeInvokedAt[writeId] = _now;
-        RunStep(target, new ClientWrite(writeId));
+        _issued.Add(writeId);
+        _majority[writeId] = _random.Next(3) > 0;
+        RunStep(target, new ClientWrite(writeId, _majority[writeId]));
     }
 
     private void ClientRead()
@@ -346,11 +366,18 @@ public sealed class ReplicaSetSimulator
         {
             case Persist { Event: var e }:
                 member.Journal.Add(e);
+                if (e is OplogAppended appended)
+                    foreach (var id in appended.Entries.Where(entry => entry.WriteId is not null).Select(entry => entry.WriteId!))
+                        if (!member.WriteIds.Add(id))
+                            throw new InvariantBroken($"member {member.Id} applied the write {id} twice");
                 break;
             case Send send:
                 if (_cut.Contains((member.Id, send.To)) || _random.NextDouble() < _loss) break;
                 Enqueue(member.Id, send);
                 if (_random.NextDouble() < _duplication) Enqueue(member.Id, send);
+                break;
+            case WriteAnswered { Error: null } answered when !_majority[answered.WriteId]:
+                _w1Acknowledged++;
                 break;
             case WriteAnswered { Error: null } answered:
                 _acknowledged[answered.WriteId] = answered.At;
@@ -359,8 +386,14 @@ public sealed class ReplicaSetSimulator
                 break;
             case RolledBackEntries rolledBack:
                 foreach (var entry in rolledBack.Undone)
-                    if (entry.WriteId is { } id && _acknowledged.ContainsKey(id))
+                {
+                    if (entry.WriteId is not { } id) continue;
+                    // A write whose first attempt never replicated and whose retry a newer primary applied is in the history
+                    // once, at the retry's entry: only the entry the acknowledgement named must never be undone.
+                    if (_acknowledged.TryGetValue(id, out var acknowledgedAt) && acknowledgedAt == entry.OpTime)
                         throw new InvariantBroken($"member {member.Id} rolled back the acknowledged w:majority write {id} at {entry.OpTime}");
+                    member.WriteIds.Remove(id);
+                }
                 Note($"{member.Id} rolled back {rolledBack.Undone.Count} entries to {rolledBack.CommonPoint}");
                 break;
             case ReadAnswered read:
@@ -453,6 +486,8 @@ public sealed class ReplicaSetSimulator
         var kept = primaries[0].Core!.Log.Where(e => e.WriteId is not null).Select(e => e.WriteId!).ToHashSet();
         if (_committedReads.FirstOrDefault(id => !kept.Contains(id)) is { } lost)
             return $"the write {lost}, returned by a majority or linearizable read, is not in the oplog the set converged on";
+        if (_acknowledged.Keys.FirstOrDefault(id => !kept.Contains(id)) is { } dropped)
+            return $"the acknowledged w:majority write {dropped} is not in the oplog the set converged on";
         if (running.FirstOrDefault(m => !m.Core!.Log.Select(e => e.OpTime).SequenceEqual(reference)) is { } behind)
             return Failed($"member {behind.Id}'s oplog (newest {behind.Core!.LastOpTime}) differs from the primary's (newest {reference[^1]})");
         return null;

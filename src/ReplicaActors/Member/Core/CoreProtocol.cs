@@ -19,8 +19,11 @@ public sealed record Tick : CoreInput
 /// <summary>A message from member <paramref name="From"/>.</summary>
 public sealed record Received(int From, IReplicaMessage Message) : CoreInput;
 
-/// <summary>A client write: a primary appends one entry carrying <paramref name="WriteId"/>; any other member refuses it.</summary>
-public sealed record ClientWrite(BsonValue WriteId) : CoreInput;
+/// <summary>
+/// A client write (or a retry of one: the same <paramref name="WriteId"/>): a primary appends one entry carrying the id,
+/// unless its oplog already holds it; any other member refuses it. Answered at once (w:1), or once majority-committed.
+/// </summary>
+public sealed record ClientWrite(BsonValue WriteId, bool Majority = true) : CoreInput;
 
 /// <summary>replSetStepDown, asked of this member; answered with a <see cref="StepDownAnswered"/>.</summary>
 public sealed record ClientStepDown(StepDownRequest Request) : CoreInput;
@@ -49,7 +52,10 @@ public sealed record Persist(IMemberEvent Event) : CoreEffect;
 
 public sealed record Send(int To, IReplicaMessage Message) : CoreEffect;
 
-/// <summary>A client write is majority-committed (or was refused, with <paramref name="Error"/>).</summary>
+/// <summary>
+/// A client write is acknowledged at its write concern (or was refused, with <paramref name="Error"/>); <paramref name="At"/>
+/// is the entry that holds it (for a retry, the entry its first successful attempt made).
+/// </summary>
 public sealed record WriteAnswered(BsonValue WriteId, OpTime At, string? Error) : CoreEffect;
 
 /// <summary>

@@ -19,16 +19,16 @@ public sealed class MemberCore
 {
     private readonly ReplicaSetConfig _config;
     private readonly int _selfId;
-    private readonly int _fetchBatchEntries;
+    private readonly MemberSettings _settings;
     // The actor's in-memory window, unbounded here: the core holds its whole oplog in it, and serves fetches from it as the actor does.
     private readonly OplogWindow _log = new(long.MaxValue);
     private readonly PeerTable _peers = new();
     private readonly MemberPositions _positions = new();
     private readonly ParkedFetches<int> _parkedFetches = new();
-    private readonly Dictionary<BsonValue, OpTime> _awaitingCommit = new();
+    // Majority writes until the commit point reaches WaitFor; Entry is the entry that holds the write.
+    private readonly Dictionary<BsonValue, (OpTime WaitFor, OpTime Entry)> _awaitingCommit = new();
     private readonly List<(long ReadId, OpTime Barrier)> _awaitingBarrier = [];
     private readonly List<CoreEffect> _effects = [];
-    private readonly TimeSpan _awaitData;
     private readonly DateTimeOffset _startedAt;
 
     private MemberDurableState _durable;
@@ -39,17 +39,18 @@ public sealed class MemberCore
     private readonly Elections _elections;
     private readonly Tailing _tailing;
     private readonly CatchUp _catchUp = new();
+    private readonly RecentWrites _recentWrites;
 
+    /// <param name="settings">The member's settings, as the actor has them (recovery, sync sources, fetches, retryable writes).</param>
     /// <param name="recovered">The journal's events, oldest first (empty for a new member).</param>
-    public MemberCore(ReplicaSetConfig config, int selfId, int seed, RecoverySettings recovery, SyncSourceLimits syncSourceLimits, int fetchBatchEntries, TimeSpan awaitData,
-        TimeSpan priorityTakeoverFreshness, IEnumerable<IMemberEvent> recovered, DateTimeOffset now)
+    public MemberCore(ReplicaSetConfig config, int selfId, int seed, MemberSettings settings, IEnumerable<IMemberEvent> recovered, DateTimeOffset now)
     {
         _config = config;
         _selfId = selfId;
-        _elections = new Elections(new Random(seed), priorityTakeoverFreshness);
-        _tailing = new Tailing(recovery.Backoff, syncSourceLimits, awaitData, recovery.RollbackProbeTimeout);
-        _fetchBatchEntries = fetchBatchEntries;
-        _awaitData = awaitData;
+        _settings = settings;
+        _elections = new Elections(new Random(seed), settings.PriorityTakeoverFreshness);
+        _tailing = new Tailing(settings.Recovery.Backoff, settings.SyncSource, settings.FetchAwaitData, settings.Recovery.RollbackProbeTimeout);
+        _recentWrites = new RecentWrites(settings.RecentWriteIds);
         _startedAt = now;
         _durable = MemberDurableState.Empty with { Config = config };
         foreach (var e in recovered) Fold(e);
@@ -82,7 +83,7 @@ public sealed class MemberCore
                 OnMessage(from, message, now);
                 break;
             case ClientWrite write:
-                OnClientWrite(write.WriteId, now);
+                OnClientWrite(write, now);
                 break;
             case ClientRead read:
                 OnClientRead(read, now);
@@ -135,7 +136,7 @@ public sealed class MemberCore
                 break;
             case FetchOplog fetch:
                 if (fetch.Term > Term) UpdateTerm(fetch.Term, now, $"member {from} fetches in a newer term");
-                if (!AnswerFetch(from, fetch, answerEmpty: false)) _parkedFetches.Park(fetch, from, now + _awaitData);
+                if (!AnswerFetch(from, fetch, answerEmpty: false)) _parkedFetches.Park(fetch, from, now + _settings.FetchAwaitData);
                 break;
             case OplogBatch batch:
                 OnOplogBatch(from, batch, now);
@@ -247,7 +248,7 @@ public sealed class MemberCore
     {
         _catchUp.End();
         _peers.SetPrimary(null);
-        foreach (var (writeId, at) in _awaitingCommit) Emit(new WriteAnswered(writeId, at, $"the primary stepped down: {reason}"));
+        foreach (var (writeId, (_, entry)) in _awaitingCommit) Emit(new WriteAnswered(writeId, entry, $"the primary stepped down: {reason}"));
         _awaitingCommit.Clear();
         foreach (var (readId, barrier) in _awaitingBarrier) Emit(new ReadAnswered(readId, [], barrier, $"the primary stepped down: {reason}"));
         _awaitingBarrier.Clear();
@@ -262,15 +263,27 @@ public sealed class MemberCore
 
     // ---- The primary's writes and commit point ---------------------------------------------------
 
-    private void OnClientWrite(BsonValue writeId, DateTimeOffset now)
+    /// <summary>
+    /// A client write, or its retry: a write id this member's oplog already holds (written here, or by a former primary
+    /// whose entries it has) is never applied again, and, as in the member actor, is answered once its write concern is
+    /// met at this member's newest entry, which follows the original's on this history.
+    /// </summary>
+    private void OnClientWrite(ClientWrite write, DateTimeOffset now)
     {
         if (WritableRefusal() is { } refusal)
         {
-            Emit(new WriteAnswered(writeId, OpTime.Null, refusal));
+            Emit(new WriteAnswered(write.WriteId, OpTime.Null, refusal));
             return;
         }
-        var at = AppendOwn(now, new BsonDocument("w", writeId), writeId);
-        _awaitingCommit[writeId] = at;
+        OpTime waitFor, entry;
+        if (_recentWrites.TryGet(write.WriteId, out var done)) (waitFor, entry) = (_durable.LastOpTime, done.At);
+        else waitFor = entry = AppendOwn(now, new BsonDocument("w", write.WriteId), write.WriteId);
+        if (!write.Majority)
+        {
+            Emit(new WriteAnswered(write.WriteId, entry, null));
+            return;
+        }
+        _awaitingCommit[write.WriteId] = (waitFor, entry);
         AnswerCommitted();
     }
 
@@ -343,10 +356,10 @@ public sealed class MemberCore
 
     private void AnswerCommitted()
     {
-        foreach (var (writeId, at) in _awaitingCommit.Where(w => w.Value <= _commitPoint).ToList())
+        foreach (var (writeId, (_, entry)) in _awaitingCommit.Where(w => w.Value.WaitFor <= _commitPoint).ToList())
         {
             _awaitingCommit.Remove(writeId);
-            Emit(new WriteAnswered(writeId, at, null));
+            Emit(new WriteAnswered(writeId, entry, null));
         }
         foreach (var (readId, barrier) in _awaitingBarrier.Where(r => r.Barrier <= _commitPoint).ToList())
         {
@@ -362,7 +375,7 @@ public sealed class MemberCore
     /// <returns>False when there is nothing new yet and the fetch may wait.</returns>
     private bool AnswerFetch(int from, FetchOplog fetch, bool answerEmpty)
     {
-        var entries = _log.Fetch(fetch.After, _fetchBatchEntries);
+        var entries = _log.Fetch(fetch.After, _settings.FetchBatchEntries);
         if (entries is { Count: 0 } && !answerEmpty) return false;
         Emit(new Send(from, new OplogBatch(_selfId, Term, _commitPoint, entries ?? [], entries is null, _log.Oldest, _durable.LastOpTime, fetch.RequestId)));
         return true;
@@ -451,9 +464,11 @@ public sealed class MemberCore
         {
             case OplogAppended appended:
                 _log.Append(appended.Entries, static _ => 0);
+                _recentWrites.Record(appended.Entries);
                 break;
             case RollbackApplied rollback:
                 _log.TruncateAfter(rollback.CommonPoint);
+                _recentWrites.ForgetAfter(rollback.CommonPoint);
                 break;
         }
     }
