@@ -78,8 +78,9 @@ public sealed class DriverFailoverSpec(ITestOutputHelper output) : ReplicaSetSpe
         Assert.Equal("WriteConcernFailed", e.WriteConcernError.CodeName);
         Assert.Equal("majority", e.WriteConcernError.Details["writeConcern"]["w"].AsString);
         Assert.DoesNotContain("RetryableWriteError", e.ErrorLabels);
-        // The write is not undone: the primary, still primary until it notices it lost its majority, has it.
-        var direct = new MongoClient($"mongodb://{primary.Host}/?directConnection=true").GetDatabase("wtimeout").GetCollection<BsonDocument>("items");
+        // The write is not undone: the old primary has it, whether it has noticed the lost majority and stepped down by now or not.
+        var direct = new MongoClient($"mongodb://{primary.Host}/?directConnection=true").GetDatabase("wtimeout").GetCollection<BsonDocument>("items")
+            .WithReadPreference(ReadPreference.PrimaryPreferred);
         Assert.Equal(1, await direct.CountDocumentsAsync(new BsonDocument("_id", 1)));
         Assert.Equal(64, fam.WriteConcernResult.Response["writeConcernError"]["code"].ToInt32());
         Assert.Equal(new BsonDocument("_id", 1), fam.WriteConcernResult.Response["value"]);
