@@ -555,6 +555,26 @@ public sealed class ChangeStreamCursorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_shared_tail_whose_position_the_member_lost_stops_and_the_stream_hears_ChangeStreamHistoryLost_from_its_own_fetch()
+    {
+        var spec = ChangeStreamSpec.Parse("shop", BsonDocument.Parse("{ aggregate: 'items', pipeline: [{ $changeStream: {} }] }"));
+        var tail = new CommittedOplogTail(new MemberChannel(_member, Wait, Wait), TimeSpan.FromMilliseconds(5), 100);
+        tail.Seed(Start);
+        var stream = new ChangeStreamCursor(70, spec, Start, tail, 100, 1 << 20);
+
+        var next = stream.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
+        // The tail's fetch: its head is no longer in the member's oplog.
+        Assert.Equal(Start, _member.ExpectMsg<FetchOplog>().After);
+        _member.Reply(new OplogBatch(0, 1, At(300), [], true, At(200), At(300)));
+        // The stream, left on its own, fetches from its position and hears why.
+        Assert.Equal(Start, _member.ExpectMsg<FetchOplog>().After);
+        _member.Reply(new OplogBatch(0, 1, At(300), [], true, At(200), At(300)));
+
+        var e = await Assert.ThrowsAsync<ReplicaException>(() => next);
+        Assert.Equal(ErrorCode.ChangeStreamHistoryLost, e.Code);
+    }
+
+    [Fact]
     public async Task A_drop_of_the_watched_collection_ends_the_stream_with_an_invalidate()
     {
         var drop = new OplogEntry(At(102), 0, OpType.Command, "shop.$cmd", new BsonDocument("drop", "items"), null);
