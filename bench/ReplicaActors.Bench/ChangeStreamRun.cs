@@ -21,6 +21,7 @@ internal static class ChangeStreamRun
 {
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxAwait = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(3);
 
     public static async Task<BsonDocument> RunAsync(BenchOptions options)
     {
@@ -30,22 +31,27 @@ internal static class ChangeStreamRun
         var without = new List<double>();
         var with = new List<double>();
         var ratios = new List<double>();
+        var idle = new List<double>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var alone = await WithClientCores(() => InsertLoad.MeasureDriverAsync("driver-insert", options with { Rounds = 1 }, collection));
+            var alone = await Measured(collection, () => InsertLoad.MeasureDriverAsync("driver-insert", options with { Rounds = 1 }, collection));
             Console.WriteLine(alone.ToJson());
             BsonDocument watched;
             long events;
+            double idleFetches;
             using (var watchers = await Watchers.OpenAsync(collection, options.Watchers))
             {
-                watched = await WithClientCores(() => InsertLoad.MeasureDriverAsync($"driver-insert-{options.Watchers}-watchers", options with { Rounds = 1 }, collection));
+                (idleFetches, _) = await ServedPerSecondAsync(collection, () => Task.Delay(IdleWindow));
+                watched = await Measured(collection, () => InsertLoad.MeasureDriverAsync($"driver-insert-{options.Watchers}-watchers", options with { Rounds = 1 }, collection));
                 events = watchers.Events;
             }
             watched["watcher_events"] = events;
+            watched["primary_fetches_per_s_idle_watchers"] = Math.Round(idleFetches, 1);
             Console.WriteLine(watched.ToJson());
             without.Add(alone["ops_per_s"].ToDouble());
             with.Add(watched["ops_per_s"].ToDouble());
             ratios.Add(watched["ops_per_s"].ToDouble() / alone["ops_per_s"].ToDouble());
+            idle.Add(watched["primary_fetches_per_s_idle_watchers"].ToDouble());
         }
         ratios.Sort();
         return new BsonDocument
@@ -55,16 +61,43 @@ internal static class ChangeStreamRun
             { "ops_per_s_without", new BsonArray(without.Select(v => Math.Round(v, 1))) },
             { "ops_per_s_with", new BsonArray(with.Select(v => Math.Round(v, 1))) },
             { "throughput_ratio_median", Math.Round(ratios[ratios.Count / 2], 3) },
+            { "primary_fetches_per_s_idle_watchers", new BsonArray(idle) },
         };
     }
 
-    /// <summary>The load's result with the cores this process (writers, and watchers when open) used meanwhile, warmup included.</summary>
-    private static async Task<BsonDocument> WithClientCores(Func<Task<BsonDocument>> measure)
+    /// <summary>
+    /// The load's result with the cores this process (writers, and watchers when open) used meanwhile, and the oplog
+    /// fetches (its secondaries' and every change stream's) and getMores the primary served per second, warmup included.
+    /// </summary>
+    private static async Task<BsonDocument> Measured(IMongoCollection<BsonDocument> collection, Func<Task<BsonDocument>> measure)
     {
         var cpu = new ServerCpu([Environment.ProcessId]);
-        var result = await measure();
+        BsonDocument result = [];
+        var (fetches, getMores) = await ServedPerSecondAsync(collection, async () => result = await measure());
         result["client_cores"] = Math.Round(cpu.Cores(), 2);
+        result["primary_fetches_per_s"] = Math.Round(fetches, 1);
+        result["primary_getmores_per_s"] = Math.Round(getMores, 1);
         return result;
+    }
+
+    /// <summary>
+    /// The oplog fetches (serverStatus <c>metrics.repl.network.oplogGetMoresProcessed</c>) and the getMores
+    /// (<c>opcounters.getmore</c>) the primary served per second while <paramref name="work"/> ran.
+    /// </summary>
+    private static async Task<(double Fetches, double GetMores)> ServedPerSecondAsync(IMongoCollection<BsonDocument> collection, Func<Task> work)
+    {
+        var admin = collection.Database.Client.GetDatabase("admin");
+        async Task<(long, long)> Served()
+        {
+            var status = await admin.RunCommandAsync<BsonDocument>(new BsonDocument("serverStatus", 1));
+            return (status["metrics"]["repl"]["network"]["oplogGetMoresProcessed"]["num"].ToInt64(), status["opcounters"]["getmore"].ToInt64());
+        }
+        var (fetchesBefore, getMoresBefore) = await Served();
+        var started = Stopwatch.GetTimestamp();
+        await work();
+        var (fetches, getMores) = await Served();
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return ((fetches - fetchesBefore) / seconds, (getMores - getMoresBefore) / seconds);
     }
 
     private static async Task<BsonDocument> LatencyAsync(BenchOptions options)

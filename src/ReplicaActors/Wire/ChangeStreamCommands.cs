@@ -6,11 +6,13 @@ namespace ReplicaActors.Wire;
 /// <summary>
 /// Change streams on the wire: <c>aggregate</c> with a first stage <c>$changeStream</c> opens a tailable cursor
 /// (<see cref="ChangeStreamCursor"/>) on this member; <c>getMore</c> waits up to <c>maxAwaitTimeMS</c> for events;
-/// <c>killCursors</c> and the idle sweep close it. Streams live on the member that opened them, as cursors do.
+/// <c>killCursors</c> and the idle sweep close it. Streams live on the member that opened them, as cursors do, and
+/// read its committed oplog through one shared tail (<see cref="CommittedOplogTail"/>).
 /// </summary>
 public sealed class ChangeStreamCommands(MemberChannel member, WireSettings settings)
 {
     private readonly Dictionary<long, ChangeStreamCursor> _streams = new();
+    private readonly CommittedOplogTail _tail = new(member, settings.ChangeStreamCommitPollInterval, settings.ChangeStreamSharedTailEntries);
     private readonly Lock _lock = new();
 
     public async Task<BsonDocument> OpenAsync(WireRequest request, CancellationToken cancellationToken)
@@ -20,8 +22,8 @@ public sealed class ChangeStreamCommands(MemberChannel member, WireSettings sett
                          ?? throw new ReplicaException(ErrorCode.TypeMismatch, "'aggregate' takes 'cursor' as a document");
         var batchSize = BatchSize(cursorSpec, "aggregate");
         var commitPoint = await ReadableCommitPointAsync(request, cancellationToken).ConfigureAwait(false);
-        var stream = new ChangeStreamCursor(NewId(), spec, commitPoint, member,
-            settings.ChangeStreamRememberedDocuments, settings.ChangeStreamCommitPollInterval, settings.MaxBatchBytes);
+        _tail.Seed(commitPoint);
+        var stream = new ChangeStreamCursor(NewId(), spec, commitPoint, _tail, settings.ChangeStreamRememberedDocuments, settings.MaxBatchBytes);
         if (spec.Start is not null) await stream.CheckStartAsync(cancellationToken).ConfigureAwait(false);
         var cursor = await stream.NextAsync("firstBatch", batchSize, TimeSpan.Zero, DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
         if (!stream.Closed)

@@ -4,17 +4,17 @@ using ReplicaActors.Protocol;
 namespace ReplicaActors.Wire;
 
 /// <summary>
-/// One open change stream: it tails the local member's oplog with the member protocol's own <see cref="FetchOplog"/>
-/// (as a secondary tails its sync source) from the newest entry it has passed, and releases only entries at or
-/// below the commit point the answer carries, so a watcher never sees a write that could be rolled back. Entries
-/// past the commit point are fetched again once it moves, never kept, so nothing released depends on them. The
-/// position only moves forward over every entry in order, so no event is skipped or sent twice.
+/// One open change stream: it reads the local member's majority-committed oplog from the newest entry it has passed,
+/// from the listener's shared <see cref="CommittedOplogTail"/> where that holds its position, else (a resume point
+/// older than the tail holds) with its own <see cref="FetchOplog"/> as a secondary tails its sync source, releasing
+/// only entries at or below the commit point the answer carries, so a watcher never sees a write that could be
+/// rolled back. Entries past the commit point are fetched again once it moves, never kept, so nothing released
+/// depends on them. The position only moves forward over every entry in order, so no event is skipped or sent twice.
 /// </summary>
 public sealed class ChangeStreamCursor
 {
-    private readonly MemberChannel _member;
+    private readonly CommittedOplogTail _tail;
     private readonly ChangeEventShaper _shaper;
-    private readonly TimeSpan _commitPollInterval;
     private readonly long _maxBatchBytes;
     private readonly Queue<ChangeEvent> _ready = new();
     private readonly SemaphoreSlim _busy = new(1, 1);
@@ -25,13 +25,12 @@ public sealed class ChangeStreamCursor
     private Task<OplogBatch>? _fetch;
 
     /// <param name="startAfter">The newest oplog entry before the stream (the commit point when the client names no start).</param>
-    public ChangeStreamCursor(long id, ChangeStreamSpec spec, OpTime startAfter, MemberChannel member, int rememberedDocuments, TimeSpan commitPollInterval, long maxBatchBytes)
+    public ChangeStreamCursor(long id, ChangeStreamSpec spec, OpTime startAfter, CommittedOplogTail tail, int rememberedDocuments, long maxBatchBytes)
     {
         Id = id;
         Spec = spec;
-        _member = member;
+        _tail = tail;
         _shaper = new ChangeEventShaper(spec.Scope, spec.FullDocument, rememberedDocuments);
-        _commitPollInterval = commitPollInterval;
         _maxBatchBytes = maxBatchBytes;
         switch (spec.Start)
         {
@@ -72,7 +71,7 @@ public sealed class ChangeStreamCursor
     public async Task CheckStartAsync(CancellationToken cancellationToken)
     {
         if (_invalidated) return;
-        var batch = await _member.FetchOplogAsync(_after, cancellationToken).ConfigureAwait(false);
+        var batch = await _tail.FetchAsync(_after, cancellationToken).ConfigureAwait(false);
         Take(batch);
     }
 
@@ -93,15 +92,24 @@ public sealed class ChangeStreamCursor
             {
                 var remaining = deadline - DateTime.UtcNow;
                 if (remaining <= TimeSpan.Zero) break;
+                if (_fetch is null)
+                {
+                    var read = await _tail.ReadAsync(_after, remaining, cancellationToken).ConfigureAwait(false);
+                    if (!read.Outside)
+                    {
+                        Release(read.Entries);
+                        continue;
+                    }
+                }
                 // A fetch the member parked outlives a short getMore: the next one picks up its answer.
-                _fetch ??= _member.FetchOplogAsync(_after, CancellationToken.None);
+                _fetch ??= _tail.FetchAsync(_after, CancellationToken.None);
                 if (await Task.WhenAny(_fetch, Task.Delay(remaining, cancellationToken)).ConfigureAwait(false) != _fetch) break;
                 var fetch = _fetch;
                 _fetch = null;
                 if (!Take(await fetch.ConfigureAwait(false)))
                 {
                     // The member does not announce commit-point progress to the wire layer: look again shortly.
-                    var pause = remaining < _commitPollInterval ? remaining : _commitPollInterval;
+                    var pause = remaining < _tail.CommitPollInterval ? remaining : _tail.CommitPollInterval;
                     await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -149,10 +157,15 @@ public sealed class ChangeStreamCursor
             }
             throw Lost(batch);
         }
+        return Release(batch.Entries.TakeWhile(entry => entry.OpTime <= batch.CommitPoint).ToList()) || batch.Entries.Count == 0;
+    }
+
+    /// <summary>Passes majority-committed entries, the next after the stream's position and in order, through the stream. False when there were none.</summary>
+    private bool Release(IReadOnlyList<OplogEntry> committed)
+    {
         var released = false;
-        foreach (var entry in batch.Entries)
+        foreach (var entry in committed)
         {
-            if (entry.OpTime > batch.CommitPoint) return released;
             _after = entry.OpTime;
             released = true;
             var events = _shaper.Shape(entry);
@@ -171,7 +184,7 @@ public sealed class ChangeStreamCursor
             }
             if (_invalidated) return true;
         }
-        return true;
+        return released;
     }
 
     private ReplicaException Lost(OplogBatch batch)

@@ -18,7 +18,8 @@ public sealed record WireSettings(
     IReadOnlyList<string> Compressors,
     TimeSpan ChangeStreamAwait,
     TimeSpan ChangeStreamCommitPollInterval,
-    int ChangeStreamRememberedDocuments)
+    int ChangeStreamRememberedDocuments,
+    int ChangeStreamSharedTailEntries)
 {
     public static WireSettings From(Akka.Configuration.Config root)
     {
@@ -38,12 +39,14 @@ public sealed record WireSettings(
             wire.GetStringList("compressors").ToList(),
             wire.GetTimeSpan("change-streams.max-await"),
             wire.GetTimeSpan("change-streams.commit-poll-interval"),
-            wire.GetInt("change-streams.remembered-documents"));
+            wire.GetInt("change-streams.remembered-documents"),
+            wire.GetInt("change-streams.shared-tail-entries"));
         if (settings.MaxMessageBytes < MessageHeader.Size || settings.MaxConnections <= 0 || settings.DefaultBatchSize < 0 || settings.MaxBatchBytes <= 0
             || settings.CommandTimeout <= TimeSpan.Zero || settings.HelloTimeout <= TimeSpan.Zero
             || settings.CursorIdleTimeout <= TimeSpan.Zero || settings.CursorSweepInterval <= TimeSpan.Zero || settings.LogicalSessionTimeoutMinutes <= 0 || settings.TopologyPollInterval <= TimeSpan.Zero
             || settings.AfterClusterTimePollInterval <= TimeSpan.Zero || settings.ChangeStreamAwait < TimeSpan.Zero
-            || settings.ChangeStreamCommitPollInterval <= TimeSpan.Zero || settings.ChangeStreamRememberedDocuments < 0)
+            || settings.ChangeStreamCommitPollInterval <= TimeSpan.Zero || settings.ChangeStreamRememberedDocuments < 0
+            || settings.ChangeStreamSharedTailEntries <= 0)
             throw new ConfigurationException("replica-actors.wire: sizes, counts and timeouts must be positive (default-batch-size, "
                                              + "change-streams.max-await and change-streams.remembered-documents may be 0)");
         if (settings.Compressors.FirstOrDefault(name => !Compression.Supports(name)) is { } unknown)

@@ -404,10 +404,13 @@ public sealed class ChangeStreamCursorTests : Akka.TestKit.Xunit2.TestKit
     {
         _member = CreateTestProbe();
         var spec = ChangeStreamSpec.Parse("shop", BsonDocument.Parse("{ aggregate: 'items', pipeline: [{ $changeStream: {} }] }"));
-        _cursor = new ChangeStreamCursor(42, spec, Start, new MemberChannel(_member, Wait, Wait), 100, TimeSpan.FromMilliseconds(5), 1 << 20);
+        _cursor = new ChangeStreamCursor(42, spec, Start, Unseeded(), 100, 1 << 20);
     }
 
     private static OpTime At(uint seconds) => new(new Timestamp(seconds, 1), 1);
+
+    /// <summary>A shared tail no stream has started: every stream here fetches from the member on its own.</summary>
+    private CommittedOplogTail Unseeded() => new(new MemberChannel(_member, Wait, Wait), TimeSpan.FromMilliseconds(5), 100);
 
     private static OplogEntry Insert(uint seconds) => new(At(seconds), 0, OpType.Insert, "shop.items", new BsonDocument("_id", (int)seconds), null);
 
@@ -477,7 +480,7 @@ public sealed class ChangeStreamCursorTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_start_time_not_after_the_oldest_entry_held_is_ChangeStreamHistoryLost_and_says_where_the_oplog_begins()
     {
         var spec = ChangeStreamSpec.Parse("shop", BsonDocument.Parse("{ aggregate: 'items', pipeline: [{ $changeStream: { startAtOperationTime: Timestamp(200, 1) } }] }"));
-        var cursor = new ChangeStreamCursor(44, spec, Start, new MemberChannel(_member, Wait, Wait), 100, TimeSpan.FromMilliseconds(5), 1 << 20);
+        var cursor = new ChangeStreamCursor(44, spec, Start, Unseeded(), 100, 1 << 20);
         var next = cursor.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
         _member.ExpectMsg<FetchOplog>();
         _member.Reply(new OplogBatch(0, 1, At(300), [], true, At(200), At(300)));
@@ -496,7 +499,7 @@ public sealed class ChangeStreamCursorTests : Akka.TestKit.Xunit2.TestKit
         var e = await Assert.ThrowsAsync<ReplicaException>(() => lost);
 
         var spec = ChangeStreamSpec.Parse("shop", BsonDocument.Parse("{ aggregate: 'items', pipeline: [{ $changeStream: {} }] }"));
-        var foreign = new ChangeStreamCursor(43, spec, At(250), new MemberChannel(_member, Wait, Wait), 100, TimeSpan.FromMilliseconds(5), 1 << 20);
+        var foreign = new ChangeStreamCursor(43, spec, At(250), Unseeded(), 100, 1 << 20);
         var check = foreign.CheckStartAsync(CancellationToken.None);
         _member.ExpectMsg<FetchOplog>();
         _member.Reply(new OplogBatch(0, 1, At(300), [], true, At(200), At(300)));
@@ -505,6 +508,70 @@ public sealed class ChangeStreamCursorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(ErrorCode.ChangeStreamHistoryLost, e.Code);
         Assert.Contains("no longer in this member's oplog", e.Message);
         Assert.Equal(ErrorCode.ChangeStreamFatalError, fatal.Code);
+    }
+
+    [Fact]
+    public async Task Streams_on_one_listener_share_one_fetch_and_each_gets_every_committed_entry()
+    {
+        var spec = ChangeStreamSpec.Parse("shop", BsonDocument.Parse("{ aggregate: 'items', pipeline: [{ $changeStream: {} }] }"));
+        var tail = new CommittedOplogTail(new MemberChannel(_member, Wait, Wait), TimeSpan.FromMilliseconds(5), 100);
+        tail.Seed(Start);
+        var streams = Enumerable.Range(0, 3).Select(n => new ChangeStreamCursor(50 + n, spec, Start, tail, 100, 1 << 20)).ToList();
+        var batches = streams.Select(s => s.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None)).ToList();
+        Answer(Start, At(102), Insert(101), Insert(102), Insert(103));
+        var first = await Task.WhenAll(batches);
+
+        var next = streams.Select(s => s.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None)).ToList();
+        // The tail asks once more for what was not yet committed, for all three.
+        Answer(At(102), At(103), Insert(103));
+        var second = await Task.WhenAll(next);
+
+        Assert.All(first, batch => Assert.Equal([101, 102], Ids(batch)));
+        Assert.All(second, batch => Assert.Equal([103], Ids(batch)));
+        Assert.All(second, batch => Assert.Equal(new ResumeToken(ResumeTokenKind.After, At(103)).ToBson(), batch["postBatchResumeToken"]));
+    }
+
+    [Fact]
+    public async Task A_stream_older_than_the_shared_tail_reads_on_its_own_until_it_reaches_the_tail()
+    {
+        var spec = ChangeStreamSpec.Parse("shop", BsonDocument.Parse("{ aggregate: 'items', pipeline: [{ $changeStream: {} }] }"));
+        var tail = new CommittedOplogTail(new MemberChannel(_member, Wait, Wait), TimeSpan.FromMilliseconds(5), 100);
+        tail.Seed(At(102));
+        var behind = new ChangeStreamCursor(60, spec, Start, tail, 100, 1 << 20);
+
+        var first = behind.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
+        Answer(Start, At(102), Insert(101), Insert(102));
+        var firstBatch = await first;
+        var second = behind.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
+        // Now at the tail's start: the tail's own fetch serves it.
+        Answer(At(102), At(103), Insert(103));
+        var secondBatch = await second;
+
+        Assert.Equal([101, 102], Ids(firstBatch));
+        Assert.Equal([103], Ids(secondBatch));
+        var third = behind.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
+        Answer(At(103), At(104), Insert(104));
+        Assert.Equal([104], Ids(await third));
+    }
+
+    [Fact]
+    public async Task A_shared_tail_whose_position_the_member_lost_stops_and_the_stream_hears_ChangeStreamHistoryLost_from_its_own_fetch()
+    {
+        var spec = ChangeStreamSpec.Parse("shop", BsonDocument.Parse("{ aggregate: 'items', pipeline: [{ $changeStream: {} }] }"));
+        var tail = new CommittedOplogTail(new MemberChannel(_member, Wait, Wait), TimeSpan.FromMilliseconds(5), 100);
+        tail.Seed(Start);
+        var stream = new ChangeStreamCursor(70, spec, Start, tail, 100, 1 << 20);
+
+        var next = stream.NextAsync("nextBatch", null, Wait, DateTime.UtcNow, CancellationToken.None);
+        // The tail's fetch: its head is no longer in the member's oplog.
+        Assert.Equal(Start, _member.ExpectMsg<FetchOplog>().After);
+        _member.Reply(new OplogBatch(0, 1, At(300), [], true, At(200), At(300)));
+        // The stream, left on its own, fetches from its position and hears why.
+        Assert.Equal(Start, _member.ExpectMsg<FetchOplog>().After);
+        _member.Reply(new OplogBatch(0, 1, At(300), [], true, At(200), At(300)));
+
+        var e = await Assert.ThrowsAsync<ReplicaException>(() => next);
+        Assert.Equal(ErrorCode.ChangeStreamHistoryLost, e.Code);
     }
 
     [Fact]
