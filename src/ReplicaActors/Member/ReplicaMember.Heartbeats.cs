@@ -74,7 +74,8 @@ public sealed partial class ReplicaMember
         if (outcome == ReportOutcome.FromPrimary)
         {
             LearnCommitPoint(report.CommitPoint);
-            if (_state == MemberState.Secondary) ResetElectionTimer();
+            _elections.HeardPrimary(ElectionView(), DateTimeOffset.UtcNow);
+            WakeForElections();
         }
     }
 
