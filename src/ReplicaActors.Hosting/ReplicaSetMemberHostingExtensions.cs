@@ -2,6 +2,7 @@ using Akka.Hosting;
 using ReplicaActors.Server;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 using ReplicaActors.Storage;
 
 namespace ReplicaActors.Hosting;
@@ -19,6 +20,7 @@ public static class ReplicaSetMemberHostingExtensions
     {
         var config = ReplicaActorsConfig.ForMember(options.ToOverrides());
         var settings = MemberSettings.From(config);
+        ExposurePolicy.Enforce(config);
         var journal = config.GetString("akka.persistence.journal.plugin") == "akka.persistence.journal.sql" ? new JournalDatabase(settings.DbPath) : null;
         builder.AddHocon(config, HoconAddMode.Prepend);
         if (journal is not null) builder.AddSetup(journal.Setup);

@@ -6,7 +6,7 @@ namespace ReplicaActors.Node;
 /// <summary>Turns the member's flags, profile and HOCON files into one override config (flags win over files).</summary>
 public static class NodeConfig
 {
-    public static Akka.Configuration.Config Build(string? replSet, int? port, string? dbpath, string? bindIp, bool bindOutgoing, int? metricsPort, TlsFlags tls, bool auth, IEnumerable<FileInfo> files, string? profile)
+    public static Akka.Configuration.Config Build(string? replSet, int? port, string? dbpath, string? bindIp, bool bindOutgoing, int? metricsPort, TlsFlags tls, bool auth, bool noAuth, IEnumerable<FileInfo> files, string? profile)
     {
         var flags = new List<string>();
         if (replSet is { } r) flags.Add($"replica-actors.member.replSet = {ReplicaActorsConfig.Quote(r)}");
@@ -20,6 +20,7 @@ public static class NodeConfig
         if (tls.CaFile is { } c) flags.Add($"replica-actors.tls.ca-file = {ReplicaActorsConfig.Quote(Path.GetFullPath(c))}");
         if (tls.ClusterAuthMode is { } a) flags.Add($"replica-actors.tls.cluster-auth-mode = {ReplicaActorsConfig.Quote(a)}");
         if (auth) flags.Add("replica-actors.security.authorization = enabled");
+        if (noAuth) flags.Add("replica-actors.security.noauth = on");
         flags.Add("akka.loggers = [\"ReplicaActors.Node.JsonStdoutLogger, ReplicaActors.Node\"]");
 
         var config = ConfigurationFactory.ParseString(string.Join("\n", flags));
