@@ -22,7 +22,10 @@ public static class ReplicaSetMemberHostingExtensions
         var settings = MemberSettings.From(config);
         ExposurePolicy.Enforce(config);
         var journal = config.GetString("akka.persistence.journal.plugin") == "akka.persistence.journal.sql" ? new JournalDatabase(settings.DbPath) : null;
+        // Certificate files are read before the system starts, so a bad one stops the host with its name.
+        var tls = RemotingTls.From(config);
         builder.AddHocon(config, HoconAddMode.Prepend);
+        if (tls is not null) builder.AddSetup(tls.Setup());
         if (journal is not null) builder.AddSetup(journal.Setup);
         return builder.WithActors((system, registry) =>
         {

@@ -33,7 +33,7 @@ public static class Program
         };
         root.SetAction(async (parse, _) => await RunMemberAsync(() => NodeConfig.Build(
             parse.GetValue(replSet), parse.GetValue(port), parse.GetValue(dbpath), parse.GetValue(bindIp), parse.GetValue(bindOutgoing), parse.GetValue(metricsPort),
-            new TlsFlags(parse.GetValue(tlsMode), parse.GetValue(tlsKeyFile), parse.GetValue(tlsCaFile), parse.GetValue(clusterAuthMode)), parse.GetValue(auth), parse.GetValue(noAuth),
+            new SecurityFlags(parse.GetValue(tlsMode), parse.GetValue(tlsKeyFile), parse.GetValue(tlsCaFile), parse.GetValue(clusterAuthMode), parse.GetValue(auth), parse.GetValue(noAuth)),
             parse.GetValue(configFiles) ?? [], parse.GetValue(profile))));
         root.Add(LaunchCommand.Create());
         return await root.Parse(args).InvokeAsync();
