@@ -35,14 +35,14 @@ public sealed class GlobalOptions
 
     public Option<string> TlsCertificateKeyFile { get; } = new("--tlsCertificateKeyFile")
     {
-        Description = "PEM file with this client's certificate and key, signed by the set's CA: for members that require TLS (launch --tls writes DBPATH/tls/client.pem)",
+        Description = "PEM file with this client's certificate and key, signed by the set's CA: for member remoting when members require TLS (launch --tls writes DBPATH/tls/client.pem); db watch and metrics do not need it",
         HelpName = "FILE",
         Recursive = true,
     };
 
     public Option<string> TlsCAFile { get; } = new("--tlsCAFile")
     {
-        Description = "PEM file with the set's CA certificate, which the members' certificates must be signed by; db watch then reaches the wire port over TLS (launch --tls writes DBPATH/tls/ca.pem)",
+        Description = "PEM file with the set's CA certificate, which the members' certificates must be signed by; db watch and metrics then reach the wire port over TLS (launch --tls writes DBPATH/tls/ca.pem)",
         HelpName = "FILE",
         Recursive = true,
     };
