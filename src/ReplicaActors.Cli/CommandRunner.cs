@@ -81,7 +81,7 @@ public sealed class CommandRunner(GlobalOptions globals, Func<Akka.Configuration
             T request;
             try
             {
-                settings = globals.Settings(parseResult);
+                settings = globals.Settings(parseResult, remoting: false);
                 request = parse(parseResult);
             }
             catch (ReplicaException e)

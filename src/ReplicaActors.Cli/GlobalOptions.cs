@@ -35,14 +35,14 @@ public sealed class GlobalOptions
 
     public Option<string> TlsCertificateKeyFile { get; } = new("--tlsCertificateKeyFile")
     {
-        Description = "PEM file with this client's certificate and key, signed by the set's CA: for members that require TLS (launch --tls writes DBPATH/tls/client.pem)",
+        Description = "PEM file with this client's certificate and key, signed by the set's CA: for member remoting when members require TLS (launch --tls writes DBPATH/tls/client.pem); db watch and metrics do not need it",
         HelpName = "FILE",
         Recursive = true,
     };
 
     public Option<string> TlsCAFile { get; } = new("--tlsCAFile")
     {
-        Description = "PEM file with the set's CA certificate, which the members' certificates must be signed by; db watch then reaches the wire port over TLS (launch --tls writes DBPATH/tls/ca.pem)",
+        Description = "PEM file with the set's CA certificate, which the members' certificates must be signed by; db watch and metrics then reach the wire port over TLS (launch --tls writes DBPATH/tls/ca.pem)",
         HelpName = "FILE",
         Recursive = true,
     };
@@ -91,7 +91,11 @@ public sealed class GlobalOptions
         root.Add(AuthenticationDatabase);
     }
 
-    public ClientSettings Settings(ParseResult parseResult)
+    /// <param name="remoting">
+    /// Whether the command goes over member remoting, where TLS means a client certificate (--tlsCertificateKeyFile) as
+    /// well as the CA; the wire commands (db watch, metrics) show no certificate and need --tlsCAFile alone.
+    /// </param>
+    public ClientSettings Settings(ParseResult parseResult, bool remoting = true)
     {
         var hosts = parseResult.GetRequiredValue(Hosts).Split(',', StringSplitOptions.TrimEntries);
         if (hosts.Any(h => h.Length == 0))
@@ -105,7 +109,10 @@ public sealed class GlobalOptions
             ServerSelectionTimeout = timeout,
         };
         var caFile = parseResult.GetValue(TlsCAFile);
-        return new ClientSettings(hosts, options, TransportSettings(parseResult.GetValue(TlsCertificateKeyFile), caFile),
+        var keyFile = parseResult.GetValue(TlsCertificateKeyFile);
+        if (!remoting && keyFile is not null && caFile is null)
+            throw new ReplicaException(ErrorCode.BadValue, "TLS to the wire port needs --tlsCAFile (--tlsCertificateKeyFile is the client certificate for member remoting, which this command does not use)");
+        return new ClientSettings(hosts, options, remoting ? TransportSettings(keyFile, caFile) : null,
             caFile is null ? null : Path.GetFullPath(caFile),
             Login(parseResult.GetValue(Username), parseResult.GetValue(Password), parseResult.GetRequiredValue(AuthenticationDatabase)));
     }
@@ -123,13 +130,7 @@ public sealed class GlobalOptions
     {
         if (certificateKeyFile is null && caFile is null) return null;
         if (certificateKeyFile is null || caFile is null)
-            throw new ReplicaException(ErrorCode.BadValue, "TLS needs both --tlsCertificateKeyFile and --tlsCAFile");
-        return Akka.Configuration.ConfigurationFactory.ParseString($$"""
-            replica-actors.tls {
-              mode = requireTLS
-              certificate-key-file = {{ReplicaActorsConfig.Quote(Path.GetFullPath(certificateKeyFile))}}
-              ca-file = {{ReplicaActorsConfig.Quote(Path.GetFullPath(caFile))}}
-            }
-            """);
+            throw new ReplicaException(ErrorCode.BadValue, "TLS to member remoting needs both --tlsCertificateKeyFile and --tlsCAFile (db watch and metrics need --tlsCAFile alone)");
+        return ReplicaActorsConfig.ClientTls(certificateKeyFile, caFile);
     }
 }

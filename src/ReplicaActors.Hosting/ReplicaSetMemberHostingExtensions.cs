@@ -2,6 +2,7 @@ using Akka.Hosting;
 using ReplicaActors.Server;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 using ReplicaActors.Storage;
 
 namespace ReplicaActors.Hosting;
@@ -19,8 +20,12 @@ public static class ReplicaSetMemberHostingExtensions
     {
         var config = ReplicaActorsConfig.ForMember(options.ToOverrides());
         var settings = MemberSettings.From(config);
+        ExposurePolicy.Enforce(config);
         var journal = config.GetString("akka.persistence.journal.plugin") == "akka.persistence.journal.sql" ? new JournalDatabase(settings.DbPath) : null;
+        // Certificate files are read before the system starts, so a bad one stops the host with its name.
+        var tls = RemotingTls.From(config);
         builder.AddHocon(config, HoconAddMode.Prepend);
+        if (tls is not null) builder.AddSetup(tls.Setup());
         if (journal is not null) builder.AddSetup(journal.Setup);
         return builder.WithActors((system, registry) =>
         {

@@ -31,6 +31,24 @@ public sealed class ReplicaSetMemberOptions
     /// <summary>A profile shipped in <c>hocon/</c> beside the application (<c>mongodb</c>, <c>fast</c>), or null for the reference defaults.</summary>
     public string? Profile { get; set; }
 
+    /// <summary>mongod's <c>--tlsMode</c>: disabled, allowTLS, preferTLS or requireTLS; null leaves <c>replica-actors.tls.mode</c>.</summary>
+    public string? TlsMode { get; set; }
+
+    /// <summary>
+    /// PEM file with the member's certificate and key (mongod's <c>--tlsCertificateKeyFile</c>), shown to the other members
+    /// and to wire clients; the registered <see cref="ReplicaActors.Client.IReplicaSetClient"/> shows it to members too.
+    /// </summary>
+    public string? TlsCertificateKeyFile { get; set; }
+
+    /// <summary>PEM file with the set's CA (mongod's <c>--tlsCAFile</c>): members and the registered clients trust only what it signed.</summary>
+    public string? TlsCAFile { get; set; }
+
+    /// <summary>mongod's <c>--auth</c>: wire clients must log in. The registered IMongoClient's user is read from <see cref="ClientLogin.SectionName"/>.</summary>
+    public bool Auth { get; set; }
+
+    /// <summary>Bind an address other than loopback without authentication, which a member otherwise refuses (<c>--noauth</c>).</summary>
+    public bool NoAuth { get; set; }
+
     /// <summary>Extra HOCON over the profile: any <c>replica-actors</c> or <c>akka</c> key.</summary>
     public string? Hocon { get; set; }
 
@@ -44,6 +62,7 @@ public sealed class ReplicaSetMemberOptions
     /// <summary>The HOCON overrides a member starts from, as <c>ReplicaActors.Node</c> builds them from its flags and files.</summary>
     public Akka.Configuration.Config ToOverrides()
     {
+        var security = new SecurityFlags(TlsMode, TlsCertificateKeyFile, TlsCAFile, null, Auth, NoAuth);
         var named = ConfigurationFactory.ParseString($$"""
             replica-actors.member {
               replSet = {{ReplicaActorsConfig.Quote(ReplSetName)}}
@@ -51,6 +70,7 @@ public sealed class ReplicaSetMemberOptions
               port = {{Port}}
               dbpath = {{ReplicaActorsConfig.Quote(DbPath)}}
             }
+            {{string.Join("\n", security.Hocon())}}
             """);
         var config = named.WithFallback(ConfigurationFactory.ParseString(Hocon ?? ""));
         return Profile is null ? config : config.WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(ProfilePath(Profile))));

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Driver;
 using ReplicaActors.Client;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
+using ReplicaActors.Server;
 
 namespace ReplicaActors.Hosting;
 
@@ -32,14 +34,36 @@ public static class ReplicaSetMemberServiceCollectionExtensions
     {
         services.AddAkka(MemberAddressing.SystemName, (builder, _) => builder.WithReplicaSetMember(options));
         services.AddSingleton(sp => MemberEndpoint.Of(sp.GetRequiredService<ActorSystem>()));
-        services.AddSingleton<ICommandTransport>(_ => new AkkaCommandTransport(options.BindIp));
+        services.AddSingleton<ICommandTransport>(sp => new AkkaCommandTransport(options.BindIp, ClientTls(sp.GetRequiredService<ActorSystem>().Settings.Config)));
         services.AddSingleton<IReplicaSetClient>(sp => new ReplicaSetClient(
             [sp.GetRequiredService<MemberEndpoint>().Host],
             sp.GetRequiredService<ICommandTransport>(),
             ReplicaSetClientOptions.FromConfig(sp.GetRequiredService<ActorSystem>().Settings.Config)));
-        services.AddSingleton<IMongoClient>(sp =>
-            new MongoClient($"mongodb://{sp.GetRequiredService<MemberEndpoint>().Host}/?replicaSet={Uri.EscapeDataString(options.ReplSetName)}"));
+        services.AddSingleton<IMongoClient>(sp => new MongoClient(MongoSettings(
+            sp.GetRequiredService<MemberEndpoint>().Host, options.ReplSetName, sp.GetRequiredService<ActorSystem>().Settings.Config,
+            ClientLogin.From(sp.GetService<IConfiguration>()))));
         services.AddHealthChecks().AddCheck<ReplicaSetMemberHealthCheck>(ReplicaSetMemberHealthCheck.Name);
         return services;
+    }
+
+    /// <summary>Members that require TLS on remoting accept the client when it shows the member's own certificate.</summary>
+    private static Akka.Configuration.Config? ClientTls(Akka.Configuration.Config member) => RemotingTls.IsRequired(member)
+        ? ReplicaActorsConfig.ClientTls(member.GetString($"{TlsConfig.Section}.certificate-key-file"), member.GetString($"{TlsConfig.Section}.ca-file"))
+        : null;
+
+    /// <summary>
+    /// The wire client for the member's set: over TLS, trusting the set's CA alone, whenever the member serves TLS, and
+    /// logged in as <paramref name="credential"/> when configuration names a user.
+    /// </summary>
+    public static MongoClientSettings MongoSettings(string host, string replSetName, Akka.Configuration.Config member, MongoCredential? credential)
+    {
+        var settings = MongoClientSettings.FromConnectionString($"mongodb://{host}/?replicaSet={Uri.EscapeDataString(replSetName)}");
+        if (TlsConfig.Mode(member) != TlsMode.Disabled)
+        {
+            settings.UseTls = true;
+            settings.SslSettings = new SslSettings { ServerCertificateValidationCallback = WireTls.TrustedBy(TlsConfig.Authorities(member)) };
+        }
+        if (credential is not null) settings.Credential = credential;
+        return settings;
     }
 }

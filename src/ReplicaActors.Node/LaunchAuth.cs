@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -23,12 +22,12 @@ public static class LaunchAuth
     public static async Task<string> EnsureRootAsync(IReadOnlyList<string> hosts, string setName, string caFile, string passwordFile)
     {
         var known = File.Exists(passwordFile);
-        var password = known ? (await File.ReadAllTextAsync(passwordFile)).Trim() : NewPassword();
+        var password = known ? (await File.ReadAllTextAsync(passwordFile)).Trim() : WireLogins.NewPassword();
         if (!known) SetCertificates.WritePrivate(passwordFile, password + "\n");
         var authorities = TlsConfig.LoadAuthorities(caFile, "the set's CA file");
         try
         {
-            using var anonymous = Client(ConnectionString(hosts, setName, caFile, credentials: null), authorities);
+            using var anonymous = Client(WireLogins.ConnectionString(hosts, setName, caFile, credentials: null), authorities);
             await anonymous.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument
             {
                 { "createUser", RootUser }, { "pwd", password }, { "roles", new BsonArray { "root" } },
@@ -49,7 +48,7 @@ public static class LaunchAuth
             if (!known) File.Delete(passwordFile);
             throw new ReplicaException(ErrorCode.HostUnreachable, $"could not create the first user, {RootUser}: {e.Message}");
         }
-        var printed = ConnectionString(hosts, setName, caFile, (RootUser, password));
+        var printed = WireLogins.ConnectionString(hosts, setName, caFile, (RootUser, password));
         try
         {
             using var root = Client(printed, authorities);
@@ -63,16 +62,6 @@ public static class LaunchAuth
         return printed;
     }
 
-    /// <summary>
-    /// A connection string for the set's wire ports with TLS and the set's CA, as mongosh and the drivers read it
-    /// (user and password URL-escaped; MongoDB.Driver for .NET ignores tlsCAFile and takes the CA in code).
-    /// </summary>
-    public static string ConnectionString(IEnumerable<string> hosts, string setName, string caFile, (string User, string Password)? credentials)
-    {
-        var login = credentials is var (user, password) ? $"{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password)}@" : "";
-        return $"mongodb://{login}{string.Join(",", hosts)}/?replicaSet={Uri.EscapeDataString(setName)}&tls=true&tlsCAFile={Uri.EscapeDataString(caFile).Replace("%2F", "/")}";
-    }
-
     /// <summary>A MongoDB.Driver client for <paramref name="connectionString"/> that trusts members whose certificates the set's CA signed.</summary>
     private static MongoClient Client(string connectionString, X509Certificate2Collection authorities)
     {
@@ -81,7 +70,4 @@ public static class LaunchAuth
         settings.ServerSelectionTimeout = TimeSpan.FromSeconds(30);
         return new MongoClient(settings);
     }
-
-    /// <summary>144 random bits in URL-safe base64: printable ASCII, as SASLprep here takes, and nothing to escape.</summary>
-    private static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
 }

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using MongoDB.Bson;
 using ReplicaActors.Client;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 
 namespace ReplicaActors.Node;
 
@@ -144,7 +145,7 @@ public static class LaunchCommand
             var hostList = Enumerable.Range(0, options.Total).Select(options.Host).ToList();
             var hosts = string.Join(",", hostList);
             var connectionString = options.Auth ? await LaunchAuth.EnsureRootAsync(hostList, options.ReplSet, options.CaFile, options.PasswordFile)
-                : options.Tls ? LaunchAuth.ConnectionString(hostList, options.ReplSet, options.CaFile, credentials: null)
+                : options.Tls ? WireLogins.ConnectionString(hostList, options.ReplSet, options.CaFile, credentials: null)
                 : $"mongodb://{hosts}/?replicaSet={options.ReplSet}";
             Console.WriteLine($"connect with any MongoDB driver or mongosh:  mongosh \"{connectionString}\"");
             if (options.Secure)

@@ -6,7 +6,7 @@ namespace ReplicaActors.Node;
 /// <summary>Turns the member's flags, profile and HOCON files into one override config (flags win over files).</summary>
 public static class NodeConfig
 {
-    public static Akka.Configuration.Config Build(string? replSet, int? port, string? dbpath, string? bindIp, bool bindOutgoing, int? metricsPort, TlsFlags tls, bool auth, IEnumerable<FileInfo> files, string? profile)
+    public static Akka.Configuration.Config Build(string? replSet, int? port, string? dbpath, string? bindIp, bool bindOutgoing, int? metricsPort, SecurityFlags security, IEnumerable<FileInfo> files, string? profile)
     {
         var flags = new List<string>();
         if (replSet is { } r) flags.Add($"replica-actors.member.replSet = {ReplicaActorsConfig.Quote(r)}");
@@ -15,11 +15,7 @@ public static class NodeConfig
         if (bindIp is { } b) flags.Add($"replica-actors.member.bind-ip = {ReplicaActorsConfig.Quote(b)}");
         if (bindOutgoing) flags.Add("replica-actors.remoting.bind-outgoing = on");
         if (metricsPort is { } mp) flags.Add($"replica-actors.metrics.port = {mp}");
-        if (tls.Mode is { } m) flags.Add($"replica-actors.tls.mode = {ReplicaActorsConfig.Quote(m)}");
-        if (tls.CertificateKeyFile is { } k) flags.Add($"replica-actors.tls.certificate-key-file = {ReplicaActorsConfig.Quote(Path.GetFullPath(k))}");
-        if (tls.CaFile is { } c) flags.Add($"replica-actors.tls.ca-file = {ReplicaActorsConfig.Quote(Path.GetFullPath(c))}");
-        if (tls.ClusterAuthMode is { } a) flags.Add($"replica-actors.tls.cluster-auth-mode = {ReplicaActorsConfig.Quote(a)}");
-        if (auth) flags.Add("replica-actors.security.authorization = enabled");
+        flags.AddRange(security.Hocon());
         flags.Add("akka.loggers = [\"ReplicaActors.Node.JsonStdoutLogger, ReplicaActors.Node\"]");
 
         var config = ConfigurationFactory.ParseString(string.Join("\n", flags));
@@ -57,6 +53,3 @@ public static class NodeConfig
         }
     }
 }
-
-/// <summary>mongod's TLS flags, as given (null: not given, the HOCON value stands).</summary>
-public sealed record TlsFlags(string? Mode, string? CertificateKeyFile, string? CaFile, string? ClusterAuthMode);

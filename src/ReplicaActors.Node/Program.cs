@@ -24,15 +24,16 @@ public static class Program
         var tlsKeyFile = new Option<string?>("--tlsCertificateKeyFile") { Description = "PEM file with this member's certificate and private key, shown on remoting and the wire port" };
         var tlsCaFile = new Option<string?>("--tlsCAFile") { Description = "PEM file with the set's CA: peers must show a certificate it signed" };
         var auth = new Option<bool>("--auth") { Description = "Clients must authenticate (SCRAM-SHA-256) on the wire port; a loopback client may create the first user (or replica-actors.security.authorization = enabled)" };
+        var noAuth = new Option<bool>("--noauth") { Description = "Start without authentication on an address other than loopback, which a member otherwise refuses (or replica-actors.security.noauth = on)" };
         var clusterAuthMode = new Option<string?>("--clusterAuthMode") { Description = "How members authenticate each other: x509, the only mode (in effect with --tlsMode requireTLS)" };
 
         var root = new RootCommand("ReplicaActors member: one member of a replica set")
         {
-            replSet, port, dbpath, bindIp, bindOutgoing, metricsPort, tlsMode, tlsKeyFile, tlsCaFile, clusterAuthMode, auth, configFiles, profile,
+            replSet, port, dbpath, bindIp, bindOutgoing, metricsPort, tlsMode, tlsKeyFile, tlsCaFile, clusterAuthMode, auth, noAuth, configFiles, profile,
         };
         root.SetAction(async (parse, _) => await RunMemberAsync(() => NodeConfig.Build(
             parse.GetValue(replSet), parse.GetValue(port), parse.GetValue(dbpath), parse.GetValue(bindIp), parse.GetValue(bindOutgoing), parse.GetValue(metricsPort),
-            new TlsFlags(parse.GetValue(tlsMode), parse.GetValue(tlsKeyFile), parse.GetValue(tlsCaFile), parse.GetValue(clusterAuthMode)), parse.GetValue(auth),
+            new SecurityFlags(parse.GetValue(tlsMode), parse.GetValue(tlsKeyFile), parse.GetValue(tlsCaFile), parse.GetValue(clusterAuthMode), parse.GetValue(auth), parse.GetValue(noAuth)),
             parse.GetValue(configFiles) ?? [], parse.GetValue(profile))));
         root.Add(LaunchCommand.Create());
         return await root.Parse(args).InvokeAsync();

@@ -13,8 +13,16 @@ internal static class FixtureConfig
 
     public static Akka.Configuration.Config Client { get; } = ConfigurationFactory.ParseString(Throttler);
 
-    public static Akka.Configuration.Config ForMember(ReplicaSetFixtureOptions options, string dbPath, int port)
+    public static Akka.Configuration.Config ForMember(ReplicaSetFixtureOptions options, string dbPath, int port, FixtureCertificates? certificates = null)
     {
+        var secure = certificates is null ? "" : $$"""
+            replica-actors.tls {
+              mode = requireTLS
+              certificate-key-file = {{Quote(certificates.KeyFile)}}
+              ca-file = {{Quote(certificates.CaFile)}}
+            }
+            replica-actors.security.authorization = enabled
+            """;
         var pinned = ConfigurationFactory.ParseString($$"""
             replica-actors.member {
               replSet = {{Quote(options.SetName)}}
@@ -22,6 +30,7 @@ internal static class FixtureConfig
               port = {{port}}
               dbpath = {{Quote(dbPath)}}
             }
+            {{secure}}
             """);
         return pinned
             .WithFallback(ConfigurationFactory.ParseString(options.ExtraHocon))

@@ -2,9 +2,11 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.TestKit.Xunit2.Internals;
 using MongoDB.Bson;
+using MongoDB.Driver;
 using ReplicaActors.Client;
 using ReplicaActors.Server;
 using ReplicaActors.Protocol;
+using ReplicaActors.Security;
 using Xunit.Abstractions;
 
 namespace ReplicaActors.TestKit;
@@ -18,13 +20,20 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     private static readonly TimeSpan LoggerStartTimeout = TimeSpan.FromSeconds(5);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "ra-fixture-" + Guid.NewGuid().ToString("N"));
     private readonly List<FixtureMember> _members;
-    private AkkaCommandTransport _transport = new(clientOverrides: FixtureConfig.Client);
+    private readonly FixtureCertificates? _certificates;
+    private AkkaCommandTransport _transport;
     private readonly ITestOutputHelper? _log;
 
     private ReplicaSetFixture(ReplicaSetFixtureOptions options)
     {
         Options = options;
         _log = options.Output is { } output ? new PrefixedOutput(output, "[fixture] ") : null;
+        if (options.Secure)
+        {
+            _certificates = FixtureCertificates.Create(Path.Combine(_root, "tls"), options.SetName);
+            RootPassword = WireLogins.NewPassword();
+        }
+        _transport = NewTransport();
         _members = Enumerable.Range(0, options.MemberCount)
             .Select(i => new FixtureMember(i, isArbiter: i >= options.Members, Path.Combine(_root, $"m{i}")))
             .ToList();
@@ -38,8 +47,37 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     /// <summary>
     /// The MongoDB connection string of the set (every member's wire address and the set name), for
     /// MongoDB.Driver and other unmodified clients; append options such as <c>&amp;heartbeatFrequencyMS=500</c>.
+    /// A <see cref="ReplicaSetFixtureOptions.Secure"/> set's logs in as root with TLS and names the CA file (tlsCAFile),
+    /// which mongosh reads; MongoDB.Driver for .NET does not, so give it <see cref="MongoSettings"/>.
     /// </summary>
-    public string ConnectionString => $"mongodb://{string.Join(",", _members.Select(m => m.Host))}/?replicaSet={Options.SetName}";
+    public string ConnectionString => _certificates is null
+        ? $"mongodb://{string.Join(",", _members.Select(m => m.Host))}/?replicaSet={Options.SetName}"
+        : WireLogins.ConnectionString(_members.Select(m => m.Host), Options.SetName, _certificates.CaFile, (RootUser, RootPassword!));
+
+    /// <summary>The user a secure fixture creates, with the <c>root</c> role on admin.</summary>
+    public const string RootUser = "root";
+
+    /// <summary>Root's generated password on a <see cref="ReplicaSetFixtureOptions.Secure"/> set; null on a plain one.</summary>
+    public string? RootPassword { get; }
+
+    /// <summary>The PEM file with a secure set's CA certificate; null on a plain set.</summary>
+    public string? CaFile => _certificates?.CaFile;
+
+    /// <summary>MongoDB.Driver settings for <see cref="ConnectionString"/>, trusting the fixture's CA on a secure set.</summary>
+    public MongoClientSettings MongoSettings() => WireSettings(ConnectionString);
+
+    private MongoClientSettings WireSettings(string connectionString)
+    {
+        var settings = MongoClientSettings.FromConnectionString(connectionString);
+        if (_certificates is not null)
+            settings.SslSettings = new SslSettings { ServerCertificateValidationCallback = WireTls.TrustedBy(TlsConfig.LoadAuthorities(_certificates.CaFile, "the fixture's CA")) };
+        return settings;
+    }
+
+    /// <summary>A secure fixture's client shows the members' certificate, which the set's CA signed.</summary>
+    private AkkaCommandTransport NewTransport() => new(clientOverrides: _certificates is null
+        ? FixtureConfig.Client
+        : FixtureConfig.Client.WithFallback(ReplicaActorsConfig.ClientTls(_certificates.KeyFile, _certificates.CaFile)));
 
     /// <summary>The fixture's client transport. A restart replaces it (see <see cref="RestartAsync"/>): read it anew, do not keep it.</summary>
     public ICommandTransport Transport => _transport;
@@ -75,6 +113,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
             {
                 await fixture.InitiateAsync().ConfigureAwait(false);
                 await fixture.WaitForPrimaryAsync(options.StartupTimeout).ConfigureAwait(false);
+                if (options.Secure) await fixture.CreateRootAsync().ConfigureAwait(false);
             }
             return fixture;
         }
@@ -179,7 +218,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
         // incarnation never re-associates with a new one on the same port; real processes on plain TCP
         // do (the process specs restart members). A fresh client system sidesteps it.
         var old = _transport;
-        _transport = new AkkaCommandTransport(clientOverrides: FixtureConfig.Client);
+        _transport = NewTransport();
         await old.DisposeAsync().ConfigureAwait(false);
         await StartMemberAsync(member, member.Port).ConfigureAwait(false);
         await ReapplyPartitionsAsync(member).ConfigureAwait(false);
@@ -188,7 +227,7 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
     private async Task StartMemberAsync(FixtureMember member, int port)
     {
         Directory.CreateDirectory(member.DbPath);
-        var host = await Task.Run(() => MemberHost.Start(FixtureConfig.ForMember(Options, member.DbPath, port))).ConfigureAwait(false);
+        var host = await Task.Run(() => MemberHost.Start(FixtureConfig.ForMember(Options, member.DbPath, port, _certificates))).ConfigureAwait(false);
         member.Started(host);
         if (Options.Output is { } output)
             await AttachLoggerAsync(host.System, new PrefixedOutput(output, $"[{member}] ")).ConfigureAwait(false);
@@ -225,6 +264,19 @@ public sealed partial class ReplicaSetFixture : IAsyncDisposable
         var config = new BsonDocument { { "_id", Options.SetName }, { "version", 1 }, { "members", members } };
         Log($"initiating {config}");
         (await SendAsync(_members[0], "admin", new BsonDocument(CommandCatalog.ReplSetInitiate, config)).ConfigureAwait(false)).EnsureOk();
+    }
+
+    /// <summary>Root, through the localhost exception: the fixture's client is on loopback and the set has no user yet.</summary>
+    private async Task CreateRootAsync()
+    {
+        var anonymous = WireSettings(WireLogins.ConnectionString(_members.Select(m => m.Host), Options.SetName, _certificates!.CaFile, credentials: null));
+        anonymous.ServerSelectionTimeout = Options.StartupTimeout;
+        using var client = new MongoClient(anonymous);
+        await client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            { "createUser", RootUser }, { "pwd", RootPassword }, { "roles", new BsonArray { "root" } },
+        }).ConfigureAwait(false);
+        Log($"created {RootUser}");
     }
 
     private void Log(string message) => _log?.WriteLine(message);

@@ -50,6 +50,14 @@ public sealed record ReplicaSetFixtureOptions
 
     public string SetName { get; init; } = "rs0";
 
+    /// <summary>
+    /// On: members run as <c>launch --auth</c> makes them, with mutual TLS on remoting, a TLS-only wire port and logins,
+    /// from certificates the fixture makes; once the set is initiated the fixture creates <c>root</c> with a generated
+    /// password. <see cref="ReplicaSetFixture.ConnectionString"/> then logs in as root over TLS, and
+    /// <see cref="ReplicaSetFixture.MongoClientSettings"/> trusts the fixture's CA.
+    /// </summary>
+    public bool Secure { get; init; }
+
     /// <summary>Off: members start but nobody runs replSetInitiate (to test the transport or Akka cluster alone).</summary>
     public bool Initiate { get; init; } = true;
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Pattern;
+using Akka.Remote;
 using ReplicaActors.Config;
 using ReplicaActors.Member;
 using ReplicaActors.Protocol;
@@ -37,6 +38,7 @@ public sealed class MemberHost : IAsyncDisposable
     {
         var config = ReplicaActorsConfig.ForMember(overrides);
         var settings = MemberSettings.From(config);
+        ExposurePolicy.Enforce(config);
         var temporary = config.GetBoolean("replica-actors.storage.temporary");
         // Certificate files are read before anything is opened, so a bad one stops the start with its name.
         var tls = RemotingTls.From(config);
@@ -52,15 +54,25 @@ public sealed class MemberHost : IAsyncDisposable
             settings = settings.BoundTo(system);
             return new MemberHost(system, store, journal, StartMember(system, settings, store), settings);
         }
-        catch
+        catch (Exception e)
         {
             // A member whose wire port is taken must not leave its remoting endpoint running.
             system?.Terminate().Wait();
             store.Dispose();
             journal?.Dispose();
+            if (RemotingBindFailure(e) is { } failure)
+                throw new IOException($"cannot listen for Akka remoting on {settings.BindIp}:{settings.RemotingPort}: {failure.InnerException?.Message ?? failure.Message}", e);
             throw;
         }
     }
+
+    /// <summary>Akka reports a remoting port it cannot bind as a RemoteTransportException deep inside AggregateExceptions.</summary>
+    private static RemoteTransportException? RemotingBindFailure(Exception e) => e switch
+    {
+        RemoteTransportException remote => remote,
+        AggregateException aggregate => aggregate.Flatten().InnerExceptions.Select(RemotingBindFailure).FirstOrDefault(f => f is not null),
+        _ => e.InnerException is { } inner ? RemotingBindFailure(inner) : null,
+    };
 
     /// <summary>
     /// The member runs under a backoff supervisor: a journal failure stops a persistent actor

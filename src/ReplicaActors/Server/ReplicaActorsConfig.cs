@@ -54,6 +54,18 @@ public static class ReplicaActorsConfig
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// What a remoting client (rsctl, the .NET client) needs to reach members that require TLS: its own certificate
+    /// with the key, and the set's CA, as <c>replica-actors.tls</c> over the client's config.
+    /// </summary>
+    public static Akka.Configuration.Config ClientTls(string certificateKeyFile, string caFile) => ConfigurationFactory.ParseString($$"""
+        replica-actors.tls {
+          mode = requireTLS
+          certificate-key-file = {{Quote(Path.GetFullPath(certificateKeyFile))}}
+          ca-file = {{Quote(Path.GetFullPath(caFile))}}
+        }
+        """);
+
     /// <summary>A value as a quoted HOCON string (paths and names may hold backslashes, quotes or spaces).</summary>
     public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

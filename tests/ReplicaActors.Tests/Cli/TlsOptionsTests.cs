@@ -1,5 +1,6 @@
 using ReplicaActors.Cli;
 using ReplicaActors.Cli.Output;
+using ReplicaActors.Security;
 
 namespace ReplicaActors.Tests.Cli;
 
@@ -38,7 +39,43 @@ public class TlsOptionsTests
         var run = await RsctlRun.Of(new FakeTransport(), "h1", "rs", "hello", "--tlsCAFile", "ca.pem");
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
-        Assert.Equal("rsctl: TLS needs both --tlsCertificateKeyFile and --tlsCAFile", run.Error.Trim());
+        Assert.Equal("rsctl: TLS to member remoting needs both --tlsCertificateKeyFile and --tlsCAFile (db watch and metrics need --tlsCAFile alone)", run.Error.Trim());
+    }
+}
+
+/// <summary>The wire commands (db watch, metrics) show no client certificate: the set's CA alone makes them TLS.</summary>
+public class WireTlsOptionsTests
+{
+    [Theory]
+    [InlineData("db", "watch", "shop.items")]
+    [InlineData("metrics", "--json", null)]
+    public async Task The_CA_alone_is_enough(string palette, string command, string? argument)
+    {
+        var caFile = Path.Combine(Path.GetTempPath(), "ra-wire-ca-" + Guid.NewGuid().ToString("N") + ".pem");
+        using (var ca = SetCertificates.CreateAuthority("rs0", DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromDays(1)))
+            await File.WriteAllTextAsync(caFile, SetCertificates.CertificatePem(ca));
+        try
+        {
+            // Nobody listens there: the command gets as far as connecting, which a usage error would never reach.
+            string[] line = ["127.0.0.1:29650", palette, command, .. argument is null ? Array.Empty<string>() : [argument], "--tlsCAFile", caFile, "--timeout", "1"];
+            var run = await RsctlRun.Of(new FakeTransport(), line);
+
+            Assert.Equal(ExitCodes.CommandFailed, run.ExitCode);
+            Assert.DoesNotContain("--tlsCertificateKeyFile", run.Error);
+        }
+        finally
+        {
+            File.Delete(caFile);
+        }
+    }
+
+    [Fact]
+    public async Task A_key_file_without_the_CA_is_a_usage_error_naming_the_CA()
+    {
+        var run = await RsctlRun.Of(new FakeTransport(), "h1:1", "db", "watch", "shop.items", "--tlsCertificateKeyFile", "client.pem");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.StartsWith("rsctl: TLS to the wire port needs --tlsCAFile", run.Error.Trim());
     }
 }
 

@@ -66,4 +66,18 @@ public class ReplicaSetMemberHostTests
         Assert.Contains("'replicaactors'", error.Message);
         Assert.Contains("'shop'", error.Message);
     }
+
+    [Fact]
+    public async Task Refuses_an_address_other_than_loopback_without_authentication()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        var options = InMemoryMember();
+        options.BindIp = "10.1.2.3";
+        builder.Services.AddReplicaSetMember(options);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("refusing to bind 10.1.2.3", error.ToString());
+    }
 }
