@@ -19,8 +19,9 @@ namespace ReplicaActors.Member;
 /// configs), and each member state a behavior switched with Become. It carries out what the pure pieces
 /// in Member/Core decide (the election flow, tailing, catch-up, recovery, positions; the simulated
 /// MemberCore runs the same pieces) on the rules in Config/ and Consensus/, with write validation in
-/// Storage/. Reconfig, initial sync and applying to the store it still decides itself. Its work is split
-/// by concern across partial files: commands, writes, heartbeats, elections, replication, status.
+/// Storage/. Reconfig, initial sync, the write path (group commit, write-concern waits) and applying to
+/// the store it still decides itself. Its work is split by concern across partial files: commands, writes,
+/// heartbeats, elections, replication, status.
 /// </summary>
 public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
 {
