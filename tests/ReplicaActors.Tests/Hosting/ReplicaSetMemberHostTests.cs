@@ -25,19 +25,35 @@ public class ReplicaSetMemberHostTests
             """,
     };
 
-    [Fact]
-    public async Task A_hosted_member_initiates_and_becomes_primary()
+    /// <summary>A hosted member, started and initiated: the set of one it makes has elected it by the time this returns.</summary>
+    private static async Task<IHost> StartInitiatedAsync()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddReplicaSetMember(InMemoryMember());
-        using var host = builder.Build();
+        var host = builder.Build();
         await host.StartAsync();
         try
         {
             var client = host.Services.GetRequiredService<IReplicaSetClient>();
-
             (await client.RunCommandAsync(new CommandRequest("admin", new BsonDocument("replSetInitiate", BsonNull.Value)))).EnsureOk();
-            var topology = await client.WaitForTopologyAsync(t => t.Primary is not null);
+            await client.WaitForTopologyAsync(t => t.Primary is not null);
+            return host;
+        }
+        catch
+        {
+            await host.StopAsync();
+            host.Dispose();
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task A_hosted_member_initiates_and_becomes_primary()
+    {
+        using var host = await StartInitiatedAsync();
+        try
+        {
+            var topology = await host.Services.GetRequiredService<IReplicaSetClient>().WaitForTopologyAsync(t => t.Primary is not null);
 
             var me = host.Services.GetRequiredService<MemberEndpoint>().Host;
             Assert.Equal(me, topology.Primary!.Host);
@@ -47,6 +63,31 @@ public class ReplicaSetMemberHostTests
             var items = host.Services.GetRequiredService<IMongoClient>().GetDatabase("app").GetCollection<BsonDocument>("items");
             await items.InsertOneAsync(new BsonDocument("_id", 1));
             Assert.Equal(1, await items.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_embedding_app_watches_its_own_changes_through_the_registered_client()
+    {
+        using var host = await StartInitiatedAsync();
+        try
+        {
+            var orders = host.Services.GetRequiredService<IMongoClient>().GetDatabase("app").GetCollection<BsonDocument>("orders");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+            using var changes = await orders.WatchAsync(cancellationToken: timeout.Token);
+            await orders.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "status", "new" } });
+            await orders.UpdateOneAsync(new BsonDocument("_id", 1), new BsonDocument("$set", new BsonDocument("status", "paid")));
+            var seen = new List<ChangeStreamDocument<BsonDocument>>();
+            while (seen.Count < 2 && await changes.MoveNextAsync(timeout.Token)) seen.AddRange(changes.Current);
+
+            Assert.Equal([ChangeStreamOperationType.Insert, ChangeStreamOperationType.Update], seen.Select(c => c.OperationType));
+            Assert.All(seen, c => Assert.Equal(new BsonDocument("_id", 1), c.DocumentKey));
+            Assert.Equal(new BsonDocument("status", "paid"), seen[1].UpdateDescription.UpdatedFields);
         }
         finally
         {
