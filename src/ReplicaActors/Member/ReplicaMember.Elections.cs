@@ -48,9 +48,6 @@ public sealed partial class ReplicaMember
     {
         switch (effect)
         {
-            case Send { To: var to, Message: var message }:
-                if (Config?.FindById(to) is { } member) MemberSelection(member.Host).Tell(message, Self);
-                break;
             case VoteReplied { Reply: var reply }:
                 candidate!.Tell(reply);
                 break;
@@ -74,9 +71,8 @@ public sealed partial class ReplicaMember
                 if (_stepDownReplies.Remove(id, out var replyTo))
                     replyTo.Tell(error is { } code ? CommandReply.Error(code, message) : CommandReply.Success(new BsonDocument("info", message)));
                 break;
-            case LogLine { Message: var message, Detail: var detail }:
-                if (detail) _log.Debug(message);
-                else _log.Info(message);
+            default:
+                CarryOutSendOrLog(effect);
                 break;
         }
     }

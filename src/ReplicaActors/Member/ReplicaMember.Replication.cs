@@ -84,9 +84,6 @@ public sealed partial class ReplicaMember
         {
             switch (effect)
             {
-                case Send { To: var to, Message: var message }:
-                    if (Config?.FindById(to) is { } member) MemberSelection(member.Host).Tell(message, Self);
-                    break;
                 // A RECOVERING member keeps the message that says why until it is SECONDARY again; STARTUP2 keeps its progress.
                 case NoSyncSource { Reason: var reason }:
                     if (_state == MemberState.Secondary) _infoMessage = $"no sync source: {reason}";
@@ -126,8 +123,8 @@ public sealed partial class ReplicaMember
                 case InitialSyncSourceFailed { Reason: var reason }:
                     InitialSyncAttemptFailed(reason);
                     break;
-                case LogLine { Message: var message }:
-                    _log.Info(message);
+                default:
+                    CarryOutSendOrLog(effect);
                     break;
             }
         }
@@ -287,8 +284,7 @@ public sealed partial class ReplicaMember
 
     private void ReportPositionUpstream()
     {
-        if (_tailing.SyncSourceId is not { } sourceId || Config?.FindById(sourceId) is not { } source) return;
-        MemberSelection(source.Host).Tell(new UpdatePosition(_positions.All), Self);
+        if (_tailing.SyncSourceId is { } sourceId) SendToMember(sourceId, new UpdatePosition(_positions.All));
     }
 
     private void LearnCommitPoint(OpTime heard) => _commitPoint = CommitPoint.Learn(_commitPoint, heard, _durable.LastOpTime);

@@ -417,6 +417,29 @@ public sealed partial class ReplicaMember : ReceivePersistentActor, IWithTimers
     private ActorSelection MemberSelection(string host) =>
         Context.ActorSelection(new RootActorPath(MemberAddress(host)) / "user" / MemberAddressing.MemberActorName);
 
+    /// <summary>A message to the member with id <paramref name="memberId"/> in the installed config (none to one it does not name).</summary>
+    private void SendToMember(int memberId, IReplicaMessage message)
+    {
+        if (Config?.FindById(memberId) is { } member) MemberSelection(member.Host).Tell(message, Self);
+    }
+
+    /// <summary>The effects any flow of Member/Core may return besides its own: a message to another member, a log line.</summary>
+    private void CarryOutSendOrLog(CoreEffect effect)
+    {
+        switch (effect)
+        {
+            case Send { To: var to, Message: var message }:
+                SendToMember(to, message);
+                break;
+            case LogLine { Message: var message, Detail: true }:
+                _log.Debug(message);
+                break;
+            case LogLine { Message: var message }:
+                _log.Info(message);
+                break;
+        }
+    }
+
     private Func<OpTime> NextOpTime(DateTimeOffset now) => () =>
     {
         _lastIssued = OpTimeClock.Next(_lastIssued, now.ToUnixTimeSeconds());

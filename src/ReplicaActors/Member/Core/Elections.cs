@@ -313,8 +313,8 @@ public sealed class Elections
 
     private void Lose(ReplicaSetConfig config, DateTimeOffset now, string reason)
     {
-        Note($"election for term {_candidacy.Tally?.Term} lost: {reason}");
         var term = _candidacy.Tally?.Term ?? 0;
+        Note($"election for term {term} lost: {reason}");
         _candidacy.End();
         ResetElectionTimeout(config, now);
         _effects.Add(new ElectionLost(term, reason));

@@ -260,7 +260,7 @@ public sealed class Tailing(RecoveryBackoff backoff, SyncSourceLimits limits, Ti
         _effects.Add(new RollbackStarted(sourceId,
             $"this member's newest entry {view.LastWritten} is not in member {sourceId}'s oplog; searching {run.Candidates.Count} entries from {sourceOldest} for the common point"));
         _tail.Probe(sourceId);
-        ProbeNext(view with { State = MemberState.Rollback }, now, run);
+        ProbeNext(view, now, run);
     }
 
     private void ProbeNext(TailView view, DateTimeOffset now, RollbackRun run)
